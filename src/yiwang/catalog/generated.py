@@ -1,0 +1,2 @@
+def generate_items(*, count: int) -> int:
+    raise NotImplementedError

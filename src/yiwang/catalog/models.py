@@ -1,0 +1,349 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.errors import ImmutableVersion
+
+# 行政许可法 第四十二条: where no other limit is set, a licence decision is due in 20 working days.
+DEFAULT_STATUTORY_DAYS = 20
+
+
+class LicenceType(models.Model):
+    code = models.CharField(_("证照类型编码"), max_length=30, unique=True)
+    name = models.CharField(_("证照名称"), max_length=60)
+    validity_years = models.PositiveSmallIntegerField(_("有效期（年）"), null=True, blank=True, help_text=_("空表示长期有效"))
+
+    class Meta:
+        verbose_name = _("证照类型")
+        verbose_name_plural = _("证照类型")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceItem(models.Model):
+    class Kind(models.TextChoices):
+        LICENSING = "licensing", _("行政许可")
+        CONFIRMATION = "confirmation", _("行政确认")
+        BENEFIT = "benefit", _("行政给付")
+        FILING = "filing", _("行政备案")
+        PUBLIC_SERVICE = "public_service", _("公共服务")
+        OTHER = "other", _("其他行政权力")
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市级")
+        COUNTY = "county", _("区/县级")
+        TOWN = "town", _("街道/镇级")
+
+    class Audience(models.TextChoices):
+        PERSON = "person", _("个人办事")
+        ENTERPRISE = "enterprise", _("法人办事")
+
+    code = models.CharField(_("事项编码（一事一码）"), max_length=30, unique=True)
+    name = models.CharField(_("事项名称"), max_length=120)
+    kind = models.CharField(_("事项类型"), max_length=20, choices=Kind.choices)
+    department_kind = models.CharField(_("主管部门类别"), max_length=20, db_index=True)
+    level = models.CharField(_("实施层级"), max_length=10, choices=Level.choices)
+    audience = models.CharField(_("服务对象"), max_length=10, choices=Audience.choices)
+    # The newest published version, kept as a pointer so guides and search read one row, not a max().
+    current_version = models.OneToOneField(
+        "ItemVersion", verbose_name=_("现行版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("政务服务事项")
+        verbose_name_plural = _("政务服务事项")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ItemVersion(models.Model):
+    """The standard elements of an item at one point in time. Published versions never change."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    legal_basis = models.TextField(_("设定依据"))
+    conditions = models.TextField(_("受理条件"), blank=True)
+    process_outline = models.TextField(_("办理流程"), blank=True)
+    form_schema = models.JSONField(_("申请表（JSON Schema）"), default=dict, blank=True)
+    statutory_days = models.PositiveSmallIntegerField(
+        _("法定时限（工作日）"), null=True, blank=True, help_text=_("空表示适用行政许可法第四十二条的 20 个工作日")
+    )
+    promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), help_text=_("0 表示即办件"))
+    fee = models.CharField(_("收费标准"), max_length=120, default="免费")
+    online_depth = models.PositiveSmallIntegerField(
+        _("网办深度"), validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("1 办事指南；2 表格下载/预约；3 在线申报；4 全程网办"),
+    )
+    max_visits = models.PositiveSmallIntegerField(_("最多跑动次数"), default=1)
+    result_licence_type = models.ForeignKey(
+        LicenceType, verbose_name=_("办理结果（证照）"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    result_description = models.CharField(_("办理结果"), max_length=120, blank=True)
+    # Words citizens use for this item that its name does not contain ("开饭店" for 食品经营许可).
+    keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
+    prerequisites = models.ManyToManyField(ServiceItem, verbose_name=_("前置事项"), blank=True, related_name="required_by")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事项版本")
+        verbose_name_plural = _("事项版本")
+        ordering = ["item", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="item_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(status="draft"), name="item_one_open_draft"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.code} v{self.number}（{self.get_status_display()}）"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def effective_statutory_days(self) -> int:
+        return DEFAULT_STATUTORY_DAYS if self.statutory_days is None else self.statutory_days
+
+    @property
+    def is_instant(self) -> bool:
+        return self.promised_days == 0
+
+    def save(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise ImmutableVersion()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise ImmutableVersion()
+        return super().delete(*args, **kwargs)
+
+    def ensure_draft(self):
+        if self.is_published:
+            raise ImmutableVersion()
+
+
+class MaterialSpec(models.Model):
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", _("申请人提供")
+        LICENCE = "licence", _("电子证照")
+        SHARED = "shared", _("共享数据")
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("原件")
+        COPY = "copy", _("复印件")
+        ELECTRONIC = "electronic", _("电子件")
+
+    version = models.ForeignKey(ItemVersion, verbose_name=_("事项版本"), on_delete=models.CASCADE, related_name="materials")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("材料名称"), max_length=120)
+    required = models.BooleanField(_("必需"), default=True)
+    form = models.CharField(_("材料形式"), max_length=12, choices=Form.choices, default=Form.ORIGINAL)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.APPLICANT)
+    licence_type = models.ForeignKey(LicenceType, verbose_name=_("证照类型"), null=True, blank=True, on_delete=models.PROTECT)
+    # Which shared store a `shared` material comes from: identity, property_register, household_register, tax …
+    shared_source = models.CharField(_("共享数据来源"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="material_position_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_exempt(self) -> bool:
+        """免提交: drawn from an e-licence or shared data instead of handed in."""
+        return self.source != self.Source.APPLICANT
+
+    def save(self, *args, **kwargs):
+        self.version.ensure_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.version.ensure_draft()
+        return super().delete(*args, **kwargs)
+
+
+class ItemImplementation(models.Model):
+    """An item as one department in one region carries it out (实施清单): where, when, whom to call."""
+
+    item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="implementations")
+    department = models.ForeignKey("org.Department", verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="implementations")
+    # Derived from the item code and the region code; stable because both are.
+    code = models.CharField(_("实施编码"), max_length=50, unique=True, editable=False)
+    promised_days = models.PositiveSmallIntegerField(
+        _("本地承诺时限（工作日）"), null=True, blank=True, help_text=_("空表示采用事项版本的承诺时限")
+    )
+    place = models.CharField(_("办理地点"), max_length=200, blank=True)
+    hours = models.CharField(_("办理时间"), max_length=120, blank=True)
+    consultation_phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    complaint_phone = models.CharField(_("投诉电话"), max_length=40, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+
+    scope_region = "department__region"
+    scope_department = "department"
+
+    class Meta:
+        verbose_name = _("实施清单")
+        verbose_name_plural = _("实施清单")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["item", "department"], name="implementation_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.item.name}（{self.department}）"
+
+    def save(self, *args, **kwargs):
+        self.code = implementation_code(self.item.code, self.department.region.code)
+        super().save(*args, **kwargs)
+
+    def promised_days_for(self, version: ItemVersion) -> int:
+        return version.promised_days if self.promised_days is None else self.promised_days
+
+
+def implementation_code(item_code: str, region_code: str) -> str:
+    return f"{item_code}-{region_code}"
+
+
+class Bundle(models.Model):
+    """一件事: items one life or business event needs, applied for once."""
+
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=80)
+    audience = models.CharField(_("服务对象"), max_length=10, choices=ServiceItem.Audience.choices)
+    promise = models.CharField(_("承诺"), max_length=80, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
+    popular = models.BooleanField(_("首页推荐"), default=False)
+    items = models.ManyToManyField(ServiceItem, through="BundleItem", verbose_name=_("包含事项"), related_name="bundles")
+
+    class Meta:
+        verbose_name = _("一件事")
+        verbose_name_plural = _("一件事")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class BundleItem(models.Model):
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(_("序号"))
+
+    class Meta:
+        verbose_name = _("一件事所含事项")
+        verbose_name_plural = _("一件事所含事项")
+        ordering = ["bundle", "position"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_unique")]
+
+
+class Topic(models.Model):
+    """A life or business event to browse by (生育收养, 准营准办 …)."""
+
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("主题"), max_length=40)
+    audience = models.CharField(_("服务对象"), max_length=10, choices=ServiceItem.Audience.choices)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    items = models.ManyToManyField(ServiceItem, verbose_name=_("事项"), blank=True, related_name="topics")
+
+    class Meta:
+        verbose_name = _("办事主题")
+        verbose_name_plural = _("办事主题")
+        ordering = ["audience", "position"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConstructionStage(models.Model):
+    """A stage of the construction-project approval path (工程建设项目审批)."""
+
+    position = models.PositiveSmallIntegerField(_("阶段序号"), unique=True)
+    name = models.CharField(_("阶段"), max_length=40)
+    items = models.ManyToManyField(ServiceItem, verbose_name=_("事项"), related_name="construction_stages")
+
+    class Meta:
+        verbose_name = _("工程建设审批阶段")
+        verbose_name_plural = _("工程建设审批阶段")
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class DualNotificationRule(models.Model):
+    """双告知: a business-scope activity, the permit it needs after the licence, and who must claim the entity."""
+
+    activity = models.CharField(_("经营范围项目"), max_length=40, unique=True)
+    item = models.ForeignKey(ServiceItem, verbose_name=_("后置许可事项"), on_delete=models.PROTECT)
+    department_kind = models.CharField(_("告知部门类别"), max_length=20)
+
+    class Meta:
+        verbose_name = _("双告知规则")
+        verbose_name_plural = _("双告知规则")
+        ordering = ["activity"]
+
+    def __str__(self):
+        return f"{self.activity} → {self.item.name}"
+
+
+class Synonym(models.Model):
+    """How citizens say it → the words the catalog uses. Owned by the project, grown by administrators."""
+
+    term = models.CharField(_("群众说法"), max_length=40, unique=True)
+    expansions = models.CharField(_("对应规范用语（空格分隔）"), max_length=300)
+
+    class Meta:
+        verbose_name = _("检索同义词")
+        verbose_name_plural = _("检索同义词")
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.expansions}"
+
+
+class SearchEntry(models.Model):
+    """One searchable thing (a published item or a bundle); its terms are rebuilt when it changes."""
+
+    class Kind(models.TextChoices):
+        ITEM = "item", _("事项")
+        BUNDLE = "bundle", _("一件事")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    item = models.OneToOneField(ServiceItem, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry")
+    bundle = models.OneToOneField(Bundle, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry")
+    title = models.CharField(max_length=120)
+    boost = models.FloatField(default=1.0)
+
+    class Meta:
+        verbose_name = _("检索条目")
+        verbose_name_plural = _("检索条目")
+
+
+class SearchTerm(models.Model):
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=40)
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "entry"], name="search_term_idx")]
+        constraints = [models.UniqueConstraint(fields=["entry", "term"], name="search_term_unique")]

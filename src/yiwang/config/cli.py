@@ -1,0 +1,40 @@
+"""The `yiwang` operator command: a thin wrapper over manage.py with the platform's own verbs.
+
+  yiwang demo [--items N] [--no-serve]   migrate, load demo data, run web + worker on 127.0.0.1:8000
+  yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
+  yiwang worker                          the background worker (django-tasks database queue)
+  yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
+  yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
+  yiwang check                           configuration sanity
+  yiwang audit verify                    check the audit hash chain
+  yiwang <any manage.py command>         e.g. yiwang migrate, yiwang createsuperuser
+"""
+
+import os
+import sys
+
+ALIASES = {
+    "demo": "yiwang_demo",
+    "serve": "yiwang_serve",
+    "worker": "yiwang_worker",
+    "import-catalog": "import_catalog",
+    "export-catalog": "export_catalog",
+    "check": "yiwang_check",
+    "audit": "audit",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.config.settings.dev")
+    if len(argv) < 2 or argv[1] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    argv[1] = ALIASES.get(argv[1], argv[1])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""Local development and `make demo`: the embedded SQLite database, debug pages on."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from .base import *  # noqa: E402,F403

@@ -1,0 +1,20 @@
+"""Production: everything from the environment, and a refusal to start when it is unsafe."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DEBUG, DEMO_SECRET_KEY, SECRET_KEY
+
+if DEBUG:
+    raise ImproperlyConfigured("生产环境不得开启 DEBUG（DEBUG must be off in production）")
+if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured(
+        "生产环境必须设置至少 32 个字符的 SECRET_KEY，且不得使用演示密钥"
+        "（set a SECRET_KEY of 32+ characters that is not the demo key）"
+    )
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "一网通办 · 管理后台"
+admin.site.site_title = "一网通办"
+admin.site.index_title = "平台管理"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("yiwang.accounts.urls")),
+    path("", include("yiwang.portal.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,58 @@
+import os
+import subprocess
+import sys
+import time
+
+from django.core.management import BaseCommand, call_command
+
+from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
+from yiwang.catalog.reference import load_catalog, reference_data
+from yiwang.org.reference import load_organisation
+
+
+class Command(BaseCommand):
+    help = "迁移数据库、载入演示数据，并在 127.0.0.1:8000 启动网站与后台任务进程"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--items", type=int, default=0, help="另外生成多少个模拟事项（用于基准测试，如 10000）")
+        parser.add_argument("--no-serve", action="store_true", help="只载入数据，不启动服务")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, items, no_serve, bind, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        data = reference_data()
+        regions = load_organisation(data)
+        load_catalog(data, regions)
+        accounts = load_demo_people()
+        if items:
+            from yiwang.catalog.generated import generate_items
+
+            made = generate_items(count=items)
+            self.stdout.write(f"已生成模拟事项 {made} 个")
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        for username, description in accounts:
+            self.stdout.write(f"  {username:<28} {description}")
+        if no_serve:
+            return
+        self.stdout.write(self.style.SUCCESS(f"门户：http://{bind}/   管理后台：http://{bind}/admin/   接口文档：http://{bind}/api/v1/docs"))
+        self._serve(bind)
+
+    def _serve(self, bind: str) -> None:
+        """Run the web server and the worker side by side until Ctrl-C, then stop both."""
+        call_command("collectstatic", interactive=False, verbosity=0)
+        env = dict(os.environ)
+        yiwang = [sys.executable, "-m", "yiwang.config.cli"]
+        children = [
+            subprocess.Popen([*yiwang, "serve", "--bind", bind], env=env),
+            subprocess.Popen([*yiwang, "worker"], env=env),
+        ]
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=10)

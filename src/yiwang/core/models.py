@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditHead(models.Model):
+    """The chain's tip, a single row locked by every append so entries are numbered without gaps."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+
+class AuditEntry(models.Model):
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Kept beside the key so the entry still names who acted if the account is renamed.
+    actor_label = models.CharField(_("操作人名称"), max_length=150)
+    action = models.CharField(_("操作"), max_length=80)
+    target_type = models.CharField(_("对象类型"), max_length=80, blank=True)
+    target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    data = models.JSONField(_("内容"), default=dict)
+    prev_hash = models.CharField(_("前序哈希"), max_length=64)
+    hash = models.CharField(_("哈希（SM3）"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+    def chain_fields(self) -> dict:
+        """What the hash covers; `at` is excluded because the database sets it after hashing."""
+        return {
+            "seq": self.seq,
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "data": self.data,
+        }
+
+
+class CalendarYear(models.Model):
+    """A year whose State Council holiday schedule an administrator has entered as overrides."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=200, help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"))
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class WorkdayOverride(models.Model):
+    """A day whose status differs from the statutory calendar: a local adjustment, or a year's schedule."""
+
+    date = models.DateField(_("日期"))
+    is_workday = models.BooleanField(_("是否工作日"))
+    # Empty means nationwide; otherwise the override applies to this region and every region below it.
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("适用行政区划"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "region"], name="workday_override_unique"),
+            models.UniqueConstraint(
+                fields=["date"], condition=models.Q(region__isnull=True), name="workday_override_national_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

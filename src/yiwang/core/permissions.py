@@ -1,0 +1,76 @@
+"""Permission filtering at query time: `restrict(queryset, actor, action)`.
+
+A model says where its rows sit with two class attributes:
+  scope_region = "department__region"   # lookup to a Region ("" when the model is Region itself)
+  scope_department = "department"       # lookup to a Department, or None when rows belong to no department
+A staff role grants an action over a region subtree; for roles that act for one department, only that
+department's rows. Everything else is filtered out, so a list or a fetch can never show another district's
+or department's rows; callers turn an empty fetch into the same 404 as a missing row.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .errors import NotFound
+
+# action -> {role: "region" (the whole subtree) | "department" (only the role's department in the subtree)}
+ACTION_ROLES: dict[str, dict[str, str]] = {
+    "view": {"clerk": "region", "reviewer": "department", "supervisor": "region", "inspector": "department",
+             "admin": "region"},
+    "change": {"admin": "region"},
+    "accept": {"clerk": "region"},
+    "review": {"reviewer": "department"},
+    "supervise": {"supervisor": "region"},
+    "inspect": {"inspector": "department"},
+}
+
+
+def staff_roles(actor) -> list:
+    """The actor's roles, read once per user object."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return []
+    cached = getattr(actor, "_yiwang_roles", None)
+    if cached is None:
+        from yiwang.org.models import StaffRole
+
+        cached = list(StaffRole.objects.filter(user=actor, active=True).select_related("region", "department"))
+        actor._yiwang_roles = cached
+    return cached
+
+
+def _lookup(prefix: str, field: str) -> str:
+    return f"{prefix}__{field}" if prefix else field
+
+
+def restrict(queryset: QuerySet, actor, action: str = "view") -> QuerySet:
+    if action not in ACTION_ROLES:
+        raise ValueError(f"unknown action {action!r}")
+    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+        return queryset
+    model = queryset.model
+    region_path = getattr(model, "scope_region", None)
+    if region_path is None:
+        raise TypeError(f"{model.__name__} declares no scope_region; it cannot be restricted")
+    department_path = getattr(model, "scope_department", None)
+    allowed = ACTION_ROLES[action]
+    condition = Q(pk__in=[])
+    for role in staff_roles(actor):
+        reach = allowed.get(role.role)
+        if reach is None:
+            continue
+        clause = Q(**{_lookup(region_path, "path__startswith"): role.region.path})
+        if reach == "department" and department_path is not None:
+            clause &= Q(**{_lookup(department_path, "pk"): role.department_id})
+        condition |= clause
+    return queryset.filter(condition)
+
+
+def can(actor, action: str, obj) -> bool:
+    return restrict(type(obj).objects.filter(pk=obj.pk), actor, action).exists()
+
+
+def get_restricted(queryset: QuerySet, actor, action: str = "view", **lookup):
+    """Fetch one row the actor may see; missing and forbidden are the same NotFound."""
+    try:
+        return restrict(queryset, actor, action).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise NotFound() from None

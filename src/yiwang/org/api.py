@@ -1,0 +1,60 @@
+from ninja import Router, Schema
+
+from yiwang.core.errors import NotFound
+
+from . import selectors
+
+router = Router(tags=["组织机构"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        return obj.parent.code if obj.parent_id else None
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    kind: str
+    region_code: str
+    full_name: str
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return str(obj)
+
+
+@router.get("/regions", response=list[RegionOut], summary="行政区划列表")
+def regions(request, parent: str | None = None, level: str | None = None):
+    return selectors.region_list(parent_code=parent, level=level)
+
+
+@router.get("/regions/{code}", response=RegionOut, summary="行政区划")
+def region(request, code: str):
+    found = selectors.region_list().filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="部门列表")
+def departments(request, region: str | None = None, kind: str | None = None):
+    return selectors.department_list(region_code=region, kind=kind)
+
+
+@router.get("/departments/{code}", response=DepartmentOut, summary="部门")
+def department(request, code: str):
+    found = selectors.department_list().filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -1,0 +1,29 @@
+"""Reads of the organisation. Public lists (regions, departments) are open; staff lists are restricted."""
+
+from django.db.models import QuerySet
+
+from yiwang.core.permissions import restrict
+
+from .models import Department, Region, StaffRole
+
+
+def region_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[Region]:
+    qs = Region.objects.select_related("parent")
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def department_list(*, region_code: str | None = None, kind: str | None = None) -> QuerySet[Department]:
+    qs = Department.objects.select_related("region")
+    if region_code:
+        qs = qs.filter(region__code=region_code)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def staff_role_list(*, actor) -> QuerySet[StaffRole]:
+    return restrict(StaffRole.objects.select_related("user", "department__region", "region"), actor, "view")
