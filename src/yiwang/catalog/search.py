@@ -1,6 +1,9 @@
 """Colloquial search over items and bundles (placeholder index; replaced by the full search module)."""
 
+from dataclasses import dataclass
+
 import jieba
+from django.db.models import Sum
 
 from .models import SearchEntry, SearchTerm
 
@@ -22,3 +25,25 @@ def index_item(item) -> None:
 def index_bundle(bundle) -> None:
     entry, _ = SearchEntry.objects.update_or_create(bundle=bundle, defaults={"kind": "bundle", "title": bundle.name})
     _reindex(entry, bundle.name)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "item" or "bundle"
+    code: str
+    title: str
+    score: float
+
+
+def search(query: str, *, limit: int = 10) -> list[SearchHit]:
+    terms = _terms(query)
+    rows = (
+        SearchTerm.objects.filter(term__in=terms)
+        .values("entry__kind", "entry__item__code", "entry__bundle__code", "entry__title")
+        .annotate(score=Sum("weight"))
+        .order_by("-score", "entry__title")[:limit]
+    )
+    return [
+        SearchHit(r["entry__kind"], r["entry__item__code"] or r["entry__bundle__code"], r["entry__title"], r["score"])
+        for r in rows
+    ]

@@ -15,6 +15,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("yiwang.accounts.urls")),
+    path("workbench/", include("yiwang.workbench.urls")),
     path("", include("yiwang.portal.urls")),
     prefix_default_language=False,
 )

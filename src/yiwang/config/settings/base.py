@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.catalog",
     "yiwang.portal",
+    "yiwang.workbench",
 ]
 
 MIDDLEWARE = [

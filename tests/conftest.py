@@ -1,0 +1,74 @@
+"""Shared fixtures. The reference catalog and the demo personas are loaded once per test database;
+each test runs in a transaction rolled back at its end."""
+
+import pytest
+
+from yiwang.accounts.demo import load_demo_people
+from yiwang.accounts.models import User
+from yiwang.catalog.reference import load_catalog, reference_data
+from yiwang.org.reference import load_organisation
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        data = reference_data()
+        load_catalog(data, load_organisation(data))
+        load_demo_people()
+
+
+def _persona(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def citizen(db):
+    """张三, a 海珠区 resident."""
+    return _persona("citizen")
+
+
+@pytest.fixture
+def enterprise_agent(db):
+    """The agent of 广州市海珠区味道餐饮管理有限公司."""
+    return _persona("enterprise")
+
+
+@pytest.fixture
+def clerk(db):
+    """A general-window clerk at the 海珠区 service centre."""
+    return _persona("hz-gov_service-clerk")
+
+
+@pytest.fixture
+def samr_reviewer(db):
+    """A reviewer of 海珠区市场监督管理局."""
+    return _persona("hz-samr-reviewer")
+
+
+@pytest.fixture
+def health_reviewer(db):
+    """A reviewer of 海珠区卫生健康局."""
+    return _persona("hz-health-reviewer")
+
+
+@pytest.fixture
+def tianhe_reviewer(db):
+    """A reviewer of 天河区市场监督管理局: sees nothing of 海珠区."""
+    return _persona("th-samr-reviewer")
+
+
+@pytest.fixture
+def supervisor(db):
+    """海珠区's efficiency supervisor."""
+    return _persona("hz-gov_service-supervisor")
+
+
+@pytest.fixture
+def catalog_admin(db):
+    """The administrator who maintains 海珠区's catalog."""
+    return _persona("hz-gov_service-admin")
+
+
+@pytest.fixture
+def superuser(db):
+    return _persona("admin")
