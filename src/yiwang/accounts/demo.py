@@ -12,12 +12,19 @@ ROLES = ["clerk", "reviewer", "supervisor", "inspector", "admin"]
 
 # Identity numbers and USCCs with valid check digits (made for the demo; they belong to nobody).
 PERSONS = [
-    ("citizen", "张三", "440105199001011238", "13800000001", "440105001"),
-    ("citizen2", "李四", "440106198505052316", "13800000002", "440106"),
-    ("citizen3", "王五", "440105200002290021", "13800000003", "440105003"),
+    ("citizen", "张三", "440105199001011239", "13800000001", "440105001"),
+    ("citizen2", "李四", "440106198505052319", "13800000002", "440106"),
+    ("citizen3", "王五", "440105200002290028", "13800000003", "440105003"),
 ]
 ENTITIES = [
-    ("enterprise", "广州市海珠区味道餐饮管理有限公司", "91440105MA59ABCD17", "赵六", "440105", ["餐饮服务", "食品销售"]),
+    (
+        "enterprise",
+        "广州市海珠区味道餐饮管理有限公司",
+        "91440105MA59ABCD17",
+        "赵六",
+        "440105",
+        ["餐饮服务", "食品销售"],
+    ),
     ("enterprise2", "广州天河云帆科技有限公司", "91440106MA5CXY312D", "钱七", "440106", ["软件开发", "技术服务"]),
 ]
 
@@ -47,7 +54,9 @@ def load_demo_people() -> list[tuple[str, str]]:
         StaffRole.objects.get_or_create(user=user, role="reviewer", department=dept, defaults={"region": dept.region})
     city_gov = Department.objects.get(region=guangzhou, kind="GOV_SERVICE")
     supervisor = _user("gz-supervisor", "广州市效能监察员", password_hash)
-    StaffRole.objects.get_or_create(user=supervisor, role="supervisor", department=city_gov, defaults={"region": guangzhou})
+    StaffRole.objects.get_or_create(
+        user=supervisor, role="supervisor", department=city_gov, defaults={"region": guangzhou}
+    )
     _user("admin", "平台管理员", password_hash, is_staff=True, is_superuser=True)
     accounts += [
         ("admin", "平台超级管理员（/admin/）"),
@@ -71,8 +80,13 @@ def load_demo_people() -> list[tuple[str, str]]:
         user = _user(username, f"{name}经办人", password_hash)
         entity, _ = Entity.objects.update_or_create(
             uscc=uscc,
-            defaults={"name": name, "legal_representative": legal_rep, "region": Region.objects.get(code=region_code),
-                      "business_scope": scope, "address": f"广州市{Region.objects.get(code=region_code).name}"},
+            defaults={
+                "name": name,
+                "legal_representative": legal_rep,
+                "region": Region.objects.get(code=region_code),
+                "business_scope": scope,
+                "address": f"广州市{Region.objects.get(code=region_code).name}",
+            },
         )
         entity.agents.add(user)
         accounts.append((username, f"企业经办人 · {name}"))

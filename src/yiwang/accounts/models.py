@@ -20,12 +20,16 @@ class User(AbstractUser):
 
 
 class Person(models.Model):
-    user = models.OneToOneField(User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="person")
+    user = models.OneToOneField(
+        User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
     name = models.CharField(_("姓名"), max_length=60)
     id_number = models.CharField(_("居民身份证号码"), max_length=18, unique=True, validators=[clean_identity_number])
     birth_date = models.DateField(_("出生日期"), editable=False)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    region = models.ForeignKey("org.Region", verbose_name=_("户籍/居住地"), null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("户籍/居住地"), null=True, blank=True, on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -56,7 +60,9 @@ class Entity(models.Model):
     entity_type = models.CharField(_("主体类型"), max_length=40, default="有限责任公司")
     legal_representative = models.CharField(_("法定代表人"), max_length=60)
     address = models.CharField(_("住所"), max_length=200, blank=True)
-    region = models.ForeignKey("org.Region", verbose_name=_("登记机关所在区划"), null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("登记机关所在区划"), null=True, blank=True, on_delete=models.PROTECT
+    )
     # Business-scope activities as the dual-notification table names them (餐饮服务, 卷烟零售 …).
     business_scope = models.JSONField(_("经营范围"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)

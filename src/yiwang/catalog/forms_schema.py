@@ -25,7 +25,9 @@ def check_schema(schema: dict) -> None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise ValidationFailed(fields={"form_schema": [_("申请表定义不是有效的 JSON Schema：%s") % exc.message]}) from None
+        raise ValidationFailed(
+            fields={"form_schema": [_("申请表定义不是有效的 JSON Schema：%s") % exc.message]}
+        ) from None
     if schema.get("type") != "object":
         raise ValidationFailed(fields={"form_schema": [_("申请表的根类型必须是 object")]})
     for name, prop in schema.get("properties", {}).items():
@@ -42,8 +44,11 @@ def _field_for(prop: dict, required: bool) -> forms.Field:
     common = {"label": prop.get("title", ""), "help_text": prop.get("description", ""), "required": required}
     if "enum" in prop:
         choices = list(zip(prop["enum"], prop.get("enumTitles", prop["enum"]), strict=False))
-        return forms.TypedChoiceField(choices=[("", "——"), *choices] if not required else choices,
-                                      coerce=lambda v, t=prop["type"]: int(v) if t == "integer" else v, **common)
+        return forms.TypedChoiceField(
+            choices=[("", "——"), *choices] if not required else choices,
+            coerce=lambda v, t=prop["type"]: int(v) if t == "integer" else v,
+            **common,
+        )
     kind = prop["type"]
     if kind == "boolean":
         return forms.BooleanField(**common)

@@ -12,7 +12,9 @@ DEFAULT_STATUTORY_DAYS = 20
 class LicenceType(models.Model):
     code = models.CharField(_("证照类型编码"), max_length=30, unique=True)
     name = models.CharField(_("证照名称"), max_length=60)
-    validity_years = models.PositiveSmallIntegerField(_("有效期（年）"), null=True, blank=True, help_text=_("空表示长期有效"))
+    validity_years = models.PositiveSmallIntegerField(
+        _("有效期（年）"), null=True, blank=True, help_text=_("空表示长期有效")
+    )
 
     class Meta:
         verbose_name = _("证照类型")
@@ -82,7 +84,8 @@ class ItemVersion(models.Model):
     promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), help_text=_("0 表示即办件"))
     fee = models.CharField(_("收费标准"), max_length=120, default="免费")
     online_depth = models.PositiveSmallIntegerField(
-        _("网办深度"), validators=[MinValueValidator(1), MaxValueValidator(4)],
+        _("网办深度"),
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("1 办事指南；2 表格下载/预约；3 在线申报；4 全程网办"),
     )
     max_visits = models.PositiveSmallIntegerField(_("最多跑动次数"), default=1)
@@ -92,10 +95,16 @@ class ItemVersion(models.Model):
     result_description = models.CharField(_("办理结果"), max_length=120, blank=True)
     # Words citizens use for this item that its name does not contain ("开饭店" for 食品经营许可).
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
-    prerequisites = models.ManyToManyField(ServiceItem, verbose_name=_("前置事项"), blank=True, related_name="required_by")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    prerequisites = models.ManyToManyField(
+        ServiceItem, verbose_name=_("前置事项"), blank=True, related_name="required_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
@@ -104,9 +113,7 @@ class ItemVersion(models.Model):
         ordering = ["item", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="item_version_number_unique"),
-            models.UniqueConstraint(
-                fields=["item"], condition=models.Q(status="draft"), name="item_one_open_draft"
-            ),
+            models.UniqueConstraint(fields=["item"], condition=models.Q(status="draft"), name="item_one_open_draft"),
         ]
 
     def __str__(self):
@@ -150,13 +157,17 @@ class MaterialSpec(models.Model):
         COPY = "copy", _("复印件")
         ELECTRONIC = "electronic", _("电子件")
 
-    version = models.ForeignKey(ItemVersion, verbose_name=_("事项版本"), on_delete=models.CASCADE, related_name="materials")
+    version = models.ForeignKey(
+        ItemVersion, verbose_name=_("事项版本"), on_delete=models.CASCADE, related_name="materials"
+    )
     position = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("材料名称"), max_length=120)
     required = models.BooleanField(_("必需"), default=True)
     form = models.CharField(_("材料形式"), max_length=12, choices=Form.choices, default=Form.ORIGINAL)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.APPLICANT)
-    licence_type = models.ForeignKey(LicenceType, verbose_name=_("证照类型"), null=True, blank=True, on_delete=models.PROTECT)
+    licence_type = models.ForeignKey(
+        LicenceType, verbose_name=_("证照类型"), null=True, blank=True, on_delete=models.PROTECT
+    )
     # Which shared store a `shared` material comes from: identity, property_register, household_register, tax …
     shared_source = models.CharField(_("共享数据来源"), max_length=40, blank=True)
 
@@ -186,8 +197,12 @@ class MaterialSpec(models.Model):
 class ItemImplementation(models.Model):
     """An item as one department in one region carries it out (实施清单): where, when, whom to call."""
 
-    item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="implementations")
-    department = models.ForeignKey("org.Department", verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="implementations")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="implementations"
+    )
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="implementations"
+    )
     # Derived from the item code and the region code; stable because both are.
     code = models.CharField(_("实施编码"), max_length=50, unique=True, editable=False)
     promised_days = models.PositiveSmallIntegerField(
@@ -233,7 +248,9 @@ class Bundle(models.Model):
     description = models.TextField(_("说明"), blank=True)
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
     popular = models.BooleanField(_("首页推荐"), default=False)
-    items = models.ManyToManyField(ServiceItem, through="BundleItem", verbose_name=_("包含事项"), related_name="bundles")
+    items = models.ManyToManyField(
+        ServiceItem, through="BundleItem", verbose_name=_("包含事项"), related_name="bundles"
+    )
 
     class Meta:
         verbose_name = _("一件事")
@@ -329,7 +346,9 @@ class SearchEntry(models.Model):
         BUNDLE = "bundle", _("一件事")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    item = models.OneToOneField(ServiceItem, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry")
+    item = models.OneToOneField(
+        ServiceItem, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
     bundle = models.OneToOneField(Bundle, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry")
     title = models.CharField(max_length=120)
     boost = models.FloatField(default=1.0)

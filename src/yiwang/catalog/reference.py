@@ -11,7 +11,6 @@ from django.db import transaction
 
 from yiwang.org.models import Department, Region
 
-from . import search
 from .models import (
     ConstructionStage,
     DualNotificationRule,
@@ -25,8 +24,22 @@ from .models import (
 )
 from .services import bundle_save, item_version_publish
 
-PERSON_ITEMS = {"R012", "R013", "R014", "R025", "R031", "R032", "R034", "R036", "R037", "R040", "R042", "R056",
-                "R065", "R067"}
+PERSON_ITEMS = {
+    "R012",
+    "R013",
+    "R014",
+    "R025",
+    "R031",
+    "R032",
+    "R034",
+    "R036",
+    "R037",
+    "R040",
+    "R042",
+    "R056",
+    "R065",
+    "R067",
+}
 PERSON_BUNDLES = {"B06"}
 POPULAR_BUNDLES = {"B01", "B02", "B03", "B06"}
 
@@ -40,12 +53,52 @@ TOPICS = [
     ("P07", "纳税缴费", "person", ["R056"]),
     ("P08", "医疗卫生", "person", ["R012", "R013"]),
     ("E01", "设立变更注销", "enterprise", ["R001", "R002", "R003", "R004", "R033", "R055"]),
-    ("E02", "准营准办（行业许可）", "enterprise",
-     ["R005", "R006", "R007", "R008", "R010", "R011", "R044", "R045", "R046", "R047", "R051", "R054", "R058",
-      "R059", "R060", "R061", "R064"]),
-    ("E03", "工程建设", "enterprise",
-     ["R015", "R016", "R017", "R018", "R019", "R020", "R021", "R022", "R023", "R024", "R026", "R027", "R028",
-      "R029", "R030"]),
+    (
+        "E02",
+        "准营准办（行业许可）",
+        "enterprise",
+        [
+            "R005",
+            "R006",
+            "R007",
+            "R008",
+            "R010",
+            "R011",
+            "R044",
+            "R045",
+            "R046",
+            "R047",
+            "R051",
+            "R054",
+            "R058",
+            "R059",
+            "R060",
+            "R061",
+            "R064",
+        ],
+    ),
+    (
+        "E03",
+        "工程建设",
+        "enterprise",
+        [
+            "R015",
+            "R016",
+            "R017",
+            "R018",
+            "R019",
+            "R020",
+            "R021",
+            "R022",
+            "R023",
+            "R024",
+            "R026",
+            "R027",
+            "R028",
+            "R029",
+            "R030",
+        ],
+    ),
     ("E04", "人力资源与社保", "enterprise", ["R035", "R038", "R039", "R066"]),
     ("E05", "环境与水务", "enterprise", ["R028", "R029", "R030", "R052", "R053"]),
     ("E06", "商务与贸易", "enterprise", ["R062", "R063"]),
@@ -75,8 +128,12 @@ def _yaml(name: str) -> dict:
     return yaml.safe_load(resources.files("yiwang.catalog").joinpath(f"data/{name}").read_text("utf-8")) or {}
 
 
-PHONE = {"type": "string", "title": "联系电话", "pattern": r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
-         "description": "手机号或带区号的固定电话"}
+PHONE = {
+    "type": "string",
+    "title": "联系电话",
+    "pattern": r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
+    "description": "手机号或带区号的固定电话",
+}
 ENTERPRISE_FORM = {
     "type": "object",
     "required": ["applicant_name", "uscc", "contact_name", "contact_phone"],
@@ -117,11 +174,15 @@ def _material(spec: list, licence_types: dict[str, LicenceType]) -> dict:
     name, required, source = spec
     row = {"name": name, "required": bool(required), "source": MaterialSpec.Source.APPLICANT}
     if source.startswith("licence:"):
-        row.update(source=MaterialSpec.Source.LICENCE, licence_type=licence_types[source.split(":", 1)[1]],
-                   form=MaterialSpec.Form.ELECTRONIC)
+        row.update(
+            source=MaterialSpec.Source.LICENCE,
+            licence_type=licence_types[source.split(":", 1)[1]],
+            form=MaterialSpec.Form.ELECTRONIC,
+        )
     elif source.startswith("shared:"):
-        row.update(source=MaterialSpec.Source.SHARED, shared_source=source.split(":", 1)[1],
-                   form=MaterialSpec.Form.ELECTRONIC)
+        row.update(
+            source=MaterialSpec.Source.SHARED, shared_source=source.split(":", 1)[1], form=MaterialSpec.Form.ELECTRONIC
+        )
     elif "复印" in name:
         row["form"] = MaterialSpec.Form.COPY
     return row
@@ -143,8 +204,13 @@ def load_catalog(data: dict, regions: dict[str, Region]) -> None:
         audience = "person" if row["ref"] in PERSON_ITEMS else "enterprise"
         item, _ = ServiceItem.objects.update_or_create(
             code=row["ref"],
-            defaults={"name": row["name"], "kind": row["kind"], "department_kind": row["dept"],
-                      "level": row["level"], "audience": audience},
+            defaults={
+                "name": row["name"],
+                "kind": row["kind"],
+                "department_kind": row["dept"],
+                "level": row["level"],
+                "audience": audience,
+            },
         )
         items[row["ref"]] = item
     for row in data["items"]:
@@ -153,12 +219,17 @@ def load_catalog(data: dict, regions: dict[str, Region]) -> None:
             continue
         instant = row["promised_days"] == 0
         version = ItemVersion.objects.create(
-            item=item, number=1, legal_basis=row["legal_basis"],
+            item=item,
+            number=1,
+            legal_basis=row["legal_basis"],
             conditions=CONDITIONS[row["kind"]].format(basis=row["legal_basis"].split("；")[0]),
             process_outline=PROCESS[instant],
             form_schema=form_schema_for(row["ref"], item.audience, specific_forms),
-            statutory_days=row["statutory_days"], promised_days=row["promised_days"], fee=row["fee"],
-            online_depth=row["online_depth"], max_visits=row["max_visits"],
+            statutory_days=row["statutory_days"],
+            promised_days=row["promised_days"],
+            fee=row["fee"],
+            online_depth=row["online_depth"],
+            max_visits=row["max_visits"],
             result_licence_type=licence_types.get(row.get("result")),
             result_description=licence_types[row["result"]].name if row.get("result") else "办理结果通知",
             keywords=" ".join(keywords.get(row["ref"], [])),
@@ -177,14 +248,20 @@ def load_catalog(data: dict, regions: dict[str, Region]) -> None:
 
     for row in data["bundles"]:
         bundle_save(
-            actor=None, code=row["ref"], name=row["name"],
+            actor=None,
+            code=row["ref"],
+            name=row["name"],
             audience="person" if row["ref"] in PERSON_BUNDLES else "enterprise",
-            items=[items[r] for r in row["items"]], promise=row.get("promise", ""),
-            keywords=" ".join(keywords.get(row["ref"], [])), popular=row["ref"] in POPULAR_BUNDLES,
+            items=[items[r] for r in row["items"]],
+            promise=row.get("promise", ""),
+            keywords=" ".join(keywords.get(row["ref"], [])),
+            popular=row["ref"] in POPULAR_BUNDLES,
             description="、".join(items[r].name for r in row["items"]),
         )
     for position, (code, name, audience, refs) in enumerate(TOPICS, start=1):
-        topic, _ = Topic.objects.update_or_create(code=code, defaults={"name": name, "audience": audience, "position": position})
+        topic, _ = Topic.objects.update_or_create(
+            code=code, defaults={"name": name, "audience": audience, "position": position}
+        )
         topic.items.set([items[r] for r in refs])
     for position, row in enumerate(data["construction_stages"], start=1):
         stage, _ = ConstructionStage.objects.update_or_create(position=position, defaults={"name": row["stage"]})
@@ -217,7 +294,12 @@ def _implement(item: ServiceItem, regions: dict[str, Region]) -> None:
         if item.level == "town":
             place = "各街道党群服务中心（便民服务窗口）"
         ItemImplementation.objects.get_or_create(
-            item=item, department=dept,
-            defaults={"place": place, "hours": center.hours if center else "",
-                      "consultation_phone": "020-12345", "complaint_phone": "12345"},
+            item=item,
+            department=dept,
+            defaults={
+                "place": place,
+                "hours": center.hours if center else "",
+                "consultation_phone": "020-12345",
+                "complaint_phone": "12345",
+            },
         )

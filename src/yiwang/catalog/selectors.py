@@ -12,8 +12,14 @@ def published_items() -> QuerySet[ServiceItem]:
     return ServiceItem.objects.exclude(current_version=None).select_related("current_version")
 
 
-def item_list(*, kind: str | None = None, department_kind: str | None = None, audience: str | None = None,
-              topic: str | None = None, region_code: str | None = None) -> QuerySet[ServiceItem]:
+def item_list(
+    *,
+    kind: str | None = None,
+    department_kind: str | None = None,
+    audience: str | None = None,
+    topic: str | None = None,
+    region_code: str | None = None,
+) -> QuerySet[ServiceItem]:
     qs = published_items()
     if kind:
         qs = qs.filter(kind=kind)
@@ -107,9 +113,9 @@ def topic_detail(*, code: str) -> tuple[Topic, QuerySet[ServiceItem]]:
 
 
 def staff_implementation_list(*, actor, action: str = "view") -> QuerySet[ItemImplementation]:
-    return restrict(
-        ItemImplementation.objects.select_related("item", "department__region"), actor, action
-    ).order_by("code")
+    return restrict(ItemImplementation.objects.select_related("item", "department__region"), actor, action).order_by(
+        "code"
+    )
 
 
 def staff_implementation(*, actor, code: str, action: str = "view") -> ItemImplementation:

@@ -17,8 +17,18 @@ from .forms_schema import check_schema
 from .models import Bundle, BundleItem, ItemVersion, MaterialSpec, ServiceItem
 
 VERSION_FIELDS = (
-    "legal_basis", "conditions", "process_outline", "form_schema", "statutory_days", "promised_days", "fee",
-    "online_depth", "max_visits", "result_licence_type", "result_description", "keywords",
+    "legal_basis",
+    "conditions",
+    "process_outline",
+    "form_schema",
+    "statutory_days",
+    "promised_days",
+    "fee",
+    "online_depth",
+    "max_visits",
+    "result_licence_type",
+    "result_description",
+    "keywords",
 )
 MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared_source")
 
@@ -39,7 +49,9 @@ def _full_clean(obj, exclude=None) -> None:
 
 
 @transaction.atomic
-def item_create(*, actor, code: str, name: str, kind: str, department_kind: str, level: str, audience: str) -> ServiceItem:
+def item_create(
+    *, actor, code: str, name: str, kind: str, department_kind: str, level: str, audience: str
+) -> ServiceItem:
     _require_catalog_admin(actor)
     item = ServiceItem(code=code, name=name, kind=kind, department_kind=department_kind, level=level, audience=audience)
     _full_clean(item, exclude=["current_version"])
@@ -76,8 +88,14 @@ def item_version_draft(*, actor, item: ServiceItem) -> ItemVersion:
 
 
 @transaction.atomic
-def item_version_update(*, actor, version: ItemVersion, materials: list[dict] | None = None,
-                        prerequisites: list[ServiceItem] | None = None, **fields) -> ItemVersion:
+def item_version_update(
+    *,
+    actor,
+    version: ItemVersion,
+    materials: list[dict] | None = None,
+    prerequisites: list[ServiceItem] | None = None,
+    **fields,
+) -> ItemVersion:
     _require_catalog_admin(actor)
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     version.ensure_draft()
@@ -99,9 +117,17 @@ def item_version_update(*, actor, version: ItemVersion, materials: list[dict] | 
             _full_clean(spec, exclude=["version"])
             _check_material_source(spec)
         MaterialSpec.objects.bulk_create(specs)
-    audit_record(actor=actor, action="catalog.version_update", target=version,
-                 data={"item": version.item.code, "fields": sorted(fields), "materials": materials is not None,
-                       "prerequisites": [p.code for p in prerequisites] if prerequisites is not None else None})
+    audit_record(
+        actor=actor,
+        action="catalog.version_update",
+        target=version,
+        data={
+            "item": version.item.code,
+            "fields": sorted(fields),
+            "materials": materials is not None,
+            "prerequisites": [p.code for p in prerequisites] if prerequisites is not None else None,
+        },
+    )
     return version
 
 
@@ -120,9 +146,9 @@ def find_prerequisite_cycle(item: ServiceItem, prerequisites: list[ServiceItem])
     """
     edges: dict[int, list[int]] = {}
     current = ServiceItem.objects.exclude(current_version=None).values("current_version_id")
-    for item_id, prereq_id in ItemVersion.prerequisites.through.objects.filter(
-        itemversion_id__in=current
-    ).values_list("itemversion__item_id", "serviceitem_id"):
+    for item_id, prereq_id in ItemVersion.prerequisites.through.objects.filter(itemversion_id__in=current).values_list(
+        "itemversion__item_id", "serviceitem_id"
+    ):
         edges.setdefault(item_id, []).append(prereq_id)
     edges[item.pk] = [p.pk for p in prerequisites]
     parent: dict[int, int | None] = {item.pk: None}
@@ -172,26 +198,52 @@ def item_version_publish(*, actor, version: ItemVersion) -> ItemVersion:
     item.current_version = version
     item.save(update_fields=["current_version"])
     search.index_item(item)
-    audit_record(actor=actor, action="catalog.version_publish", target=version,
-                 data={"item": item.code, "number": version.number})
+    audit_record(
+        actor=actor,
+        action="catalog.version_publish",
+        target=version,
+        data={"item": item.code, "number": version.number},
+    )
     return version
 
 
 @transaction.atomic
-def bundle_save(*, actor, code: str, name: str, audience: str, items: list[ServiceItem], promise: str = "",
-                description: str = "", keywords: str = "", popular: bool = False) -> Bundle:
+def bundle_save(
+    *,
+    actor,
+    code: str,
+    name: str,
+    audience: str,
+    items: list[ServiceItem],
+    promise: str = "",
+    description: str = "",
+    keywords: str = "",
+    popular: bool = False,
+) -> Bundle:
     _require_catalog_admin(actor)
     if not items:
         raise ValidationFailed(fields={"items": [_("一件事至少包含一个事项")]})
     bundle, created = Bundle.objects.update_or_create(
         code=code,
-        defaults={"name": name, "audience": audience, "promise": promise, "description": description,
-                  "keywords": keywords, "popular": popular},
+        defaults={
+            "name": name,
+            "audience": audience,
+            "promise": promise,
+            "description": description,
+            "keywords": keywords,
+            "popular": popular,
+        },
     )
     _full_clean(bundle)
     bundle.entries.all().delete()
-    BundleItem.objects.bulk_create(BundleItem(bundle=bundle, item=it, position=i) for i, it in enumerate(items, start=1))
+    BundleItem.objects.bulk_create(
+        BundleItem(bundle=bundle, item=it, position=i) for i, it in enumerate(items, start=1)
+    )
     search.index_bundle(bundle)
-    audit_record(actor=actor, action="catalog.bundle_create" if created else "catalog.bundle_update", target=bundle,
-                 data={"code": code, "items": [it.code for it in items]})
+    audit_record(
+        actor=actor,
+        action="catalog.bundle_create" if created else "catalog.bundle_update",
+        target=bundle,
+        data={"code": code, "items": [it.code for it in items]},
+    )
     return bundle

@@ -13,7 +13,7 @@ from yiwang.org.api import router as org_router
 api = NinjaAPI(
     title="一网通办 API",
     version="1",
-    description="yiwang 一体化政务服务平台 · 开放接口。错误统一为 {\"error\": {\"code\", \"message\", \"fields\"?}}。",
+    description='yiwang 一体化政务服务平台 · 开放接口。错误统一为 {"error": {"code", "message", "fields"?}}。',
     urls_namespace="api",
 )
 api.add_router("/", org_router)
@@ -41,9 +41,7 @@ def invalid_input(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"error": {"code": "unauthenticated", "message": _("请先登录")}}, status=401
-    )
+    return api.create_response(request, {"error": {"code": "unauthenticated", "message": _("请先登录")}}, status=401)
 
 
 @api.exception_handler(HttpError)

@@ -1,13 +1,13 @@
 """The `yiwang` operator command: a thin wrapper over manage.py with the platform's own verbs.
 
-  yiwang demo [--items N] [--no-serve]   migrate, load demo data, run web + worker on 127.0.0.1:8000
-  yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
-  yiwang worker                          the background worker (django-tasks database queue)
-  yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
-  yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
-  yiwang check                           configuration sanity
-  yiwang audit verify                    check the audit hash chain
-  yiwang <any manage.py command>         e.g. yiwang migrate, yiwang createsuperuser
+yiwang demo [--items N] [--no-serve]   migrate, load demo data, run web + worker on 127.0.0.1:8000
+yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
+yiwang worker                          the background worker (django-tasks database queue)
+yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
+yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
+yiwang check                           configuration sanity
+yiwang audit verify                    check the audit hash chain
+yiwang <any manage.py command>         e.g. yiwang migrate, yiwang createsuperuser
 """
 
 import os

@@ -57,7 +57,7 @@ class WorkCalendar:
         else:
             rows = rows.filter(region__isnull=True) | rows.filter(region__in=self.region.ancestors_and_self())
         # A regional override beats a national one for the same day, and a deeper region beats a higher one.
-        for date, is_workday, depth in sorted(
+        for date, is_workday, _depth in sorted(
             rows.values_list("date", "is_workday", "region__depth"), key=lambda r: (r[0], r[2] or -1)
         ):
             self._overrides[date] = is_workday

@@ -50,7 +50,9 @@ class CalendarYear(models.Model):
     """A year whose State Council holiday schedule an administrator has entered as overrides."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    source = models.CharField(_("依据"), max_length=200, help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"))
+    source = models.CharField(
+        _("依据"), max_length=200, help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知")
+    )
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:

@@ -14,8 +14,13 @@ from .errors import NotFound
 
 # action -> {role: "region" (the whole subtree) | "department" (only the role's department in the subtree)}
 ACTION_ROLES: dict[str, dict[str, str]] = {
-    "view": {"clerk": "region", "reviewer": "department", "supervisor": "region", "inspector": "department",
-             "admin": "region"},
+    "view": {
+        "clerk": "region",
+        "reviewer": "department",
+        "supervisor": "region",
+        "inspector": "department",
+        "admin": "region",
+    },
     "change": {"admin": "region"},
     "accept": {"clerk": "region"},
     "review": {"reviewer": "department"},

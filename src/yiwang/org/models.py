@@ -12,7 +12,9 @@ class Region(models.Model):
         TOWN = "town", _("街道/镇")
         COMMUNITY = "community", _("社区/村")
 
-    code = models.CharField(_("区划代码"), max_length=12, unique=True, help_text=_("GB/T 2260（县级及以上）/ GB/T 10114"))
+    code = models.CharField(
+        _("区划代码"), max_length=12, unique=True, help_text=_("GB/T 2260（县级及以上）/ GB/T 10114")
+    )
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
@@ -94,7 +96,9 @@ class Window(models.Model):
         GENERAL = "general", _("综合窗口")
         DEPARTMENTAL = "departmental", _("专业窗口")
 
-    center = models.ForeignKey(ServiceCenter, verbose_name=_("政务服务中心"), on_delete=models.CASCADE, related_name="windows")
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("政务服务中心"), on_delete=models.CASCADE, related_name="windows"
+    )
     number = models.CharField(_("窗口号"), max_length=10)
     kind = models.CharField(_("类型"), max_length=15, choices=Kind.choices, default=Kind.GENERAL)
     department = models.ForeignKey(
@@ -128,7 +132,9 @@ class StaffRole(models.Model):
         INSPECTOR = "inspector", _("执法人员")
         ADMIN = "admin", _("管理员")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_roles"
+    )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     department = models.ForeignKey(Department, verbose_name=_("所属部门"), on_delete=models.PROTECT)
     # The root of the region subtree the role reaches; usually the department's own region.

@@ -12,8 +12,12 @@ CENTERS = {
 }
 HOURS = "周一至周五 9:00—12:00，13:30—17:30（法定节假日除外）"
 # General windows first; then the departmental windows a hall keeps for specialist counters.
-WINDOW_PLAN = {"440105": (6, ["PSB", "PLANNING"]), "440106": (4, ["PSB"]), "440100": (4, ["HOUSING_FUND"]),
-               "440105001": (2, [])}
+WINDOW_PLAN = {
+    "440105": (6, ["PSB", "PLANNING"]),
+    "440106": (4, ["PSB"]),
+    "440100": (4, ["HOUSING_FUND"]),
+    "440105001": (2, []),
+}
 
 
 @transaction.atomic
@@ -33,14 +37,19 @@ def load_organisation(data: dict) -> dict[str, Region]:
                 )
     for code, (name, address) in CENTERS.items():
         center, _ = ServiceCenter.objects.update_or_create(
-            region=regions[code], name=name,
+            region=regions[code],
+            name=name,
             defaults={"address": address, "hours": HOURS, "phone": "12345"},
         )
         general, departmental = WINDOW_PLAN[code]
         for n in range(1, general + 1):
             Window.objects.update_or_create(center=center, number=str(n), defaults={"kind": Window.Kind.GENERAL})
         for offset, kind in enumerate(departmental, start=general + 1):
-            dept = Department.objects.filter(kind=kind, region__in=regions[code].ancestors_and_self()).order_by("-region__depth").first()
+            dept = (
+                Department.objects.filter(kind=kind, region__in=regions[code].ancestors_and_self())
+                .order_by("-region__depth")
+                .first()
+            )
             Window.objects.update_or_create(
                 center=center, number=str(offset), defaults={"kind": Window.Kind.DEPARTMENTAL, "department": dept}
             )

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         try:
             connection.ensure_connection()
             notes.append(f"数据库：{connection.vendor} 可连接")
-        except Exception as exc:  # noqa: BLE001 - any failure to connect is the finding itself
+        except Exception as exc:
             problems.append(f"数据库无法连接：{exc}")
         if settings.SECRET_KEY == settings.DEMO_SECRET_KEY:
             (notes if settings.DEBUG else problems).append("SECRET_KEY 仍是演示密钥（生产环境必须更换）")

@@ -29,12 +29,16 @@ class Command(BaseCommand):
 
             made = generate_items(count=items)
             self.stdout.write(f"已生成模拟事项 {made} 个")
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, description in accounts:
             self.stdout.write(f"  {username:<28} {description}")
         if no_serve:
             return
-        self.stdout.write(self.style.SUCCESS(f"门户：http://{bind}/   管理后台：http://{bind}/admin/   接口文档：http://{bind}/api/v1/docs"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"门户：http://{bind}/   管理后台：http://{bind}/admin/   接口文档：http://{bind}/api/v1/docs"
+            )
+        )
         self._serve(bind)
 
     def _serve(self, bind: str) -> None:

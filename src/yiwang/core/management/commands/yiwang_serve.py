@@ -14,6 +14,16 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, **options):
         from gunicorn.app.wsgiapp import run
 
-        sys.argv = ["gunicorn", "yiwang.config.wsgi:application", "--bind", bind, "--workers", str(workers),
-                    "--access-logfile", "-", "--graceful-timeout", "20"]
+        sys.argv = [
+            "gunicorn",
+            "yiwang.config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "20",
+        ]
         run()
