@@ -3,6 +3,7 @@
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yiwang.core.api_schemas import answers
 from yiwang.core.auth import staff_auth
 
 from . import search as catalog_search
@@ -132,7 +133,9 @@ class SearchHitOut(Schema):
     score: float
 
 
-@router.get("/items", response=list[ItemOut], summary="事项列表（可按类型、部门类别、服务对象、主题、区划筛选）")
+@router.get(
+    "/items", response=answers(list[ItemOut]), summary="事项列表（可按类型、部门类别、服务对象、主题、区划筛选）"
+)
 @paginate(LimitOffsetPagination)
 def items(
     request,
@@ -147,7 +150,7 @@ def items(
     )
 
 
-@router.get("/items/{code}", response=ItemDetailOut, summary="事项详情（现行发布版本）")
+@router.get("/items/{code}", response=answers(ItemDetailOut, 404), summary="事项详情（现行发布版本）")
 def item(request, code: str, version: int | None = None):
     found, found_version = selectors.item_guide(code=code, version_number=version)
     return {
@@ -167,17 +170,17 @@ class SearchQuery(Schema):
     limit: int = Field(10, ge=1, le=50)
 
 
-@router.get("/search", response=list[SearchHitOut], summary="按群众说法检索事项和一件事（一起排序）")
+@router.get("/search", response=answers(list[SearchHitOut]), summary="按群众说法检索事项和一件事（一起排序）")
 def search(request, params: Query[SearchQuery]):
     return catalog_search.search(params.q, limit=params.limit)
 
 
-@router.get("/bundles", response=list[BundleOut], summary="一件事列表")
+@router.get("/bundles", response=answers(list[BundleOut]), summary="一件事列表")
 def bundles(request, audience: str | None = None):
     return [_bundle_out(b, [e.item for e in b.entries.all()]) for b in selectors.bundle_list(audience=audience)]
 
 
-@router.get("/bundles/{code}", response=BundleOut, summary="一件事详情")
+@router.get("/bundles/{code}", response=answers(BundleOut, 404), summary="一件事详情")
 def bundle(request, code: str):
     found, ordered = selectors.bundle_detail(code=code)
     return _bundle_out(found, ordered)
@@ -195,7 +198,7 @@ def _bundle_out(bundle, items) -> dict:
 
 @router.get(
     "/staff/implementations",
-    response=list[ImplementationOut],
+    response=answers(list[ImplementationOut], 401),
     auth=staff_auth,
     summary="本人可见的实施清单（按区划与部门过滤）",
 )
@@ -206,7 +209,7 @@ def staff_implementations(request):
 
 @router.get(
     "/staff/implementations/{code}",
-    response=ImplementationOut,
+    response=answers(ImplementationOut, 401, 404),
     auth=staff_auth,
     summary="实施清单（不可见与不存在同样返回 404）",
 )

@@ -1,5 +1,6 @@
 from ninja import Router, Schema
 
+from yiwang.core.api_schemas import answers
 from yiwang.core.errors import NotFound
 
 from . import selectors
@@ -34,12 +35,12 @@ class DepartmentOut(Schema):
         return str(obj)
 
 
-@router.get("/regions", response=list[RegionOut], summary="行政区划列表")
+@router.get("/regions", response=answers(list[RegionOut]), summary="行政区划列表")
 def regions(request, parent: str | None = None, level: str | None = None):
     return selectors.region_list(parent_code=parent, level=level)
 
 
-@router.get("/regions/{code}", response=RegionOut, summary="行政区划")
+@router.get("/regions/{code}", response=answers(RegionOut, 404), summary="行政区划")
 def region(request, code: str):
     found = selectors.region_list().filter(code=code).first()
     if found is None:
@@ -47,12 +48,12 @@ def region(request, code: str):
     return found
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="部门列表")
+@router.get("/departments", response=answers(list[DepartmentOut]), summary="部门列表")
 def departments(request, region: str | None = None, kind: str | None = None):
     return selectors.department_list(region_code=region, kind=kind)
 
 
-@router.get("/departments/{code}", response=DepartmentOut, summary="部门")
+@router.get("/departments/{code}", response=answers(DepartmentOut, 404), summary="部门")
 def department(request, code: str):
     found = selectors.department_list().filter(code=code).first()
     if found is None:

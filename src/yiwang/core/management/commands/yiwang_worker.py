@@ -5,4 +5,4 @@ class Command(BaseCommand):
     help = "启动后台任务进程（数据库队列）"
 
     def handle(self, *args, **options):
-        call_command("db_worker", "--queue-name", "*")
+        call_command("db_worker", "--queue-name", "*", "--no-reload")

@@ -1,0 +1,22 @@
+"""The one error shape of /api/v1, declared so that OpenAPI documents every answer an operation gives."""
+
+from ninja import Schema
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+    details: dict | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def answers(ok, *statuses: int) -> dict:
+    """The response map of an operation: its success schema plus the error statuses it can answer.
+
+    422 (bad input) is always possible, so it is always declared.
+    """
+    return {200: ok, 422: ErrorOut, **{status: ErrorOut for status in statuses}}
