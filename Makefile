@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本"; exit 1; }
@@ -29,3 +29,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+# After adding UI strings: refresh the English catalogue, translate the new entries, then compile.
+messages: $(STAMP)
+	cd src/yiwang && ../../$(BIN)/yiwang makemessages -l en --ignore 'migrations/*' && msgfmt --check -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po

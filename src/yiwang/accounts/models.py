@@ -18,6 +18,12 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    @property
+    def holds_staff_role(self) -> bool:
+        from yiwang.core.permissions import staff_roles
+
+        return self.is_superuser or bool(staff_roles(self))
+
 
 class Person(models.Model):
     user = models.OneToOneField(

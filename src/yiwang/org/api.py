@@ -1,7 +1,6 @@
 from ninja import Router, Schema
 
 from yiwang.core.api_schemas import answers
-from yiwang.core.errors import NotFound
 
 from . import selectors
 
@@ -42,10 +41,7 @@ def regions(request, parent: str | None = None, level: str | None = None):
 
 @router.get("/regions/{code}", response=answers(RegionOut, 404), summary="行政区划")
 def region(request, code: str):
-    found = selectors.region_list().filter(code=code).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return selectors.region_detail(code=code)
 
 
 @router.get("/departments", response=answers(list[DepartmentOut]), summary="部门列表")
@@ -55,7 +51,4 @@ def departments(request, region: str | None = None, kind: str | None = None):
 
 @router.get("/departments/{code}", response=answers(DepartmentOut, 404), summary="部门")
 def department(request, code: str):
-    found = selectors.department_list().filter(code=code).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return selectors.department_detail(code=code)

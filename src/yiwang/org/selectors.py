@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict
 
 from .models import Department, Region, StaffRole
@@ -23,6 +24,20 @@ def department_list(*, region_code: str | None = None, kind: str | None = None) 
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def department_detail(*, code: str) -> Department:
+    found = department_list().filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def region_detail(*, code: str) -> Region:
+    found = region_list().filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def staff_role_list(*, actor) -> QuerySet[StaffRole]:

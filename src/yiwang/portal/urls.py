@@ -3,4 +3,17 @@ from django.urls import path
 from . import views
 
 app_name = "portal"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.suggest, name="suggest"),
+    path("person/", views.audience, {"audience": "person"}, name="person"),
+    path("enterprise/", views.audience, {"audience": "enterprise"}, name="enterprise"),
+    path("topics/<str:code>/", views.topic, name="topic"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/<str:code>/", views.department, name="department"),
+    path("items/<str:code>/", views.item_detail, name="item"),
+    path("items/<str:code>/v/<int:number>/", views.item_detail, name="item_version"),
+    path("bundles/", views.bundles, name="bundles"),
+    path("bundles/<str:code>/", views.bundle, name="bundle"),
+]

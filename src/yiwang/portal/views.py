@@ -1,5 +1,114 @@
+"""The public portal: each view calls catalog/org selectors and renders; no business rules live here."""
+
+from django.conf import settings
 from django.shortcuts import render
+
+from yiwang.catalog.forms_schema import schema_form
+from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.search import search as catalog_search
+from yiwang.catalog.selectors import (
+    bundle_detail,
+    bundle_list,
+    item_guide,
+    item_implementations,
+    item_list,
+    published_versions,
+    topic_detail,
+    topic_list,
+)
+from yiwang.org.selectors import department_detail, department_list, region_list
+
+SUGGESTION_LIMIT = 6
+RESULT_LIMIT = 30
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {
+        "popular_bundles": bundle_list(popular=True),
+        "person_topics": topic_list(audience=ServiceItem.Audience.PERSON),
+        "enterprise_topics": topic_list(audience=ServiceItem.Audience.ENTERPRISE),
+    })
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    hits = catalog_search(query, limit=RESULT_LIMIT) if query else []
+    context = {"query": query, "hits": hits}
+    if query and not hits:
+        context["popular_bundles"] = bundle_list(popular=True)
+    return render(request, "portal/search.html", context)
+
+
+def suggest(request):
+    """The live suggestions under the search box (an htmx fragment)."""
+    query = request.GET.get("q", "").strip()
+    hits = catalog_search(query, limit=SUGGESTION_LIMIT) if query else []
+    return render(request, "portal/search.html#suggestions", {"query": query, "hits": hits})
+
+
+def audience(request, audience):
+    topics = [(topic, item_list(topic=topic.code)) for topic in topic_list(audience=audience)]
+    return render(request, "portal/audience.html", {
+        "audience": ServiceItem.Audience(audience),
+        "topics": topics,
+        "bundles": bundle_list(audience=audience),
+    })
+
+
+def topic(request, code):
+    topic, items = topic_detail(code=code)
+    return render(request, "portal/topic.html", {"topic": topic, "items": items})
+
+
+def _home_regions():
+    """The home region and the city above it: the two levels whose departments the portal lists."""
+    home = region_list().filter(code=settings.YIWANG["HOME_REGION"]).first()
+    return [r for r in (home, home.parent if home else None) if r is not None]
+
+
+def departments(request):
+    groups = [
+        (region, [(dept, item_list(department_kind=dept.kind, region_code=region.code))
+                  for dept in department_list(region_code=region.code)])
+        for region in _home_regions()
+    ]
+    return render(request, "portal/departments.html", {"groups": groups})
+
+
+def department(request, code):
+    dept = department_detail(code=code)
+    items = item_list(department_kind=dept.kind, region_code=dept.region.code)
+    return render(request, "portal/department.html", {"department": dept, "items": items})
+
+
+def item_detail(request, code, number=None):
+    item, version = item_guide(code=code, version_number=number)
+    home_code = settings.YIWANG["HOME_REGION"]
+    # The home region's implementation first: it is the one a citizen of this portal will go to.
+    implementations = sorted(item_implementations(item=item), key=lambda i: i.department.region.code != home_code)
+    main = implementations[0] if implementations else None
+    return render(request, "portal/item.html", {
+        "item": item,
+        "version": version,
+        "is_current": version.pk == item.current_version_id,
+        "versions": published_versions(item=item),
+        "materials": version.materials.all(),
+        "form": schema_form(version.form_schema) if version.form_schema else None,
+        "implementation": main,
+        "other_implementations": implementations[1:],
+        "promised_days": main.promised_days_for(version) if main else version.promised_days,
+        "prerequisites": version.prerequisites.all(),
+        "bundles": bundle_list().filter(items=item),
+    })
+
+
+def bundles(request):
+    return render(request, "portal/bundles.html", {
+        "person_bundles": bundle_list(audience=ServiceItem.Audience.PERSON),
+        "enterprise_bundles": bundle_list(audience=ServiceItem.Audience.ENTERPRISE),
+    })
+
+
+def bundle(request, code):
+    bundle, items = bundle_detail(code=code)
+    return render(request, "portal/bundle.html", {"bundle": bundle, "items": items})

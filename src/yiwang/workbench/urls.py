@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "workbench"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("implementations/", views.implementations, name="implementations"),
+    path("implementations/<str:code>/", views.implementation, name="implementation"),
+]

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "yiwang.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "yiwang.config.urls"
