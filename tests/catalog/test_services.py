@@ -3,13 +3,18 @@
 import pytest
 
 from yiwang.catalog import selectors
-from yiwang.catalog.models import ItemVersion, MaterialSpec, ServiceItem
+from yiwang.catalog.models import Bundle, ItemVersion, MaterialSpec, ServiceItem, Synonym
 from yiwang.catalog.services import (
+    bundle_delete,
     bundle_save,
     item_create,
+    item_update,
+    item_version_discard,
     item_version_draft,
     item_version_publish,
     item_version_update,
+    reference_delete,
+    reference_save,
 )
 from yiwang.core.errors import ImmutableVersion, PermissionDenied, PrerequisiteCycle, ValidationFailed
 from yiwang.core.models import AuditEntry
@@ -192,3 +197,47 @@ def test_statutory_default_is_twenty_working_days(db):
     assert version.statutory_days is None
     assert version.effective_statutory_days == 20
     assert version.is_instant
+
+
+def test_item_update_keeps_the_code_and_reindexes(catalog_admin):
+    from yiwang.catalog.search import search
+
+    item = item_update(actor=catalog_admin, item=_item("R050"), name="临时占用城市道路许可（夜市摊位）")
+    assert item.code == "R050"
+    assert any(hit.code == "R050" for hit in search("夜市摊位"))
+    with pytest.raises(ValueError):
+        item_update(actor=catalog_admin, item=item, code="R999")
+    with pytest.raises(ValidationFailed) as exc:
+        item_update(actor=catalog_admin, item=item, kind="nonsense")
+    assert "kind" in exc.value.fields
+
+
+def test_a_draft_can_be_discarded_a_published_version_cannot(catalog_admin):
+    item = _item("R005")
+    draft = item_version_draft(actor=catalog_admin, item=item)
+    item_version_discard(actor=catalog_admin, version=draft)
+    assert not ItemVersion.objects.filter(pk=draft.pk).exists()
+    with pytest.raises(ImmutableVersion):
+        item_version_discard(actor=catalog_admin, version=item.current_version)
+    assert AuditEntry.objects.filter(action="catalog.version_discard", target_id=str(draft.pk)).exists()
+
+
+def test_reference_rows_are_validated_audited_and_guarded(catalog_admin, samr_reviewer):
+    synonym = reference_save(actor=catalog_admin, obj=Synonym(term="开奶茶店", expansions="食品经营 餐饮"))
+    assert AuditEntry.objects.filter(action="catalog.synonym_create", target_id=str(synonym.pk)).exists()
+    with pytest.raises(ValidationFailed) as exc:
+        reference_save(actor=catalog_admin, obj=Synonym(term="开奶茶店", expansions="重复"))
+    assert "term" in exc.value.fields
+    with pytest.raises(PermissionDenied):
+        reference_delete(actor=samr_reviewer, obj=synonym)
+    with pytest.raises(TypeError):
+        reference_save(actor=catalog_admin, obj=_item("R001"))
+    reference_delete(actor=catalog_admin, obj=synonym)
+    assert not Synonym.objects.filter(term="开奶茶店").exists()
+
+
+def test_bundle_delete_is_audited(catalog_admin):
+    bundle = Bundle.objects.get(code="B08")
+    bundle_delete(actor=catalog_admin, bundle=bundle)
+    assert not Bundle.objects.filter(code="B08").exists()
+    assert AuditEntry.objects.filter(action="catalog.bundle_delete", data__code="B08").exists()

@@ -14,7 +14,19 @@ from yiwang.core.permissions import staff_roles
 
 from . import search
 from .forms_schema import check_schema
-from .models import Bundle, BundleItem, ItemVersion, MaterialSpec, ServiceItem
+from .models import (
+    Bundle,
+    BundleItem,
+    ConstructionStage,
+    DualNotificationRule,
+    ItemImplementation,
+    ItemVersion,
+    LicenceType,
+    MaterialSpec,
+    ServiceItem,
+    Synonym,
+    Topic,
+)
 
 VERSION_FIELDS = (
     "legal_basis",
@@ -33,7 +45,7 @@ VERSION_FIELDS = (
 MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared_source")
 
 
-def _require_catalog_admin(actor) -> None:
+def require_catalog_admin(actor) -> None:
     if actor is None:
         return  # the system itself: fixtures and imports run by an operator at the console
     if actor.is_superuser or any(r.role == "admin" for r in staff_roles(actor)):
@@ -52,7 +64,7 @@ def _full_clean(obj, exclude=None) -> None:
 def item_create(
     *, actor, code: str, name: str, kind: str, department_kind: str, level: str, audience: str
 ) -> ServiceItem:
-    _require_catalog_admin(actor)
+    require_catalog_admin(actor)
     item = ServiceItem(code=code, name=name, kind=kind, department_kind=department_kind, level=level, audience=audience)
     _full_clean(item, exclude=["current_version"])
     item.save()
@@ -60,10 +72,47 @@ def item_create(
     return item
 
 
+ITEM_FIELDS = ("name", "kind", "department_kind", "level", "audience")
+
+
+@transaction.atomic
+def item_update(*, actor, item: ServiceItem, **fields) -> ServiceItem:
+    """Change an item's identity fields; its code (一事一码) never changes."""
+    require_catalog_admin(actor)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"not item fields: {sorted(unknown)}")
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    before = {f: getattr(item, f) for f in fields}
+    for field, value in fields.items():
+        setattr(item, field, value)
+    _full_clean(item, exclude=["current_version"])
+    item.save(update_fields=list(fields))
+    if item.current_version_id:
+        search.index_item(item)
+    audit_record(
+        actor=actor, action="catalog.item_update", target=item, data={"before": before, "after": fields}
+    )
+    return item
+
+
+@transaction.atomic
+def item_version_discard(*, actor, version: ItemVersion) -> None:
+    """Throw away an unpublished draft; published versions stay for ever."""
+    require_catalog_admin(actor)
+    version = ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    version.ensure_draft()
+    audit_record(
+        actor=actor, action="catalog.version_discard", target=version,
+        data={"item": version.item.code, "number": version.number},
+    )
+    version.delete()
+
+
 @transaction.atomic
 def item_version_draft(*, actor, item: ServiceItem) -> ItemVersion:
     """Open a draft: a copy of the current version (or an empty one), the only place edits are made."""
-    _require_catalog_admin(actor)
+    require_catalog_admin(actor)
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     existing = item.versions.filter(status=ItemVersion.Status.DRAFT).first()
     if existing:
@@ -96,7 +145,7 @@ def item_version_update(
     prerequisites: list[ServiceItem] | None = None,
     **fields,
 ) -> ItemVersion:
-    _require_catalog_admin(actor)
+    require_catalog_admin(actor)
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     version.ensure_draft()
     unknown = set(fields) - set(VERSION_FIELDS)
@@ -174,7 +223,7 @@ def find_prerequisite_cycle(item: ServiceItem, prerequisites: list[ServiceItem])
 
 @transaction.atomic
 def item_version_publish(*, actor, version: ItemVersion) -> ItemVersion:
-    _require_catalog_admin(actor)
+    require_catalog_admin(actor)
     version = ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
     version.ensure_draft()
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
@@ -220,7 +269,7 @@ def bundle_save(
     keywords: str = "",
     popular: bool = False,
 ) -> Bundle:
-    _require_catalog_admin(actor)
+    require_catalog_admin(actor)
     if not items:
         raise ValidationFailed(fields={"items": [_("一件事至少包含一个事项")]})
     bundle, created = Bundle.objects.update_or_create(
@@ -247,3 +296,42 @@ def bundle_save(
         data={"code": code, "items": [it.code for it in items]},
     )
     return bundle
+
+
+# Catalog tables that are plain reference data: one row is one fact, with no state of its own to guard.
+REFERENCE_MODELS = (ItemImplementation, LicenceType, Topic, ConstructionStage, DualNotificationRule, Synonym)
+
+
+def _reference_model(obj) -> None:
+    if not isinstance(obj, REFERENCE_MODELS):
+        raise TypeError(f"{type(obj).__name__} is not a catalog reference table; use its own service")
+
+
+@transaction.atomic
+def reference_save(*, actor, obj, changed: list[str] | None = None):
+    """Validate and save one row of a reference table, with its audit entry."""
+    require_catalog_admin(actor)
+    _reference_model(obj)
+    created = obj.pk is None
+    _full_clean(obj)
+    obj.save()
+    audit_record(
+        actor=actor, action=f"catalog.{obj._meta.model_name}_{'create' if created else 'update'}", target=obj,
+        data={"object": str(obj), **({"fields": changed} if changed is not None else {})},
+    )
+    return obj
+
+
+@transaction.atomic
+def reference_delete(*, actor, obj) -> None:
+    require_catalog_admin(actor)
+    _reference_model(obj)
+    audit_record(actor=actor, action=f"catalog.{obj._meta.model_name}_delete", target=obj, data={"object": str(obj)})
+    obj.delete()
+
+
+@transaction.atomic
+def bundle_delete(*, actor, bundle: Bundle) -> None:
+    require_catalog_admin(actor)
+    audit_record(actor=actor, action="catalog.bundle_delete", target=bundle, data={"code": bundle.code})
+    bundle.delete()
