@@ -1,9 +1,9 @@
 """Public catalog API: items (list, filter, search, detail with the current published version) and bundles."""
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from yiwang.core.api_schemas import answers
+from yiwang.core.api_schemas import BoundedPagination, answers
 from yiwang.core.auth import staff_auth
 
 from . import search as catalog_search
@@ -136,7 +136,7 @@ class SearchHitOut(Schema):
 @router.get(
     "/items", response=answers(list[ItemOut]), summary="事项列表（可按类型、部门类别、服务对象、主题、区划筛选）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def items(
     request,
     kind: str | None = None,
@@ -202,7 +202,7 @@ def _bundle_out(bundle, items) -> dict:
     auth=staff_auth,
     summary="本人可见的实施清单（按区划与部门过滤）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def staff_implementations(request):
     return selectors.staff_implementation_list(actor=request.auth)
 

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -30,12 +31,40 @@ def not_found(request, exc):
     return domain_error(request, NotFound())
 
 
+# pydantic's error types, said in Chinese; the context fills the limits ({le}, {max_length} …).
+INPUT_ERRORS = {
+    "missing": gettext_lazy("此项为必填项"),
+    "int_parsing": gettext_lazy("必须是整数"),
+    "int_from_float": gettext_lazy("必须是整数"),
+    "float_parsing": gettext_lazy("必须是数字"),
+    "bool_parsing": gettext_lazy("必须是 true 或 false"),
+    "string_type": gettext_lazy("必须是文本"),
+    "less_than_equal": gettext_lazy("不得大于 {le}"),
+    "less_than": gettext_lazy("必须小于 {lt}"),
+    "greater_than_equal": gettext_lazy("不得小于 {ge}"),
+    "greater_than": gettext_lazy("必须大于 {gt}"),
+    "string_too_long": gettext_lazy("长度不得超过 {max_length} 个字符"),
+    "string_too_short": gettext_lazy("长度不得少于 {min_length} 个字符"),
+    "literal_error": gettext_lazy("不是可选的值"),
+    "enum": gettext_lazy("不是可选的值"),
+    "json_invalid": gettext_lazy("不是有效的 JSON"),
+}
+
+
+def _input_message(err: dict) -> str:
+    template = str(INPUT_ERRORS.get(err.get("type", ""), gettext_lazy("格式不正确")))
+    try:
+        return template.format(**err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return template
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in {"body", "query", "path", "payload"}]
-        fields.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", ""))
+        fields.setdefault(".".join(loc) or "__all__", []).append(_input_message(err))
     return domain_error(request, ValidationFailed(fields=fields))
 
 

@@ -1,6 +1,7 @@
 """The one error shape of /api/v1, declared so that OpenAPI documents every answer an operation gives."""
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 
 class ErrorBody(Schema):
@@ -20,3 +21,11 @@ def answers(ok, *statuses: int) -> dict:
     422 (bad input) is always possible, so it is always declared.
     """
     return {200: ok, 422: ErrorOut, **{status: ErrorOut for status in statuses}}
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Limit/offset with upper bounds: an offset past any real table is bad input (422), not a database error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
