@@ -85,3 +85,16 @@ def test_out_of_range_paging_is_bad_input_not_a_crash(client, query):
     response = client.get(f"/api/v1/items?{query}")
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_failed"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/items?topic=%00", "/api/v1/search?q=a%00b", "/api/v1/items/R0%0005"])
+def test_nul_bytes_are_bad_input_on_every_database(client, url):
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_failed"
+
+
+def test_nul_bytes_on_a_page_get_the_error_page(client):
+    response = client.get("/search/?q=%00")
+    assert response.status_code == 422
+    assert "含有不允许的字符" in response.content.decode()

@@ -3,7 +3,7 @@
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from yiwang.core.api_schemas import BoundedPagination, answers
+from yiwang.core.api_schemas import BoundedPagination, Text, answers
 from yiwang.core.auth import staff_auth
 
 from . import search as catalog_search
@@ -139,11 +139,11 @@ class SearchHitOut(Schema):
 @paginate(BoundedPagination)
 def items(
     request,
-    kind: str | None = None,
-    department_kind: str | None = None,
-    audience: str | None = None,
-    topic: str | None = None,
-    region: str | None = None,
+    kind: Text | None = None,
+    department_kind: Text | None = None,
+    audience: Text | None = None,
+    topic: Text | None = None,
+    region: Text | None = None,
 ):
     return selectors.item_list(
         kind=kind, department_kind=department_kind, audience=audience, topic=topic, region_code=region
@@ -151,7 +151,7 @@ def items(
 
 
 @router.get("/items/{code}", response=answers(ItemDetailOut, 404), summary="事项详情（现行发布版本）")
-def item(request, code: str, version: int | None = None):
+def item(request, code: Text, version: int | None = None):
     found, found_version = selectors.item_guide(code=code, version_number=version)
     return {
         "code": found.code,
@@ -166,7 +166,7 @@ def item(request, code: str, version: int | None = None):
 
 
 class SearchQuery(Schema):
-    q: str = Field(..., max_length=200, description="群众说法，如“开饭店要办哪些证”“sfz”")
+    q: Text = Field(..., max_length=200, description="群众说法，如“开饭店要办哪些证”“sfz”")
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -176,12 +176,12 @@ def search(request, params: Query[SearchQuery]):
 
 
 @router.get("/bundles", response=answers(list[BundleOut]), summary="一件事列表")
-def bundles(request, audience: str | None = None):
+def bundles(request, audience: Text | None = None):
     return [_bundle_out(b, [e.item for e in b.entries.all()]) for b in selectors.bundle_list(audience=audience)]
 
 
 @router.get("/bundles/{code}", response=answers(BundleOut, 404), summary="一件事详情")
-def bundle(request, code: str):
+def bundle(request, code: Text):
     found, ordered = selectors.bundle_detail(code=code)
     return _bundle_out(found, ordered)
 
@@ -213,5 +213,5 @@ def staff_implementations(request):
     auth=staff_auth,
     summary="实施清单（不可见与不存在同样返回 404）",
 )
-def staff_implementation(request, code: str):
+def staff_implementation(request, code: Text):
     return selectors.staff_implementation(actor=request.auth, code=code)

@@ -48,6 +48,7 @@ INPUT_ERRORS = {
     "literal_error": gettext_lazy("不是可选的值"),
     "enum": gettext_lazy("不是可选的值"),
     "json_invalid": gettext_lazy("不是有效的 JSON"),
+    "string_pattern_mismatch": gettext_lazy("格式不正确或含有不允许的字符"),
 }
 
 

@@ -1,5 +1,7 @@
 """The one error shape of /api/v1, declared so that OpenAPI documents every answer an operation gives."""
 
+from typing import Annotated
+
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -29,3 +31,7 @@ class BoundedPagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(100, ge=1, le=500)
         offset: int = Field(0, ge=0, le=10_000_000)
+
+
+# Any text the API takes: NUL is refused (PostgreSQL cannot hold it), and the OpenAPI schema says so.
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]

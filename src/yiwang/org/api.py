@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from yiwang.core.api_schemas import answers
+from yiwang.core.api_schemas import Text, answers
 
 from . import selectors
 
@@ -35,20 +35,20 @@ class DepartmentOut(Schema):
 
 
 @router.get("/regions", response=answers(list[RegionOut]), summary="行政区划列表")
-def regions(request, parent: str | None = None, level: str | None = None):
+def regions(request, parent: Text | None = None, level: Text | None = None):
     return selectors.region_list(parent_code=parent, level=level)
 
 
 @router.get("/regions/{code}", response=answers(RegionOut, 404), summary="行政区划")
-def region(request, code: str):
+def region(request, code: Text):
     return selectors.region_detail(code=code)
 
 
 @router.get("/departments", response=answers(list[DepartmentOut]), summary="部门列表")
-def departments(request, region: str | None = None, kind: str | None = None):
+def departments(request, region: Text | None = None, kind: Text | None = None):
     return selectors.department_list(region_code=region, kind=kind)
 
 
 @router.get("/departments/{code}", response=answers(DepartmentOut, 404), summary="部门")
-def department(request, code: str):
+def department(request, code: Text):
     return selectors.department_detail(code=code)
