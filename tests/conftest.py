@@ -7,6 +7,7 @@ from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.org.reference import load_organisation
+from yiwang.workflow.services import load_demo_processes
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +16,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         data = reference_data()
         load_catalog(data, load_organisation(data))
         load_demo_people()
+        load_demo_processes()
 
 
 def _persona(username: str) -> User:

@@ -22,6 +22,7 @@ from yiwang.catalog.models import (
 from yiwang.catalog.services import item_version_draft
 from yiwang.core.errors import PermissionDenied
 from yiwang.core.models import AuditEntry
+from yiwang.workflow.models import ProcessDefinition
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +119,7 @@ def _empty_catalog() -> None:
     ConstructionStage.objects.all().delete()
     DualNotificationRule.objects.all().delete()
     Bundle.objects.all().delete()
+    ProcessDefinition.objects.all().delete()  # processes are not part of the workbook
     ItemImplementation.objects.all().delete()
     ServiceItem.objects.update(current_version=None)
     ItemVersion.objects.all().delete()

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +90,50 @@ class WorkdayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+class Event(models.Model):
+    """The outbox: a fact the platform announces, written in the same transaction as the change it reports."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(_("事件类型"), max_length=60, db_index=True)
+    payload = models.JSONField(_("内容"), default=dict)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.id}"
+
+
+class EventDelivery(models.Model):
+    """One consumer has applied one event: the row that makes every consumer idempotent by event id."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    consumer = models.CharField(max_length=80)
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "consumer"], name="event_delivery_once")]
+
+
+class Notification(models.Model):
+    """An in-app message; SMS and e-mail copies go out through the configured senders."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title

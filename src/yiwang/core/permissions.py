@@ -2,7 +2,8 @@
 
 A model says where its rows sit with two class attributes:
   scope_region = "department__region"   # lookup to a Region ("" when the model is Region itself)
-  scope_department = "department"       # lookup to a Department, or None when rows belong to no department
+  scope_department = "department"       # lookup to a Department, a tuple of them (any one matching is
+                                        # enough), or None when rows belong to no department
 A staff role grants an action over a region subtree; for roles that act for one department, only that
 department's rows. Everything else is filtered out, so a list or a fetch can never show another district's
 or department's rows; callers turn an empty fetch into the same 404 as a missing row.
@@ -22,10 +23,12 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
         "admin": "region",
     },
     "change": {"admin": "region"},
-    "accept": {"clerk": "region"},
+    "accept": {"clerk": "region", "reviewer": "department"},
     "review": {"reviewer": "department"},
     "supervise": {"supervisor": "region"},
     "inspect": {"inspector": "department"},
+    # The organ head's confirmation of an extension or a suspension: the department's administrator.
+    "approve": {"admin": "department"},
 }
 
 
@@ -55,7 +58,9 @@ def restrict(queryset: QuerySet, actor, action: str = "view") -> QuerySet:
     region_path = getattr(model, "scope_region", None)
     if region_path is None:
         raise TypeError(f"{model.__name__} declares no scope_region; it cannot be restricted")
-    department_path = getattr(model, "scope_department", None)
+    department_paths = getattr(model, "scope_department", None)
+    if isinstance(department_paths, str):
+        department_paths = (department_paths,)
     allowed = ACTION_ROLES[action]
     condition = Q(pk__in=[])
     for role in staff_roles(actor):
@@ -63,10 +68,29 @@ def restrict(queryset: QuerySet, actor, action: str = "view") -> QuerySet:
         if reach is None:
             continue
         clause = Q(**{_lookup(region_path, "path__startswith"): role.region.path})
-        if reach == "department" and department_path is not None:
-            clause &= Q(**{_lookup(department_path, "pk"): role.department_id})
+        if reach == "department" and department_paths:
+            any_department = Q(pk__in=[])
+            for path in department_paths:
+                any_department |= Q(**{_lookup(path, "pk"): role.department_id})
+            clause &= any_department
         condition |= clause
+    if department_paths and any(_crosses_to_many(model, p) for p in department_paths):
+        # A path through a to-many relation (a case's tasks) would repeat rows; a subquery keeps one each.
+        return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))
     return queryset.filter(condition)
+
+
+def _crosses_to_many(model, path: str) -> bool:
+    for name in path.split("__"):
+        if not name:
+            return False
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False
 
 
 def can(actor, action: str, obj) -> bool:

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "yiwang.org",
     "yiwang.accounts",
     "yiwang.catalog",
+    "yiwang.workflow",
+    "yiwang.cases",
     "yiwang.portal",
     "yiwang.workbench",
 ]
@@ -124,6 +126,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+NOTIFICATION_SENDERS = ["yiwang.core.notifications.log_sender"]
+MATERIAL_STORE = "yiwang.core.storage.FilesystemStore"
+MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(10 * 1024 * 1024)))
 
 YIWANG = {
     "SITE_NAME": _("一网通办"),

@@ -1,0 +1,667 @@
+"""Every change to a case. Keyword-only, actor explicit; each runs in one transaction that locks the case,
+moves its state through the model's guard, writes the timeline, the audit entry and the events together."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.models import Entity, Person
+from yiwang.catalog.forms_schema import validate_submission
+from yiwang.catalog.models import ItemImplementation, MaterialSpec
+from yiwang.core.audit import audit_record
+from yiwang.core.calendar import WorkCalendar
+from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.events import emit
+from yiwang.core.notifications import notify
+from yiwang.core.permissions import restrict, staff_roles
+from yiwang.core.storage import StoredFile
+from yiwang.workflow import engine
+from yiwang.workflow.models import Task
+
+from . import clock
+from .models import (
+    Case,
+    CaseLog,
+    CaseMaterial,
+    CaseNumberCounter,
+    CorrectionNotice,
+    Extension,
+    SupervisionOrder,
+    Suspension,
+)
+
+REMEDIES = _(
+    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _calendar(case: Case) -> WorkCalendar:
+    return WorkCalendar(case.region)
+
+
+def _locked(case: Case, actor, action: str) -> Case:
+    """The case, locked for this transaction, if the actor may act on it; otherwise the same 404 as missing."""
+    queryset = Case.objects.select_for_update()
+    if action == "applicant":
+        found = applicant_cases(actor).filter(pk=case.pk).values_list("pk", flat=True).first()
+    else:
+        found = restrict(Case.objects.all(), actor, action).filter(pk=case.pk).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound()
+    return queryset.select_related("region", "department", "version", "item").get(pk=found)
+
+
+def applicant_cases(actor):
+    """Cases the actor applied for, as the person, as an entity's agent, or as the submitting agent."""
+    if actor is None or not actor.is_authenticated:
+        return Case.objects.none()
+    mine = (
+        Case.objects.filter(submitted_by=actor)
+        | Case.objects.filter(applicant_person__user=actor)
+        | Case.objects.filter(applicant_entity__agents=actor)
+    )
+    return Case.objects.filter(pk__in=mine.values("pk"))
+
+
+def _record(
+    case: Case,
+    *,
+    actor,
+    action: str,
+    moved: tuple[str, str] | None = None,
+    note: str = "",
+    event: str | None = None,
+    data: dict | None = None,
+) -> None:
+    before, after = moved or ("", "")
+    CaseLog.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor else _("系统"),
+        action=action,
+        status_from=before,
+        status_to=after,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action=f"case.{action}",
+        target=case,
+        data={"number": case.number, "from": before, "to": after, "note": note, **(data or {})},
+    )
+    if event:
+        emit(event, {"case": case.number, "case_id": case.pk, "status": case.status, **(data or {})})
+
+
+def _applicant_user(case: Case):
+    if case.applicant_person_id and case.applicant_person.user_id:
+        return case.applicant_person.user
+    return case.submitted_by
+
+
+def _tell_applicant(case: Case, title: str, body: str = "") -> None:
+    notify(user=_applicant_user(case), title=f"{case.number} {title}", body=body, url=f"/cases/{case.number}/")
+
+
+def _next_number(region, day: dt.date) -> str:
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(region=region, day=day)
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{region.code}-{day:%Y%m%d}-{counter.last:05d}"
+
+
+def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bool:
+    if staff_roles(actor) and any(r.role == "clerk" for r in staff_roles(actor)):
+        return True  # a window clerk registers walk-in applicants
+    if entity is not None:
+        return entity.agents.filter(pk=actor.pk).exists()
+    return person is not None and person.user_id == actor.pk
+
+
+def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile, str]], provided: str) -> None:
+    """Attach uploads by material spec id; draw every 免提交 material; refuse a missing required one."""
+    missing = []
+    rows = []
+    for spec in case.version.materials.all():
+        if spec.is_exempt:
+            kind = (
+                CaseMaterial.Provided.LICENCE
+                if spec.source == MaterialSpec.Source.LICENCE
+                else CaseMaterial.Provided.SHARED
+            )
+            rows.append(CaseMaterial(case=case, spec=spec, provided=kind, note=_("免提交：由平台调取")))
+        elif spec.pk in uploads:
+            stored, filename = uploads[spec.pk]
+            rows.append(
+                CaseMaterial(
+                    case=case,
+                    spec=spec,
+                    provided=provided,
+                    file_key=stored.key,
+                    filename=filename,
+                    content_type=stored.content_type,
+                    size=stored.size,
+                )
+            )
+        elif spec.required:
+            missing.append(spec.name)
+    unknown = set(uploads) - set(case.version.materials.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationFailed(fields={"materials": [_("上传的材料不属于本事项")]})
+    if missing and provided == CaseMaterial.Provided.UPLOADED:
+        raise ValidationFailed(fields={"materials": [_("缺少必需材料：%s") % "、".join(missing)]})
+    CaseMaterial.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    actor,
+    implementation: ItemImplementation,
+    form_data: dict,
+    person: Person | None = None,
+    entity: Entity | None = None,
+    uploads: dict[int, tuple[StoredFile, str]] | None = None,
+    channel: str = Case.Channel.ONLINE,
+    window=None,
+    delivery_method: str = Case.Delivery.ONLINE,
+    idempotency_key: str = "",
+) -> Case:
+    """Submit an application. With an Idempotency-Key, a repeat returns the first case unchanged."""
+    if idempotency_key:
+        first = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        if first is not None:
+            if first.implementation_id != implementation.pk:
+                raise Conflict(_("该幂等键已用于另一项申请"))
+            return first
+    if (person is None) == (entity is None):
+        raise ValidationFailed(fields={"applicant": [_("请指定一个申请人（自然人或法人）")]})
+    if not _may_apply_for(actor, person=person, entity=entity):
+        raise PermissionDenied(_("您不能代表该申请人申报"))
+    implementation = ItemImplementation.objects.select_related("item__current_version", "department__region").get(
+        pk=implementation.pk
+    )
+    version = implementation.item.current_version
+    if version is None or not implementation.active:
+        raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]})
+    validate_submission(version.form_schema, form_data)
+    region, today = implementation.department.region, _today()
+    cal = WorkCalendar(region)
+    acceptance = clock.acceptance_deadline(today, cal)
+    case = Case(
+        number=_next_number(region, today),
+        item=implementation.item,
+        version=version,
+        implementation=implementation,
+        department=implementation.department,
+        region=region,
+        applicant_person=person,
+        applicant_entity=entity,
+        submitted_by=actor,
+        channel=channel,
+        intake_window=window,
+        delivery_method=delivery_method,
+        status=Case.Status.SUBMITTED,
+        form_data=form_data,
+        idempotency_key=idempotency_key,
+        received_on=today,
+        acceptance_due=acceptance.date,
+        promised_days=implementation.promised_days_for(version),
+        statutory_days=version.effective_statutory_days,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # The same key raced in from a second request; the first one's case is the answer.
+        return Case.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
+    provided = CaseMaterial.Provided.WINDOW if channel == Case.Channel.WINDOW else CaseMaterial.Provided.UPLOADED
+    _attach_materials(case, uploads or {}, provided)
+    _record(
+        case,
+        actor=actor,
+        action="submit",
+        moved=("", case.status),
+        event="case.submitted",
+        note=_("受理期限 %(d)s") % {"d": case.acceptance_due},
+    )
+    _tell_applicant(
+        case, _("已收到您的申请"), _("我们将在 %(d)s 前受理或一次性告知需补正的材料。") % {"d": case.acceptance_due}
+    )
+    return case
+
+
+@transaction.atomic
+def case_request_correction(*, actor, case: Case, points: list[str]) -> CorrectionNotice:
+    """一次告知: one notice listing every point; a second notice for the same submission is refused."""
+    points = [p.strip() for p in points if p and p.strip()]
+    if not points:
+        raise ValidationFailed(fields={"points": [_("请逐条列明需要补正的全部内容")]})
+    case = _locked(case, actor, "accept" if case.status == Case.Status.SUBMITTED else "review")
+    if case.corrections.filter(answered_at__isnull=True).exists():
+        raise InvalidTransition(_("已发出补正告知，须待申请人补正后才能再次告知"))
+    moved = case.move("request_correction")
+    if moved[0] == Case.Status.UNDER_REVIEW:
+        _suspend_clock(case, actor=actor, reason=Suspension.Reason.CORRECTION, note=_("审查中退回补正"))
+    case.save()
+    notice = CorrectionNotice.objects.create(case=case, points=points, issued_by=actor)
+    _record(
+        case, actor=actor, action="request_correction", moved=moved, note="；".join(points), event="case.correction"
+    )
+    _tell_applicant(case, _("请补正材料"), "；".join(points))
+    return notice
+
+
+@transaction.atomic
+def case_resubmit(
+    *, actor, case: Case, form_data: dict | None = None, uploads: dict[int, tuple[StoredFile, str]] | None = None
+) -> Case:
+    case = _locked(case, actor, "applicant")
+    notice = case.corrections.filter(answered_at__isnull=True).first()
+    if form_data is not None:
+        validate_submission(case.version.form_schema, form_data)
+        case.form_data = form_data
+    if uploads:
+        replaced = set(uploads)
+        case.materials.filter(spec_id__in=replaced).delete()
+        CaseMaterial.objects.bulk_create(
+            CaseMaterial(
+                case=case,
+                spec_id=spec_id,
+                provided=CaseMaterial.Provided.UPLOADED,
+                file_key=stored.key,
+                filename=filename,
+                content_type=stored.content_type,
+                size=stored.size,
+            )
+            for spec_id, (stored, filename) in uploads.items()
+        )
+    if notice:
+        notice.answered_at = timezone.now()
+        notice.save(update_fields=["answered_at"])
+    returned = case.tasks.filter(status=Task.Status.RETURNED).order_by("-finished_at").first()
+    if returned is not None:
+        moved = case.move("return_to_review")
+        _resume_clock(case)
+        engine.reopen(case, returned, today=_today(), cal=_calendar(case))
+    else:
+        moved = case.move("resubmit")
+    case.save()
+    _record(case, actor=actor, action="resubmit", moved=moved, event="case.resubmitted")
+    return case
+
+
+@transaction.atomic
+def case_accept(*, actor, case: Case, window=None) -> Case:
+    case = _locked(case, actor, "accept")
+    return _accept(case, actor=actor, accepted_on=_today(), window=window)
+
+
+def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: bool = False) -> Case:
+    moved = case.move("accept")
+    cal = _calendar(case)
+    case.accepted_on, case.deemed_accepted = accepted_on, deemed
+    case.intake_window = case.intake_window or window
+    case.process = engine.current_definition(case.implementation)
+    if engine.is_joint(case) and case.version.statutory_days is None:
+        case.statutory_days = clock.JOINT_STATUTORY_DAYS
+    clock.refresh_deadlines(case, cal)
+    case.save()
+    note = _("逾期未告知补正，依法自收到材料之日起视为受理") if deemed else _("办结期限 %(d)s") % {"d": case.due_on}
+    _record(
+        case,
+        actor=actor,
+        action="accept",
+        moved=moved,
+        note=note,
+        event="case.accepted",
+        data={"due_on": str(case.due_on), "provisional": case.due_provisional},
+    )
+    moved = case.move("start_review")
+    case.save()
+    engine.start(case, today=_today(), cal=cal)
+    _record(case, actor=actor, action="start_review", moved=moved)
+    _tell_applicant(case, _("已受理"), _("承诺 %(d)s 前办结。") % {"d": case.due_on})
+    return case
+
+
+@transaction.atomic
+def case_refuse_acceptance(*, actor, case: Case, reasons: str) -> Case:
+    if not reasons.strip():
+        raise ValidationFailed(fields={"reasons": [_("不予受理必须说明理由")]})
+    case = _locked(case, actor, "accept")
+    moved = case.move("refuse_acceptance")
+    case.closed_reason = reasons.strip()
+    case.save()
+    _record(case, actor=actor, action="refuse_acceptance", moved=moved, note=case.closed_reason, event="case.refused")
+    _tell_applicant(case, _("不予受理"), case.closed_reason)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
+    case = _locked(case, actor, "applicant")
+    moved = case.move("withdraw")
+    case.closed_reason = reason.strip()
+    case.tasks.filter(status__in=Task.OPEN_STATES).update(status=Task.Status.CANCELLED, finished_at=timezone.now())
+    case.save()
+    _record(case, actor=actor, action="withdraw", moved=moved, note=case.closed_reason, event="case.withdrawn")
+    return case
+
+
+def _locked_task(task: Task, actor) -> tuple[Case, Task]:
+    """Lock the case first, then the task: every path that moves a case takes its locks in this order."""
+    visible = restrict(Task.objects.all(), actor, "review").filter(pk=task.pk).values_list("case_id", flat=True).first()
+    if visible is None:
+        raise NotFound()
+    case = Case.objects.select_for_update().select_related("region", "department", "version").get(pk=visible)
+    return case, Task.objects.select_for_update().get(pk=task.pk)
+
+
+@transaction.atomic
+def task_claim(*, actor, task: Task) -> Task:
+    case, task = _locked_task(task, actor)
+    if task.status != Task.Status.OPEN:
+        raise Conflict(_("该任务已由%(who)s办理") % {"who": task.assignee or _("他人")})
+    task.status, task.assignee = Task.Status.CLAIMED, actor
+    task.save(update_fields=["status", "assignee"])
+    _record(case, actor=actor, action="task_claim", note=str(task.department))
+    return task
+
+
+TASK_OUTCOMES = {
+    "agree": Task.Status.AGREED,
+    "disagree": Task.Status.DISAGREED,
+    "return": Task.Status.RETURNED,
+    "answer": Task.Status.ANSWERED,
+}
+
+
+@transaction.atomic
+def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list[str] | None = None) -> Task:
+    """A department's answer on its task. Concurrent answers: the first wins, the others get a Conflict."""
+    if outcome not in TASK_OUTCOMES:
+        raise ValidationFailed(fields={"outcome": [_("不是可选的审查结论")]})
+    if not opinion.strip():
+        raise ValidationFailed(fields={"opinion": [_("请填写审查意见")]})
+    case, task = _locked_task(task, actor)
+    if not task.is_open:
+        raise Conflict(_("该任务已办结（%(s)s），请刷新") % {"s": task.get_status_display()})
+    if task.status == Task.Status.CLAIMED and task.assignee_id != actor.pk:
+        raise Conflict(_("该任务已由%(who)s签收办理") % {"who": task.assignee})
+    if task.role == Task.Role.DECISION:
+        raise InvalidTransition(_("审批决定请使用准予或不予许可"))
+    if case.status != Case.Status.UNDER_REVIEW:
+        raise InvalidTransition(_("办件当前为「%(s)s」，不能审查") % {"s": case.get_status_display()})
+    allowed = {"answer"} if task.role == Task.Role.CONSULTED else {"agree", "disagree", "return"}
+    if outcome not in allowed:
+        raise ValidationFailed(fields={"outcome": [_("该任务不能作出此结论")]})
+    today = _today()
+    if task.role == Task.Role.LEAD:
+        waiting = case.tasks.filter(
+            stage_position=task.stage_position, role=Task.Role.CONSULTED, status__in=Task.OPEN_STATES, due_on__gte=today
+        )
+        if waiting.exists():
+            raise InvalidTransition(_("征求意见的部门尚未答复且未到答复期限"))
+    task.status, task.assignee = TASK_OUTCOMES[outcome], task.assignee or actor
+    task.opinion, task.finished_at = opinion.strip(), timezone.now()
+    task.save()
+    _record(
+        case,
+        actor=actor,
+        action=f"task_{outcome}",
+        note=f"{task.department}：{task.opinion}",
+        data={"task": task.pk, "department": task.department_id},
+    )
+    if outcome == "return":
+        case_points = points or [task.opinion]
+        moved = case.move("request_correction")
+        _suspend_clock(case, actor=actor, reason=Suspension.Reason.CORRECTION, note=task.opinion)
+        case.save()
+        CorrectionNotice.objects.create(case=case, points=case_points, issued_by=actor)
+        _record(
+            case,
+            actor=actor,
+            action="request_correction",
+            moved=moved,
+            note="；".join(case_points),
+            event="case.correction",
+        )
+        _tell_applicant(case, _("请补正材料"), "；".join(case_points))
+        return task
+    engine.advance(case, task, today=today, cal=_calendar(case))
+    return task
+
+
+@transaction.atomic
+def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_data: dict | None = None) -> Case:
+    """The lead department's decision, once every stage has answered."""
+    locked = _locked(case, actor, "review")
+    decision = locked.tasks.select_for_update().filter(role=Task.Role.DECISION, status__in=Task.OPEN_STATES).first()
+    if decision is None:
+        raise InvalidTransition(_("各部门审查尚未完成，暂不能作出决定"))
+    if not restrict(Task.objects.filter(pk=decision.pk), actor, "review").exists():
+        raise NotFound()
+    if not grant and not reasons.strip():
+        raise ValidationFailed(fields={"reasons": [_("不予许可必须说明理由")]})
+    moved = locked.move("grant" if grant else "deny")
+    locked.decided_at = timezone.now()
+    locked.decision_reasons = reasons.strip() if grant else f"{reasons.strip()}\n{REMEDIES}"
+    locked.result_data = result_data or {}
+    locked.save()
+    decision.status, decision.assignee, decision.finished_at = Task.Status.DONE, actor, locked.decided_at
+    decision.opinion = _("准予许可") if grant else reasons.strip()
+    decision.save()
+    _record(
+        locked,
+        actor=actor,
+        action="grant" if grant else "deny",
+        moved=moved,
+        note=locked.decision_reasons,
+        event="case.decided",
+        data={"granted": grant},
+    )
+    if grant:
+        emit(
+            "case.granted",
+            {"case": locked.number, "case_id": locked.pk, "item": locked.item.code, "result_data": locked.result_data},
+        )
+    _tell_applicant(locked, _("已作出决定：%(d)s") % {"d": locked.get_status_display()}, locked.decision_reasons)
+    return locked
+
+
+@transaction.atomic
+def case_deliver(*, actor, case: Case, method: str | None = None) -> Case:
+    case = _locked(case, actor, "accept")
+    moved = case.move("deliver")
+    case.delivery_method = method or case.delivery_method
+    case.delivered_at = timezone.now()
+    case.save()
+    _record(
+        case,
+        actor=actor,
+        action="deliver",
+        moved=moved,
+        note=case.get_delivery_method_display(),
+        event="case.delivered",
+    )
+    _tell_applicant(case, _("办理结果已送达"), case.get_delivery_method_display())
+    return case
+
+
+def _suspend_clock(case: Case, *, actor, reason: str, note: str, approver=None) -> Suspension:
+    case.suspended_since = _today()
+    return Suspension.objects.create(
+        case=case, reason=reason, note=note, requested_by=actor, approved_by=approver, started_on=case.suspended_since
+    )
+
+
+def _resume_clock(case: Case) -> None:
+    """Close the open suspension: its working days are added to the case's and its open tasks' deadlines."""
+    open_period = case.suspensions.filter(ended_on__isnull=True, started_on__isnull=False).first()
+    if open_period is None or case.suspended_since is None:
+        return
+    cal, today = _calendar(case), _today()
+    days = max(cal.working_days_between(case.suspended_since, today).days, 0)
+    open_period.ended_on, open_period.working_days = today, days
+    open_period.save(update_fields=["ended_on", "working_days"])
+    case.suspended_days += days
+    case.suspended_since = None
+    clock.refresh_deadlines(case, cal)
+    for task in case.tasks.filter(status__in=Task.OPEN_STATES):
+        task.due_on = cal.add_working_days(task.due_on, days).date
+        task.save(update_fields=["due_on"])
+
+
+@transaction.atomic
+def case_suspension_request(*, actor, case: Case, reason: str, note: str) -> Suspension:
+    """A reviewer asks to stop the clock for a 第四十五条 procedure; the department head confirms."""
+    if reason not in Suspension.Reason.values or reason == Suspension.Reason.CORRECTION:
+        raise ValidationFailed(fields={"reason": [_("须为行政许可法第四十五条规定的特别程序")]})
+    case = _locked(case, actor, "review")
+    if case.status != Case.Status.UNDER_REVIEW:
+        raise InvalidTransition(_("只有审查中的办件可以申请中止计时"))
+    request = Suspension.objects.create(case=case, reason=reason, note=note.strip(), requested_by=actor)
+    _record(case, actor=actor, action="suspension_request", note=f"{request.get_reason_display()}：{request.note}")
+    return request
+
+
+@transaction.atomic
+def case_suspension_approve(*, actor, suspension: Suspension) -> Case:
+    case = _locked(suspension.case, actor, "approve")
+    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    if suspension.approved_by_id:
+        raise Conflict(_("该中止申请已批准"))
+    moved = case.move("suspend")
+    suspension.approved_by, suspension.started_on = actor, _today()
+    suspension.save(update_fields=["approved_by", "started_on"])
+    case.suspended_since = suspension.started_on
+    case.save()
+    _record(
+        case, actor=actor, action="suspend", moved=moved, note=suspension.get_reason_display(), event="case.suspended"
+    )
+    _tell_applicant(
+        case,
+        _("特别程序期间计时中止"),
+        _("%(r)s所需时间不计入办理时限（行政许可法第四十五条）。") % {"r": suspension.get_reason_display()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_resume(*, actor, case: Case) -> Case:
+    case = _locked(case, actor, "review")
+    moved = case.move("resume")
+    _resume_clock(case)
+    case.save()
+    _record(
+        case,
+        actor=actor,
+        action="resume",
+        moved=moved,
+        note=_("新的办结期限 %(d)s") % {"d": case.due_on},
+        event="case.resumed",
+    )
+    return case
+
+
+@transaction.atomic
+def case_extension_request(*, actor, case: Case, reason: str) -> Extension:
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("延期必须说明理由")]})
+    case = _locked(case, actor, "review")
+    if case.status not in (Case.Status.UNDER_REVIEW, Case.Status.SUSPENDED):
+        raise InvalidTransition(_("只有审查中的办件可以申请延期"))
+    if Extension.objects.filter(case=case).exists():
+        raise InvalidTransition(_("依法只能延期一次"))
+    days = clock.JOINT_EXTENSION_DAYS if engine.is_joint(case) else clock.EXTENSION_DAYS
+    extension = Extension.objects.create(case=case, days=days, reason=reason.strip(), requested_by=actor)
+    _record(case, actor=actor, action="extension_request", note=extension.reason, data={"days": days})
+    return extension
+
+
+@transaction.atomic
+def case_extension_approve(*, actor, extension: Extension) -> Case:
+    case = _locked(extension.case, actor, "approve")
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.approved_by_id:
+        raise Conflict(_("该延期已批准"))
+    extension.approved_by, extension.approved_at = actor, timezone.now()
+    extension.save(update_fields=["approved_by", "approved_at"])
+    case.extension_days = extension.days
+    clock.refresh_deadlines(case, _calendar(case))
+    case.save()
+    _record(
+        case,
+        actor=actor,
+        action="extend",
+        note=_("延长 %(n)d 个工作日，新的期限 %(d)s") % {"n": extension.days, "d": case.due_on},
+        event="case.extended",
+    )
+    _tell_applicant(case, _("办理期限依法延长"), extension.reason)
+    return case
+
+
+@transaction.atomic
+def supervision_order_issue(*, actor, case: Case, message: str, days: int = 3) -> SupervisionOrder:
+    if not message.strip():
+        raise ValidationFailed(fields={"message": [_("请写明督办要求")]})
+    case = _locked(case, actor, "supervise")
+    due = _calendar(case).add_working_days(_today(), days).date
+    order = SupervisionOrder.objects.create(
+        case=case, department=case.department, issued_by=actor, message=message.strip(), due_on=due
+    )
+    _record(case, actor=actor, action="supervise", note=order.message, event="case.supervised")
+    return order
+
+
+@transaction.atomic
+def supervision_order_answer(*, actor, order: SupervisionOrder, answer: str) -> SupervisionOrder:
+    if not answer.strip():
+        raise ValidationFailed(fields={"answer": [_("请填写答复")]})
+    visible = restrict(SupervisionOrder.objects.all(), actor, "review").filter(pk=order.pk).exists()
+    if not visible:
+        raise NotFound()
+    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+    if order.answered_at:
+        raise Conflict(_("该督办单已答复"))
+    order.answer, order.answered_by, order.answered_at = answer.strip(), actor, timezone.now()
+    order.save()
+    _record(order.case, actor=actor, action="supervision_answer", note=order.answer)
+    return order
+
+
+def clock_sweep(*, today: dt.date | None = None) -> dict[str, int]:
+    """The worker's periodic job: deemed acceptance (第三十二条) and warning levels on open cases and tasks."""
+    today = today or _today()
+    deemed = 0
+    overdue = Case.objects.filter(status=Case.Status.SUBMITTED, acceptance_due__lt=today).values_list("pk", flat=True)
+    for pk in list(overdue):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("region", "department", "version").get(pk=pk)
+            if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
+                continue
+            _accept(case, actor=None, accepted_on=case.received_on, deemed=True)
+            deemed += 1
+    changed = 0
+    cals: dict[int, WorkCalendar] = {}
+    for case in Case.objects.filter(status__in=Case.OPEN_STATES).select_related("region").iterator():
+        cal = cals.setdefault(case.region_id, WorkCalendar(case.region))
+        level = clock.case_warning(case, today, cal)
+        if level != case.warning:
+            Case.objects.filter(pk=case.pk).update(warning=level)
+            changed += 1
+    for task in Task.objects.filter(status__in=Task.OPEN_STATES).select_related("case__region").iterator():
+        cal = cals.setdefault(task.case.region_id, WorkCalendar(task.case.region))
+        level = clock.task_warning(task, today, cal)
+        if level != task.warning:
+            Task.objects.filter(pk=task.pk).update(warning=level)
+            changed += 1
+    return {"deemed_accepted": deemed, "warnings_changed": changed}

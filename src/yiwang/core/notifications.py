@@ -1,0 +1,39 @@
+"""Notifications: an in-app message always, and copies through pluggable senders (SMS, e-mail).
+
+The default sender writes to the log; a deployment names its own in settings.NOTIFICATION_SENDERS
+(dotted paths to callables taking the notification). Senders run after commit, so a rolled-back change
+never texts anybody.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from yiwang.accounts.identifiers import mask_phone
+
+from .models import Notification
+
+log = logging.getLogger("yiwang.notifications")
+
+
+def log_sender(notification: Notification) -> None:
+    log.info("通知 %s（%s）：%s", notification.user, mask_phone(notification.user.phone), notification.title)
+
+
+def notify(*, user, title: str, body: str = "", url: str = "") -> Notification | None:
+    if user is None:
+        return None
+    notification = Notification.objects.create(user=user, title=title, body=body, url=url)
+    senders = [import_string(path) for path in getattr(settings, "NOTIFICATION_SENDERS", [])]
+
+    def send():
+        for sender in senders:
+            try:
+                sender(notification)
+            except Exception:  # a failing SMS gateway must not undo the case; the in-app copy stays
+                log.exception("notification sender %r failed", sender)
+
+    transaction.on_commit(send)
+    return notification

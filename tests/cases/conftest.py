@@ -1,0 +1,77 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from yiwang.accounts.models import Entity, User
+from yiwang.cases import services
+from yiwang.catalog.models import ItemImplementation
+from yiwang.core.storage import store_upload
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def monday():
+    """Monday 2026-11-23, 10:00 in Guangzhou: a plain working week, no holiday near."""
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def restaurant(db):
+    return Entity.objects.get(uscc="91440105MA59ABCD17")
+
+
+@pytest.fixture
+def food_permit(db):
+    """食品经营许可（新办） at 海珠区: 市场监管 leads, 城管 countersigns in parallel."""
+    return ItemImplementation.objects.get(code="R005-440105")
+
+
+@pytest.fixture
+def urban_reviewer(db):
+    return User.objects.get(username="hz-urban-reviewer")
+
+
+@pytest.fixture
+def samr_head(db):
+    """海珠区市场监督管理局's administrator, who confirms extensions and suspensions (the organ head)."""
+    return User.objects.get(username="hz-samr-admin")
+
+
+def food_form(entity):
+    return {
+        "applicant_name": entity.name,
+        "uscc": entity.uscc,
+        "contact_name": "赵六",
+        "contact_phone": "13800000004",
+        "address": "广州市海珠区南洲路 88 号",
+    }
+
+
+def uploads_for(implementation, *, skip: set[str] = frozenset()):
+    version = implementation.item.current_version
+    return {
+        spec.pk: (store_upload(data=PDF + spec.name.encode(), field="materials"), f"{spec.name}.pdf")
+        for spec in version.materials.all()
+        if not spec.is_exempt and spec.name not in skip
+    }
+
+
+@pytest.fixture
+def submitted(monday, enterprise_agent, restaurant, food_permit):
+    return services.case_submit(
+        actor=enterprise_agent,
+        implementation=food_permit,
+        entity=restaurant,
+        form_data=food_form(restaurant),
+        uploads=uploads_for(food_permit),
+        idempotency_key="k-1",
+    )
+
+
+@pytest.fixture
+def in_review(submitted, clerk):
+    return services.case_accept(actor=clerk, case=submitted)
