@@ -5,13 +5,12 @@ import datetime as dt
 import pytest
 import time_machine
 
+from tests.case_fixtures import food_form, uploads_for
 from yiwang.cases import services
 from yiwang.cases.models import Case, Suspension
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
 from yiwang.workflow.models import Task
-
-from .conftest import food_form, uploads_for
 
 D = dt.date
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tests.case_fixtures import food_form, uploads_for
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.catalog.models import ItemVersion
@@ -12,8 +13,6 @@ from yiwang.core.audit import audit_verify
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.models import Event, Notification
 from yiwang.workflow.models import Task
-
-from .conftest import food_form, uploads_for
 
 D = dt.date
 

@@ -63,3 +63,13 @@ def store_upload(*, data: bytes, field: str) -> StoredFile:
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationFailed(fields={field: [_("只接受 PDF、JPG、PNG 文件（按文件内容判断）")]})
     return StoredFile(key=material_store().save(data), content_type=kind.mime, size=len(data))
+
+
+def stored(*, key: str, field: str) -> StoredFile:
+    """A file uploaded earlier (e.g. through the API), found by its key and re-checked by content."""
+    try:
+        data = material_store().read(key)
+    except (FileNotFoundError, ValueError):
+        raise ValidationFailed(fields={field: [_("找不到该文件，请重新上传")]}) from None
+    kind = filetype.guess(data[:8192])
+    return StoredFile(key=key, content_type=kind.mime if kind else "application/octet-stream", size=len(data))

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.workflow",
     "yiwang.cases",
+    "yiwang.ratings",
     "yiwang.portal",
     "yiwang.workbench",
 ]

@@ -1,3 +1,5 @@
+"""Fixtures for anything that needs a case: a Monday to start on, the restaurant, its food permit application."""
+
 import datetime as dt
 
 import pytest
