@@ -3,13 +3,13 @@ each test runs in a transaction rolled back at its end."""
 
 import pytest
 
-pytest_plugins = ["tests.case_fixtures"]
-
 from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
+
+pytest_plugins = ["tests.case_fixtures"]
 
 
 @pytest.fixture(scope="session")
