@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, CalendarYear, WorkdayOverride
+from .models import AuditEntry, CalendarYear, Event, WorkdayOverride
 
 
 @admin.register(AuditEntry)
@@ -34,3 +34,25 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ("year", "source", "entered_at")
     fieldsets = ((_("录入某年节假日安排后，请在此登记该年度，临时期限标记随之解除"), {"fields": ("year", "source")}),)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The outbox, with which consumers have applied each event; read-only."""
+
+    list_display = ("type", "id", "created_at", "consumers")
+    list_filter = ("type",)
+    search_fields = ("id", "type")
+
+    @admin.display(description=_("已处理的消费者"))
+    def consumers(self, obj):
+        return "、".join(obj.deliveries.values_list("consumer", flat=True)) or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
