@@ -134,3 +134,35 @@ def test_consulted_departments_answer_before_the_lead_closes(
     services.task_complete(actor=urban_reviewer, task=consulted, outcome="answer", opinion="无意见")
     services.task_complete(actor=health_reviewer, task=lead, outcome="agree", opinion="卫生条件符合")
     assert case.tasks.filter(role=Task.Role.DECISION).exists()
+
+
+def test_national_day_with_a_suspension_and_an_extension(enterprise_agent, restaurant, clerk, samr_head):
+    """户外招牌 (URBAN, promised 5): accepted Mon 28 Sep 2026, across 国庆 with its make-up Saturday."""
+    from yiwang.accounts.models import User
+
+    reviewer, head = User.objects.get(username="hz-urban-reviewer"), User.objects.get(username="hz-urban-admin")
+    implementation = ItemImplementation.objects.get(code="R048-440105")
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with time_machine.travel(dt.datetime(2026, 9, 28, 10, tzinfo=tz), tick=False) as clock:
+        case = services.case_submit(actor=enterprise_agent, implementation=implementation, entity=restaurant,
+                                    form_data=food_form(restaurant), uploads=uploads_for(implementation))
+        case = services.case_accept(actor=clerk, case=case)
+        # Sep 29, 30, (Oct 1–7 off), Oct 8, 9, and Saturday Oct 10 worked: the fifth working day.
+        assert case.due_on == D(2026, 10, 10)
+        assert case.acceptance_due == D(2026, 10, 10)  # five working days to accept, counted the same way
+
+        clock.move_to(dt.datetime(2026, 9, 29, 10, tzinfo=tz))
+        request = services.case_suspension_request(actor=reviewer, case=case, reason=Suspension.Reason.INSPECTION,
+                                                   note="现场勘查招牌安全")
+        services.case_suspension_approve(actor=head, suspension=request)
+        clock.move_to(dt.datetime(2026, 10, 9, 10, tzinfo=tz))
+        case = services.case_resume(actor=reviewer, case=case)
+        assert case.suspended_days == 3  # Sep 30, Oct 8, Oct 9
+        assert case.due_on == D(2026, 10, 14)
+
+        extension = services.case_extension_request(actor=reviewer, case=case, reason="需征求交通部门意见")
+        assert extension.days == 10
+        case = services.case_extension_approve(actor=head, extension=extension)
+        assert case.due_on == D(2026, 10, 28)
+        assert case.statutory_due_on == D(2026, 11, 18)  # 20 + 10 + 3 working days from Sep 28
+        assert case.due_provisional is False
