@@ -163,10 +163,6 @@ class Case(models.Model):
     def limit_days(self) -> int:
         return self.promised_days + self.extension_days
 
-    @property
-    def is_joint(self) -> bool:
-        return self.tasks.exclude(department=self.department_id).exists()
-
 
 ACTION_LABELS = {
     "request_correction": _("一次性告知补正"),
