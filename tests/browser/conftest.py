@@ -21,6 +21,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 YIWANG = Path(sys.executable).parent / "yiwang"
+# The running server's environment (YIWANG_VAR_DIR, settings), shared with var_dir_env.
+_server_env: dict[str, str] = {}
 
 def _require_chromium() -> None:
     if CHROMIUM.exists():
@@ -57,6 +59,7 @@ def server_url(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("yiwang-var")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # a throwaway SQLite, never the CI database
     env.update(YIWANG_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="yiwang.config.settings.dev", DEBUG="0")
+    _server_env.update(env)
     run = {"cwd": var_dir, "env": env, "check": True, "capture_output": True}
     subprocess.run([YIWANG, "demo", "--no-serve"], timeout=180, **run)
     subprocess.run([YIWANG, "collectstatic", "--noinput"], timeout=120, **run)
@@ -78,6 +81,12 @@ def server_url(tmp_path_factory):
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def var_dir_env(server_url):
+    """The server's environment, for preparing data in its database: subprocess.run([YIWANG, "shell", ...], env=...)."""
+    return dict(_server_env)
 
 
 @pytest.fixture

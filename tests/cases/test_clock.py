@@ -166,3 +166,11 @@ def test_national_day_with_a_suspension_and_an_extension(enterprise_agent, resta
         assert case.due_on == D(2026, 10, 28)
         assert case.statutory_due_on == D(2026, 11, 18)  # 20 + 10 + 3 working days from Sep 28
         assert case.due_provisional is False
+
+
+def test_an_assisting_departments_head_cannot_approve_the_leads_extension(in_review, samr_reviewer):
+    from yiwang.accounts.models import User
+
+    extension = services.case_extension_request(actor=samr_reviewer, case=in_review, reason="需组织专家论证")
+    with pytest.raises(NotFound):
+        services.case_extension_approve(actor=User.objects.get(username="hz-urban-admin"), extension=extension)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.org.models import StaffRole
 
-from .models import Entity, Person, User
+from .models import ApiToken, Entity, Person, User
+from .tokens import token_revoke
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -41,3 +42,27 @@ class EntityAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "uscc")
     autocomplete_fields = ("region", "agents")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are minted by `yiwang token create` (the secret is shown once); here they are seen and revoked."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("prefix", "name", "user__username")
+    fields = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("吊销所选令牌"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token_revoke(actor=request.user, prefix=token.prefix)
+        self.message_user(request, _("已吊销"))

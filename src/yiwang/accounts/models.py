@@ -85,3 +85,24 @@ class Entity(models.Model):
     def clean(self):
         if self.uscc:
             self.uscc = clean_uscc(self.uscc)
+
+
+class ApiToken(models.Model):
+    """A bearer token for /api/v1. Only the secret's SHA-256 is kept; the secret is shown once, at creation."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=60)
+    # The secret's first characters, kept in clear so the holder and the operator can tell tokens apart.
+    prefix = models.CharField(_("前缀"), max_length=8, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… {self.name}"

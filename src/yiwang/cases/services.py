@@ -18,6 +18,7 @@ from yiwang.core.events import emit
 from yiwang.core.notifications import notify
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.storage import StoredFile
+from yiwang.org.models import Department
 from yiwang.workflow import engine
 from yiwang.workflow.models import Task
 
@@ -56,6 +57,12 @@ def _locked(case: Case, actor, action: str) -> Case:
     if found is None:
         raise NotFound()
     return queryset.select_related("region", "department", "version", "item").get(pk=found)
+
+
+def _require_lead_head(case: Case, actor) -> None:
+    """Only the lead department's head confirms its extensions and suspensions, not an assisting one's."""
+    if not restrict(Department.objects.filter(pk=case.department_id), actor, "approve").exists():
+        raise NotFound()
 
 
 def applicant_cases(actor):
@@ -101,9 +108,12 @@ def _record(
 
 
 def _applicant_user(case: Case):
-    if case.applicant_person_id and case.applicant_person.user_id:
+    """Whose inbox hears about the case: never the clerk who typed in a walk-in's application."""
+    if case.applicant_person_id:
         return case.applicant_person.user
-    return case.submitted_by
+    if case.channel == Case.Channel.ONLINE:
+        return case.submitted_by
+    return case.applicant_entity.agents.order_by("pk").first()
 
 
 def _tell_applicant(case: Case, title: str, body: str = "") -> None:
@@ -125,8 +135,11 @@ def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bo
     return person is not None and person.user_id == actor.pk
 
 
-def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile, str]], provided: str) -> None:
-    """Attach uploads by material spec id; draw every 免提交 material; refuse a missing required one."""
+def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile | None, str]], provided: str) -> None:
+    """Attach uploads by material spec id; draw every 免提交 material; refuse a missing required one.
+
+    At a window a material may be paper with no scan: its entry is (None, "").
+    """
     missing = []
     rows = []
     for spec in case.version.materials.all():
@@ -137,6 +150,10 @@ def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile, str]], pr
                 else CaseMaterial.Provided.SHARED
             )
             rows.append(CaseMaterial(case=case, spec=spec, provided=kind, note=_("免提交：由平台调取")))
+        elif spec.pk in uploads and uploads[spec.pk][0] is None:
+            if provided != CaseMaterial.Provided.WINDOW:
+                raise ValidationFailed(fields={"materials": [_("网上申报须上传材料文件")]})
+            rows.append(CaseMaterial(case=case, spec=spec, provided=provided, note=_("窗口收取纸质材料")))
         elif spec.pk in uploads:
             stored, filename = uploads[spec.pk]
             rows.append(
@@ -168,7 +185,7 @@ def case_submit(
     form_data: dict,
     person: Person | None = None,
     entity: Entity | None = None,
-    uploads: dict[int, tuple[StoredFile, str]] | None = None,
+    uploads: dict[int, tuple[StoredFile | None, str]] | None = None,
     channel: str = Case.Channel.ONLINE,
     window=None,
     delivery_method: str = Case.Delivery.ONLINE,
@@ -446,6 +463,8 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     locked = _locked(case, actor, "review")
     decision = locked.tasks.select_for_update().filter(role=Task.Role.DECISION, status__in=Task.OPEN_STATES).first()
     if decision is None:
+        if locked.decided_at is not None:
+            raise Conflict(_("该办件已作出决定（%(s)s），请刷新") % {"s": locked.get_status_display()})
         raise InvalidTransition(_("各部门审查尚未完成，暂不能作出决定"))
     if not restrict(Task.objects.filter(pk=decision.pk), actor, "review").exists():
         raise NotFound()
@@ -536,6 +555,7 @@ def case_suspension_request(*, actor, case: Case, reason: str, note: str) -> Sus
 @transaction.atomic
 def case_suspension_approve(*, actor, suspension: Suspension) -> Case:
     case = _locked(suspension.case, actor, "approve")
+    _require_lead_head(case, actor)
     suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if suspension.approved_by_id:
         raise Conflict(_("该中止申请已批准"))
@@ -590,6 +610,7 @@ def case_extension_request(*, actor, case: Case, reason: str) -> Extension:
 @transaction.atomic
 def case_extension_approve(*, actor, extension: Extension) -> Case:
     case = _locked(extension.case, actor, "approve")
+    _require_lead_head(case, actor)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.approved_by_id:
         raise Conflict(_("该延期已批准"))
@@ -626,8 +647,9 @@ def supervision_order_issue(*, actor, case: Case, message: str, days: int = 3) -
 def supervision_order_answer(*, actor, order: SupervisionOrder, answer: str) -> SupervisionOrder:
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("请填写答复")]})
-    visible = restrict(SupervisionOrder.objects.all(), actor, "review").filter(pk=order.pk).exists()
-    if not visible:
+    # The department's reviewers or its head answer for it.
+    orders = SupervisionOrder.objects.filter(pk=order.pk)
+    if not (restrict(orders, actor, "review").exists() or restrict(orders, actor, "approve").exists()):
         raise NotFound()
     order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
     if order.answered_at:

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from yiwang.cases.api import router as cases_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
 from yiwang.org.api import router as org_router
@@ -19,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
+api.add_router("/", cases_router)
 
 
 @api.exception_handler(DomainError)
@@ -64,7 +66,7 @@ def _input_message(err: dict) -> str:
 def invalid_input(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in {"body", "query", "path", "payload"}]
+        loc = [str(p) for p in err.get("loc", []) if p not in {"body", "query", "path", "payload", "header", "cookie"}]
         fields.setdefault(".".join(loc) or "__all__", []).append(_input_message(err))
     return domain_error(request, ValidationFailed(fields=fields))
 

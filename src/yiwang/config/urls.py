@@ -16,6 +16,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("yiwang.accounts.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
+    path("desk/", include("yiwang.desk.urls")),
+    path("", include("yiwang.portal.cases_urls")),
     path("", include("yiwang.portal.urls")),
     prefix_default_language=False,
 )

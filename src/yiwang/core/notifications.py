@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from yiwang.accounts.identifiers import mask_phone
@@ -37,3 +38,8 @@ def notify(*, user, title: str, body: str = "", url: str = "") -> Notification |
 
     transaction.on_commit(send)
     return notification
+
+
+def notifications_mark_read(*, actor, ids: list[int]) -> int:
+    """Mark the actor's own notifications read; nothing audited, since reading one's messages changes no case."""
+    return Notification.objects.filter(user=actor, pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())

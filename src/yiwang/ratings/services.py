@@ -76,7 +76,8 @@ def rating_submit(
 def rectification_answer(*, actor, rectification: Rectification, answer: str) -> Rectification:
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("请填写整改情况")]})
-    found = restrict(Rectification.objects.all(), actor, "review").filter(pk=rectification.pk).first()
+    mine = Rectification.objects.filter(pk=rectification.pk)
+    found = (restrict(mine, actor, "review") | restrict(mine, actor, "approve")).first()
     if found is None:
         raise NotFound()
     rectification = Rectification.objects.select_for_update().select_related("rating__case").get(pk=found.pk)

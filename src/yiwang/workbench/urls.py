@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("implementations/", views.implementations, name="implementations"),
     path("implementations/<str:code>/", views.implementation, name="implementation"),
+    path("", include("yiwang.workbench.cases_urls")),
 ]

@@ -52,7 +52,8 @@ def process_define(
     """
     require_catalog_admin(actor)
     implementation = (
-        ItemImplementation.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to current_version.
+        ItemImplementation.objects.select_for_update(of=("self",))
         .select_related("item__current_version", "department__region")
         .get(pk=implementation.pk)
     )

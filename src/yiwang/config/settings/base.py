@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "yiwang.ratings",
     "yiwang.portal",
     "yiwang.workbench",
+    "yiwang.desk",
 ]
 
 MIDDLEWARE = [

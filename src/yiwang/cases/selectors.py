@@ -1,0 +1,210 @@
+"""Staff-side reads of cases, tasks, approvals, supervision and rectifications.
+
+Every function takes the actor and filters through `restrict`, so a page built on these can never list or
+fetch another department's or district's rows; a row the actor may not see is the same NotFound as a missing one.
+"""
+
+from django.db.models import Case as Switch
+from django.db.models import Count, F, IntegerField, Value, When
+
+from yiwang.accounts.identifiers import mask_identity_number
+from yiwang.core.errors import NotFound
+from yiwang.core.permissions import get_restricted, restrict
+from yiwang.ratings.models import Rectification
+from yiwang.workflow.models import Task
+
+from .models import Case, CaseMaterial, Extension, SupervisionOrder, Suspension
+
+# Red first, then yellow, then green: what a supervisor must look at comes first.
+WARNING_RANK = Switch(
+    When(warning="red", then=Value(0)),
+    When(warning="yellow", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+WARNING_LEVELS = ("red", "yellow", "green")
+
+
+def applicant_label(case: Case) -> str:
+    """The applicant as a list shows it: an entity by name and USCC, a person by name and masked ID number."""
+    if case.applicant_entity_id:
+        return f"{case.applicant_entity.name}（{case.applicant_entity.uscc}）"
+    person = case.applicant_person
+    return f"{person.name}（{mask_identity_number(person.id_number)}）"
+
+
+def _with_case(queryset):
+    return queryset.select_related(
+        "case__item", "case__applicant_person", "case__applicant_entity", "case__department", "department"
+    )
+
+
+def inbox(actor):
+    """Open tasks of the actor's departments and regions, the nearest deadline first."""
+    tasks = restrict(Task.objects.filter(status__in=Task.OPEN_STATES), actor, "review")
+    return _with_case(tasks).select_related("assignee").order_by("due_on", "pk")
+
+
+def task_for_staff(actor, pk: int) -> Task:
+    return get_restricted(Task.objects.select_related("case"), actor, "review", pk=pk)
+
+
+def case_for_staff(actor, number: str) -> Case:
+    return get_restricted(
+        Case.objects.select_related(
+            "item", "version", "implementation", "department", "region", "applicant_person", "applicant_entity"
+        ),
+        actor,
+        "view",
+        number=number,
+    )
+
+
+def case_tasks(actor, case: Case) -> list[Task]:
+    """Every department's task on the case. Opinions are shown to the lead department and region-wide
+    staff; an assisting department sees the others' state and deadline, its own answers only."""
+    tasks = sorted(
+        case.tasks.select_related("department", "assignee"),
+        # The decision comes after every stage, though its stage position is 0.
+        key=lambda t: (
+            t.role == Task.Role.DECISION,
+            t.stage_position,
+            t.role != Task.Role.LEAD,
+            t.department.name,
+            t.pk,
+        ),
+    )
+    own = set(restrict(case.tasks.all(), actor, "view").values_list("pk", flat=True))
+    lead = restrict(case.tasks.filter(department=case.department_id), actor, "view").exists()
+    for task in tasks:
+        task.opinion_visible = lead or task.pk in own
+    return tasks
+
+
+def actor_open_tasks(actor, case: Case) -> list[Task]:
+    """The actor's own open tasks on this case: the forms the case page offers."""
+    return list(
+        restrict(case.tasks.filter(status__in=Task.OPEN_STATES), actor, "review")
+        .select_related("department", "assignee")
+        .order_by("stage_position", "pk")
+    )
+
+
+def case_material(actor, number: str, pk: int) -> CaseMaterial:
+    """A stored material of a case the actor may view; a drawn (免提交) one has no file to give."""
+    case = case_for_staff(actor, number)
+    material = case.materials.select_related("spec").filter(pk=pk).exclude(file_key="").first()
+    if material is None:
+        raise NotFound()
+    return material
+
+
+def _cases(actor, action: str):
+    return Case.objects.filter(pk__in=restrict(Case.objects.all(), actor, action).values("pk"))
+
+
+def pending_suspensions(actor):
+    """Suspension requests awaiting the organ head's confirmation (the applicant's corrections need none)."""
+    return (
+        Suspension.objects.filter(approved_by__isnull=True, started_on__isnull=True, case__in=_cases(actor, "approve"))
+        .select_related("case__item", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def pending_extensions(actor):
+    return (
+        Extension.objects.filter(approved_by__isnull=True, case__in=_cases(actor, "approve"))
+        .select_related("case__item", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def suspension_for_approver(actor, pk: int) -> Suspension:
+    found = pending_suspensions(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def extension_for_approver(actor, pk: int) -> Extension:
+    found = pending_extensions(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def supervised_cases(actor):
+    """Open cases in the actor's supervised region, red first, then by deadline."""
+    cases = restrict(Case.objects.filter(status__in=Case.OPEN_STATES), actor, "supervise")
+    return (
+        cases.select_related("item", "department", "applicant_person", "applicant_entity")
+        .annotate(rank=WARNING_RANK)
+        .order_by("rank", "due_on", "acceptance_due", "number")
+    )
+
+
+def supervised_tasks(actor):
+    tasks = restrict(Task.objects.filter(status__in=Task.OPEN_STATES), actor, "supervise")
+    return _with_case(tasks).annotate(rank=WARNING_RANK).order_by("rank", "due_on", "pk")
+
+
+def warning_counts(actor) -> dict:
+    """Open cases and tasks per warning level, and open tasks per department and level."""
+    cases = dict.fromkeys(WARNING_LEVELS, 0)
+    for row in supervised_cases(actor).order_by().values("warning").annotate(n=Count("pk")):
+        cases[row["warning"]] = row["n"]
+    tasks = dict.fromkeys(WARNING_LEVELS, 0)
+    departments: dict[str, dict[str, int]] = {}
+    rows = (
+        supervised_tasks(actor)
+        .order_by()
+        .values("department__region__name", "department__name", "warning")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        tasks[row["warning"]] += row["n"]
+        name = f"{row['department__region__name']}{row['department__name']}"  # as Department.__str__ reads
+        per = departments.setdefault(name, dict.fromkeys(WARNING_LEVELS, 0))
+        per[row["warning"]] += row["n"]
+    by_department = sorted(departments.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"], kv[0]))
+    return {"cases": cases, "tasks": tasks, "departments": by_department}
+
+
+def supervised_case(actor, number: str) -> Case:
+    return get_restricted(Case.objects.all(), actor, "supervise", number=number)
+
+
+def issued_orders(actor):
+    """督办 orders in the supervisor's region, unanswered first."""
+    return (
+        restrict(SupervisionOrder.objects.all(), actor, "supervise")
+        .select_related("case", "department", "issued_by", "answered_by")
+        .order_by(F("answered_at").desc(nulls_first=True), "due_on")
+    )
+
+
+def open_orders(actor):
+    """督办 orders the actor's department must answer."""
+    return (
+        restrict(SupervisionOrder.objects.filter(answered_at__isnull=True), actor, "review")
+        .select_related("case__item", "department", "issued_by")
+        .order_by("due_on", "pk")
+    )
+
+
+def order_for_department(actor, pk: int) -> SupervisionOrder:
+    return get_restricted(SupervisionOrder.objects.all(), actor, "review", pk=pk)
+
+
+def open_rectifications(actor):
+    """Bad ratings the actor's department has not answered yet, the nearest deadline first."""
+    return (
+        restrict(Rectification.objects.filter(answered_at__isnull=True), actor, "review")
+        .select_related("rating__case__item", "department")
+        .order_by("due_on", "pk")
+    )
+
+
+def rectification_for_department(actor, pk: int) -> Rectification:
+    return get_restricted(Rectification.objects.all(), actor, "review", pk=pk)

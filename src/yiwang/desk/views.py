@@ -1,0 +1,263 @@
+"""The one-window desk's pages. Thin: parse the request, call one service or selector, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.accounts.services import person_register
+from yiwang.cases.models import Case
+from yiwang.cases.services import case_deliver
+from yiwang.catalog.forms_schema import schema_form
+from yiwang.core.errors import ValidationFailed
+from yiwang.core.storage import store_upload
+from yiwang.ratings.models import REASONS, SCORE_LABELS, Rating
+from yiwang.ratings.services import rating_submit
+from yiwang.workbench.views import staff_required
+
+from . import selectors
+from .models import QueueTicket
+from .pdf import NOTICES, notice_kind, notice_pdf
+from .services import desk_intake, missing_materials, ticket_call_next, ticket_finish, ticket_issue
+
+WINDOW_KEY = "desk_window"
+APPLICANT_KEY = "desk_applicant"
+
+
+def _window(request):
+    """The window the clerk chose for this session, if it is still one they may sit at."""
+    pk = request.session.get(WINDOW_KEY)
+    return selectors.clerk_windows(actor=request.user).filter(pk=pk).first() if pk else None
+
+
+def _applicant(request):
+    held = request.session.get(APPLICANT_KEY) or {}
+    return selectors.walk_in_applicant(kind=held.get("kind", ""), pk=held.get("pk", ""))
+
+
+def _desk_context(request, window, **extra):
+    query = request.GET.get("q", "").strip()
+    context = {
+        "windows": selectors.clerk_windows(actor=request.user),
+        "window": window,
+        "applicant": _applicant(request),
+        "query": query,
+        "implementations": selectors.desk_implementations(actor=request.user, query=query) if window else [],
+        "is_clerk": selectors.is_clerk(request.user),
+        "tab": request.GET.get("tab", "person"),
+    }
+    if window is not None:
+        context["ticket"] = selectors.current_ticket(actor=request.user, window=window)
+        context["counts"] = selectors.queue_counts(center=window.center)
+    return {**context, **extra}
+
+
+@staff_required
+def index(request):
+    if "window" in request.GET:
+        window = selectors.clerk_window(actor=request.user, pk=request.GET["window"])
+        request.session[WINDOW_KEY] = window.pk
+        return redirect("desk:index")
+    return render(request, "desk/index.html", _desk_context(request, _window(request)))
+
+
+def _queue_response(request, window, status=200, error=None):
+    if request.htmx:
+        return render(request, "desk/_queue.html", _desk_context(request, window, error=error), status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("desk:index")
+
+
+@staff_required
+@require_POST
+def call(request):
+    window = selectors.clerk_window(actor=request.user, pk=request.session.get(WINDOW_KEY, ""))
+    ticket = ticket_call_next(actor=request.user, window=window)
+    return _queue_response(request, window, error=None if ticket else _("当前没有等候的号"))
+
+
+@staff_required
+@require_POST
+def finish(request, pk):
+    window = selectors.clerk_window(actor=request.user, pk=request.session.get(WINDOW_KEY, ""))
+    ticket_finish(
+        actor=request.user, ticket=selectors.desk_ticket(actor=request.user, pk=pk), no_show="no_show" in request.POST
+    )
+    return _queue_response(request, window)
+
+
+@staff_required
+@require_POST
+def applicant(request):
+    kind = request.POST.get("kind")
+    try:
+        if kind == "entity":
+            found = selectors.entity_by_uscc(uscc=request.POST.get("uscc", ""))
+        else:
+            kind = "person"
+            found = person_register(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                id_number=request.POST.get("id_number", ""),
+                phone=request.POST.get("phone", ""),
+            )
+    except ValidationFailed as exc:
+        context = _desk_context(request, _window(request), errors=exc.fields, posted=request.POST, tab=kind)
+        return render(request, "desk/index.html", context, status=exc.status)
+    request.session[APPLICANT_KEY] = {"kind": kind, "pk": found.pk}
+    return redirect(reverse("desk:index") + "#item")
+
+
+@staff_required
+@require_POST
+def applicant_clear(request):
+    request.session.pop(APPLICANT_KEY, None)
+    return redirect("desk:index")
+
+
+def _application_form(implementation, applicant, data=None):
+    schema = implementation.item.current_version.form_schema
+    initial = {"applicant_name": applicant.name}
+    if hasattr(applicant, "uscc"):
+        initial["uscc"] = applicant.uscc
+        initial["contact_name"] = applicant.legal_representative
+    elif applicant.phone:
+        initial["contact_phone"] = applicant.phone
+    return type(schema_form(schema))(data=data, prefix="f", initial=initial)
+
+
+def _form_data(form) -> dict:
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "")
+    }
+
+
+@staff_required
+def intake(request, code):
+    window, applicant_ = _window(request), _applicant(request)
+    if window is None or applicant_ is None:
+        messages.error(request, _("请先选择窗口并登记申请人"))
+        return redirect("desk:index")
+    implementation = selectors.desk_implementation(actor=request.user, code=code)
+    specs = list(implementation.item.current_version.materials.all())
+    form = _application_form(implementation, applicant_, request.POST if request.method == "POST" else None)
+    context = {"window": window, "applicant": applicant_, "implementation": implementation, "specs": specs}
+    if request.method != "POST":
+        return render(request, "desk/intake.html", {**context, "form": form, "received": set()})
+    received = {int(v) for v in request.POST.getlist("received") if v.isdigit()}
+    context.update(form=form, received=received, posted=request.POST)
+    if not form.is_valid():
+        return render(request, "desk/intake.html", {**context, "errors": {}}, status=422)
+    try:
+        scans = {
+            spec.pk: (store_upload(data=upload.read(), field=f"scan-{spec.pk}"), upload.name)
+            for spec in specs
+            if (upload := request.FILES.get(f"scan-{spec.pk}")) is not None
+        }
+        case = desk_intake(
+            actor=request.user,
+            window=window,
+            implementation=implementation,
+            form_data=_form_data(form),
+            outcome=request.POST.get("outcome", ""),
+            person=applicant_ if not hasattr(applicant_, "uscc") else None,
+            entity=applicant_ if hasattr(applicant_, "uscc") else None,
+            received=received,
+            scans=scans,
+            points=request.POST.get("points", "").splitlines(),
+            reasons=request.POST.get("reasons", ""),
+            delivery_method=request.POST.get("delivery_method", Case.Delivery.WINDOW),
+            ticket=selectors.current_ticket(actor=request.user, window=window),
+        )
+    except ValidationFailed as exc:
+        # The schema's own checks (patterns, ranges) speak beside the field they concern, like the form's.
+        for name, problems in exc.fields.items():
+            if name in form.fields:
+                form.add_error(name, problems)
+        others = {k: v for k, v in exc.fields.items() if k not in form.fields}
+        return render(request, "desk/intake.html", {**context, "errors": others}, status=exc.status)
+    request.session.pop(APPLICANT_KEY, None)
+    return redirect("desk:case", number=case.number)
+
+
+@staff_required
+def case_detail(request, number):
+    case = selectors.desk_case(actor=request.user, number=number)
+    kind = notice_kind(case)
+    return render(
+        request,
+        "desk/case.html",
+        {
+            "case": case,
+            "notice_title": NOTICES[kind][0] if kind else None,
+            "missing": missing_materials(case.implementation, set(case.materials.values_list("spec_id", flat=True)))
+            if case.status == Case.Status.CORRECTION_REQUESTED
+            else [],
+            "rated": Rating.objects.filter(case=case).exists(),
+        },
+    )
+
+
+@staff_required
+def notice(request, number):
+    case = selectors.desk_case(actor=request.user, number=number)
+    _title, pdf = notice_pdf(case, request.GET.get("kind") or None)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=notice-{case.number}.pdf"
+    return response
+
+
+@staff_required
+def outbox(request):
+    return render(request, "desk/outbox.html", {"cases": selectors.outbox_cases(actor=request.user)})
+
+
+@staff_required
+@require_POST
+def deliver(request, number):
+    case = case_deliver(
+        actor=request.user, case=selectors.outbox_case(actor=request.user, number=number), method=Case.Delivery.WINDOW
+    )
+    messages.success(request, _("%(n)s 已当面送达，可请申请人在评价器上评价") % {"n": case.number})
+    return redirect("desk:outbox")
+
+
+@staff_required
+def rate(request, number):
+    case = selectors.desk_case(actor=request.user, number=number)
+    context = {"case": case, "scores": sorted(SCORE_LABELS.items(), reverse=True), "reasons": [str(r) for r in REASONS]}
+    if request.method != "POST":
+        return render(request, "desk/rate.html", context)
+    try:
+        score = int(request.POST.get("score", "0"))
+    except ValueError:
+        score = 0
+    try:
+        rating = rating_submit(
+            actor=request.user,
+            case=case,
+            score=score,
+            reasons=request.POST.getlist("reasons"),
+            comment=request.POST.get("comment", ""),
+            channel=Rating.Channel.WINDOW,
+        )
+    except ValidationFailed as exc:
+        return render(request, "desk/rate.html", {**context, "errors": exc.fields, "posted": request.POST}, status=422)
+    return render(request, "desk/rated.html", {"case": case, "rating": rating})
+
+
+def kiosk(request, center):
+    hall = selectors.public_center(pk=center)
+    context = {"center": hall, "lanes": QueueTicket.Lane.choices, "counts": selectors.queue_counts(center=hall)}
+    if request.method == "POST":
+        actor = request.user if request.user.is_authenticated else None
+        context["ticket"] = ticket_issue(actor=actor, center=hall, lane=request.POST.get("lane", ""))
+        context["counts"] = selectors.queue_counts(center=hall)
+    return render(request, "desk/kiosk.html", context)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import cases_views as views
+
+app_name = "cases"
+urlpatterns = [
+    path("apply/<str:code>/", views.apply, name="apply"),
+    path("cases/", views.case_list, name="list"),
+    path("cases/<str:number>/", views.case_detail, name="detail"),
+    path("cases/<str:number>/resubmit/", views.resubmit, name="resubmit"),
+    path("cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("cases/<str:number>/rate/", views.rate, name="rate"),
+    path("notifications/", views.notifications, name="notifications"),
+]

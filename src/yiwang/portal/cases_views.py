@@ -1,0 +1,411 @@
+"""The applicant's pages: apply online, follow my cases, answer a correction, withdraw, rate; my notifications.
+
+Every read goes through what the applicant may see (cases.services.applicant_cases, the user's own entities
+and notifications); every write is one service call. Errors a service raises come back per field on the
+same page, with everything entered kept — uploaded files included, by their storage key.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from yiwang.cases.models import Case
+from yiwang.cases.services import applicant_cases, case_resubmit, case_submit, case_withdraw
+from yiwang.catalog.forms_schema import schema_form, validate_submission
+from yiwang.catalog.models import ItemImplementation, MaterialSpec
+from yiwang.core.errors import NotFound, ValidationFailed
+from yiwang.core.models import Notification
+from yiwang.core.notifications import notifications_mark_read
+from yiwang.core.storage import store_upload, stored
+from yiwang.ratings.models import Rating
+from yiwang.ratings.services import rating_submit
+from yiwang.workflow import engine
+from yiwang.workflow.models import StageParticipant
+
+from .forms import ApplicationExtrasForm, RatingForm, WithdrawForm, submission_data
+
+TOKEN_FIELD = "case-token"
+FILENAME_MAX = 200
+CASES_PER_PAGE = 20
+NOTIFICATIONS_SHOWN = 100
+# 网办深度 3 (在线申报) and 4 (全程网办) take applications online; 1 and 2 only inform or book a visit.
+ONLINE_APPLY_DEPTH = 3
+DECIDED = (Case.Status.GRANTED, Case.Status.DENIED, Case.Status.DELIVERED)
+
+# The timeline the applicant sees. Internal steps (a reviewer's request for suspension or extension before the
+# head approves it, a supervisor's order) stay on the staff side.
+TIMELINE_LABELS = {
+    "submit": gettext_lazy("提交申请"),
+    "request_correction": gettext_lazy("一次性告知补正"),
+    "resubmit": gettext_lazy("补正后重新提交"),
+    "accept": gettext_lazy("受理"),
+    "refuse_acceptance": gettext_lazy("不予受理"),
+    "start_review": gettext_lazy("进入审查"),
+    "task_claim": gettext_lazy("部门签收办理"),
+    "task_agree": gettext_lazy("部门审查完成"),
+    "task_disagree": gettext_lazy("部门审查完成"),
+    "task_return": gettext_lazy("部门退回补正"),
+    "task_answer": gettext_lazy("部门回复意见"),
+    "suspend": gettext_lazy("特别程序，计时中止"),
+    "resume": gettext_lazy("恢复计时"),
+    "extend": gettext_lazy("依法延长办理期限"),
+    "grant": gettext_lazy("准予许可"),
+    "deny": gettext_lazy("不予许可"),
+    "deliver": gettext_lazy("送达"),
+    "withdraw": gettext_lazy("撤回申请"),
+}
+# Task log notes read "department：opinion"; before the decision only the department part is shown.
+OPINION_ACTIONS = {"task_agree", "task_disagree", "task_answer"}
+
+
+def _size_limit_mb() -> int:
+    return getattr(settings, "MATERIAL_MAX_BYTES", 10 * 1024 * 1024) // (1024 * 1024)
+
+
+def _implementation(code: str) -> ItemImplementation:
+    """An implementation open to online application: active, of a published item (public catalog data)."""
+    found = (
+        ItemImplementation.objects.filter(code=code, active=True, item__current_version__isnull=False)
+        .select_related("item__current_version", "department__region")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _my_case(user, number: str) -> Case:
+    found = (
+        applicant_cases(user)
+        .filter(number=number)
+        .select_related("item", "version", "department", "applicant_entity", "applicant_person", "implementation")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _applicants(user) -> list[tuple[str, str]]:
+    """Whom this account may apply for: each entity it is an agent of, and the person it belongs to."""
+    choices = [(f"entity-{e.pk}", f"{e.name}（{e.uscc}）") for e in user.entities.order_by("name")]
+    person = getattr(user, "person", None)
+    if person is not None:
+        choices.append(("person", _("本人：%(p)s") % {"p": person}))
+    return choices
+
+
+def _resolve_applicant(user, choice: str):
+    if choice == "person":
+        return user.person, None
+    return None, user.entities.get(pk=int(choice.removeprefix("entity-")))
+
+
+def _material_field(spec: MaterialSpec) -> str:
+    return f"material_{spec.pk}"
+
+
+def _collect_uploads(request, specs) -> tuple[dict, dict, dict]:
+    """Store each chosen file (checked by content); keep files stored by an earlier attempt of the same form.
+
+    Returns the uploads for the service, the files to carry into a re-rendered form, and errors by field.
+    """
+    limit = getattr(settings, "MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+    uploads, kept, errors = {}, {}, {}
+    for spec in specs:
+        if spec.is_exempt:
+            continue
+        field = _material_field(spec)
+        upload = request.FILES.get(field)
+        try:
+            if upload is not None:
+                # One byte past the limit is enough for store_upload to refuse it, without reading a huge file.
+                found = store_upload(data=upload.read(limit + 1), field=field)
+                filename = upload.name[-FILENAME_MAX:]
+            elif request.POST.get(f"kept-{field}"):
+                found = stored(key=request.POST[f"kept-{field}"], field=field)
+                filename = request.POST.get(f"kept-name-{field}", "")[-FILENAME_MAX:] or spec.name
+            else:
+                continue
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            continue
+        uploads[spec.pk] = (found, filename)
+        kept[field] = (found.key, filename)
+    return uploads, kept, errors
+
+
+def _material_rows(specs, kept: dict, errors: dict) -> list[dict]:
+    return [
+        {
+            "spec": spec,
+            "field": _material_field(spec),
+            "kept": kept.get(_material_field(spec)),
+            "errors": errors.get(_material_field(spec), []),
+        }
+        for spec in specs
+    ]
+
+
+def _spread(fields: dict, forms_by_field: dict, material_errors: dict, general: list) -> None:
+    """Put a service's field errors next to the field they name; the rest at the top of the form."""
+    for name, errors in fields.items():
+        form = forms_by_field.get(name)
+        if form is not None:
+            form.add_error(name, errors)
+        elif name.startswith("material"):
+            material_errors.setdefault(name, []).extend(errors)
+        else:
+            general.extend(errors)
+
+
+def _check_schema(schema: dict, form) -> bool:
+    """Validate the form, and when Django's checks already failed, also the schema's own (patterns, formats)
+    on the fields that passed, so the applicant sees every field's error in one round."""
+    if form.is_valid():
+        return True
+    try:
+        validate_submission(schema, submission_data(form))
+    except ValidationFailed as exc:
+        for name, errors in exc.fields.items():
+            if name in form.fields and name not in form.errors:
+                form.add_error(name, errors)
+    return False
+
+
+@login_required
+def apply(request, code):
+    implementation = _implementation(code)
+    version = implementation.item.current_version
+    if version.online_depth < ONLINE_APPLY_DEPTH:
+        context = {
+            "implementation": implementation,
+            "item": implementation.item,
+            "version": version,
+            "promised_days": implementation.promised_days_for(version),
+            "offline": True,
+        }
+        return render(request, "portal/cases/apply.html", context, status=200 if request.method == "GET" else 409)
+    specs = list(version.materials.select_related("licence_type"))
+    applicants = _applicants(request.user)
+    general: list[str] = []
+    kept, material_errors = {}, {}
+    if request.method == "POST":
+        form = schema_form(version.form_schema, request.POST)
+        extras = ApplicationExtrasForm(request.POST, applicants=applicants)
+        token = request.POST.get(TOKEN_FIELD, "")[:64]
+        valid = all([_check_schema(version.form_schema, form), extras.is_valid()])  # all, to show every error
+        uploads, kept, material_errors = _collect_uploads(request, specs)
+        if valid and not material_errors:
+            person, entity = _resolve_applicant(request.user, extras.cleaned_data["case-applicant"])
+            try:
+                case = case_submit(
+                    actor=request.user,
+                    implementation=implementation,
+                    form_data=submission_data(form),
+                    person=person,
+                    entity=entity,
+                    uploads=uploads,
+                    delivery_method=extras.cleaned_data["case-delivery"],
+                    idempotency_key=token,
+                )
+            except ValidationFailed as exc:
+                _spread(exc.fields, {name: form for name in form.fields}, material_errors, general)
+            else:
+                messages.success(request, _("申请已提交，办件编号 %(n)s") % {"n": case.number})
+                return redirect("cases:detail", number=case.number)
+        status = 422
+    else:
+        form = schema_form(version.form_schema)
+        extras = ApplicationExtrasForm(applicants=applicants)
+        token = uuid.uuid4().hex
+        status = 200
+    return render(
+        request,
+        "portal/cases/apply.html",
+        {
+            "implementation": implementation,
+            "item": implementation.item,
+            "version": version,
+            "form": form,
+            "extras": extras,
+            "applicant_field": extras["case-applicant"] if applicants else None,
+            "delivery_field": extras["case-delivery"],
+            "applicants": applicants,
+            "token": token,
+            "token_field": TOKEN_FIELD,
+            "materials": _material_rows(specs, kept, material_errors),
+            "material_general": material_errors.get("materials", []),
+            "materials_have_errors": any(k != "materials" for k in material_errors),
+            "general_errors": general,
+            "size_limit_mb": _size_limit_mb(),
+            "promised_days": implementation.promised_days_for(version),
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_list(request):
+    cases = applicant_cases(request.user).select_related("item", "department").order_by("-created_at")
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/cases/list.html", {"page": page})
+
+
+def _timeline(case: Case) -> list[dict]:
+    decided = case.status in DECIDED
+    rows = []
+    for entry in case.log.all():
+        label = TIMELINE_LABELS.get(entry.action)
+        if label is None:
+            continue
+        note = entry.note
+        if entry.action in OPINION_ACTIONS and not decided:
+            note = note.split("：", 1)[0]
+        status = Case.Status(entry.status_to).label if entry.status_to else ""
+        rows.append({"at": entry.at, "label": label, "status": status, "note": note, "actor": entry.actor_label})
+    return rows
+
+
+def _was_granted(case: Case) -> bool:
+    """A delivered case no longer says in its status whether it was granted; its timeline does."""
+    last = case.log.filter(action__in=("grant", "deny")).order_by("-at", "-pk").values_list("action", flat=True)
+    return last.first() == "grant"
+
+
+def _planned_stages(case: Case) -> list:
+    """Before acceptance no task exists yet: the departments that will review, from the process in force."""
+    definition = case.process or engine.current_definition(case.implementation)
+    if definition is None:
+        return []
+    return list(
+        definition.stages.select_related("lead_department")
+        .prefetch_related(Prefetch("participants", StageParticipant.objects.select_related("department")))
+        .order_by("position")
+    )
+
+
+def _rating(case: Case) -> Rating | None:
+    return Rating.objects.filter(case=case).select_related("rectification").first()
+
+
+def _render_case(request, case: Case, *, status: int = 200, **given):
+    decided = case.status in DECIDED
+    version = case.version
+    tasks = list(case.tasks.select_related("department").order_by("stage_position", "pk"))
+    specs = list(version.materials.all())
+    context = {
+        "case": case,
+        "decided": decided,
+        "granted": decided and _was_granted(case),
+        "timeline": _timeline(case),
+        "tasks": tasks,
+        "planned_stages": [] if tasks else _planned_stages(case),
+        "materials": case.materials.select_related("spec").order_by("spec__position", "pk"),
+        "correction": case.corrections.filter(answered_at__isnull=True).order_by("-issued_at").first()
+        if case.status == Case.Status.CORRECTION_REQUESTED
+        else None,
+        "can_withdraw": case.status in Case.TRANSITIONS["withdraw"][0],
+        "rating": _rating(case),
+        "size_limit_mb": _size_limit_mb(),
+        "general_errors": given.pop("general_errors", []),
+    }
+    if context["correction"] is not None:
+        resubmit_form = given.pop("resubmit_form", None)
+        if resubmit_form is None:
+            resubmit_form = schema_form(version.form_schema)
+            resubmit_form.initial = dict(case.form_data)
+        context.update(
+            resubmit_form=resubmit_form,
+            resubmit_materials=_material_rows(
+                [s for s in specs if not s.is_exempt], given.pop("kept", {}), given.pop("material_errors", {})
+            ),
+        )
+    if case.status == Case.Status.DELIVERED and context["rating"] is None:
+        context["rating_form"] = given.pop("rating_form", None) or RatingForm()
+    return render(request, "portal/cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, number):
+    return _render_case(request, _my_case(request.user, number))
+
+
+@login_required
+@require_POST
+def resubmit(request, number):
+    case = _my_case(request.user, number)
+    form = schema_form(case.version.form_schema, request.POST)
+    valid = _check_schema(case.version.form_schema, form)
+    uploads, kept, material_errors = _collect_uploads(request, list(case.version.materials.all()))
+    general: list[str] = []
+    if valid and not material_errors:
+        try:
+            case_resubmit(actor=request.user, case=case, form_data=submission_data(form), uploads=uploads)
+        except ValidationFailed as exc:
+            _spread(exc.fields, {name: form for name in form.fields}, material_errors, general)
+        else:
+            messages.success(request, _("补正材料已提交"))
+            return redirect("cases:detail", number=case.number)
+    general.extend(material_errors.pop("materials", []))
+    return _render_case(
+        request,
+        case,
+        status=422,
+        resubmit_form=form,
+        kept=kept,
+        material_errors=material_errors,
+        general_errors=general,
+    )
+
+
+@login_required
+def withdraw(request, number):
+    case = _my_case(request.user, number)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        messages.success(request, _("申请已撤回"))
+        return redirect("cases:detail", number=case.number)
+    return render(request, "portal/cases/withdraw.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def rate(request, number):
+    case = _my_case(request.user, number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            rating_submit(
+                actor=request.user,
+                case=case,
+                score=form.cleaned_data["score"],
+                reasons=form.cleaned_data["reasons"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationFailed as exc:
+            general: list[str] = []
+            _spread(exc.fields, {name: form for name in form.fields}, {}, general)
+            return _render_case(request, case, status=422, rating_form=form, general_errors=general)
+        messages.success(request, _("感谢您的评价"))
+        return redirect("cases:detail", number=case.number)
+    return _render_case(request, case, status=422, rating_form=form)
+
+
+@transaction.atomic
+@login_required
+def notifications(request):
+    rows = list(Notification.objects.filter(user=request.user).order_by("-created_at")[:NOTIFICATIONS_SHOWN])
+    unread = {n.pk for n in rows if n.read_at is None}
+    notifications_mark_read(actor=request.user, ids=list(unread))
+    return render(request, "portal/cases/notifications.html", {"notifications": rows, "unread": unread})

@@ -1,0 +1,314 @@
+"""The reviewer workbench: inbox, the staff case page and its actions, approvals, supervision, rectifications.
+
+Reads go through yiwang.cases.selectors (restricted to the actor); writes through the services. A refused
+action on the case page re-renders the page with the service's message and status (409 for a conflict,
+422 for bad input), so the reviewer keeps their place; anything else falls to the DomainError middleware.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from yiwang.cases import selectors, services
+from yiwang.cases.models import ACTION_LABELS, Case, Suspension
+from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from yiwang.core.permissions import can, staff_roles
+from yiwang.core.storage import material_store
+from yiwang.ratings.services import rectification_answer
+from yiwang.workflow.models import Task
+
+from .views import staff_required
+
+RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition)
+SUSPENSION_REASONS = [
+    (value, label) for value, label in Suspension.Reason.choices if value != Suspension.Reason.CORRECTION
+]
+# Result data the licence capability reads from a grant: (form field, stored key, label). The stored keys stay
+# Chinese whatever the page language; the licence number is the licence capability's own to assign.
+RESULT_FIELDS = [("scope", "经营项目", gettext_lazy("经营项目")), ("remark", "备注", gettext_lazy("备注"))]
+
+
+# Timeline entries beyond the case's own transitions (those are labelled by cases.models.ACTION_LABELS).
+LOG_LABELS = {
+    "submit": gettext_lazy("申报"),
+    "task_claim": gettext_lazy("签收任务"),
+    "task_agree": gettext_lazy("审查同意"),
+    "task_disagree": gettext_lazy("审查不同意"),
+    "task_return": gettext_lazy("退回补正"),
+    "task_answer": gettext_lazy("回复意见"),
+    "suspension_request": gettext_lazy("申请中止计时"),
+    "extension_request": gettext_lazy("申请延期"),
+    "extend": gettext_lazy("批准延期"),
+    "supervise": gettext_lazy("督办"),
+    "supervision_answer": gettext_lazy("答复督办"),
+}
+
+
+def _tabs(user) -> set[str]:
+    if user.is_superuser:
+        return {"reviewer", "admin", "supervisor"}
+    return {role.role for role in staff_roles(user)}
+
+
+def _page(request, template: str, context: dict, status: int = 200):
+    return render(request, template, {"tabs": _tabs(request.user), **context}, status=status)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@staff_required
+def inbox(request):
+    tasks = Paginator(selectors.inbox(request.user), 50).get_page(request.GET.get("page"))
+    for task in tasks:
+        task.applicant = selectors.applicant_label(task.case)
+    return _page(request, "workbench/cases/inbox.html", {"tasks": tasks, "orders": selectors.open_orders(request.user)})
+
+
+@staff_required
+@require_POST
+def task_claim(request, pk):
+    task = services.task_claim(actor=request.user, task=selectors.task_for_staff(request.user, pk))
+    messages.success(request, _("已签收，请在期限内办理"))
+    return redirect("workbench:case", number=task.case.number)
+
+
+def _form_rows(case: Case) -> list[tuple[str, object]]:
+    properties = (case.version.form_schema or {}).get("properties", {})
+    return [(properties.get(key, {}).get("title", key), value) for key, value in case.form_data.items()]
+
+
+def _timeline(case: Case) -> list:
+    entries = list(case.log.all())
+    for entry in entries:
+        entry.label = str(LOG_LABELS.get(entry.action) or ACTION_LABELS.get(entry.action, entry.action))
+        entry.status_label = str(Case.Status(entry.status_to).label) if entry.status_to in Case.Status.values else ""
+    return entries
+
+
+def _case_page(request, case: Case, *, error=None, status: int = 200):
+    user = request.user
+    own = selectors.actor_open_tasks(user, case)
+    context = {
+        "case": case,
+        "case_open": case.status in Case.OPEN_STATES,
+        "applicant": selectors.applicant_label(case),
+        "form_rows": _form_rows(case),
+        "materials": case.materials.select_related("spec"),
+        "log": _timeline(case),
+        "tasks": selectors.case_tasks(user, case),
+        "review_tasks": [t for t in own if t.role != Task.Role.DECISION],
+        "decision_task": next((t for t in own if t.role == Task.Role.DECISION), None),
+        "may_review": bool(own),
+        "may_supervise": can(user, "supervise", case),
+        "orders": case.supervision_orders.select_related("issued_by", "answered_by"),
+        "suspensions": case.suspensions.select_related("requested_by", "approved_by"),
+        "extension": getattr(case, "extension", None),
+        "suspension_reasons": SUSPENSION_REASONS,
+        "result_fields": RESULT_FIELDS,
+        "error": error,
+        "posted": request.POST if error else {},
+    }
+    return _page(request, "workbench/cases/case.html", context, status=status)
+
+
+@staff_required
+def case_detail(request, number):
+    return _case_page(request, selectors.case_for_staff(request.user, number))
+
+
+def _act(request, case: Case, action, success: str):
+    """Run one service call for the case page: success → back to the page; a refusal → the page, with why."""
+    try:
+        action()
+    except RECOVERABLE as error:
+        case = selectors.case_for_staff(request.user, case.number)
+        return _case_page(request, case, error=error, status=error.status)
+    messages.success(request, success)
+    return redirect("workbench:case", number=case.number)
+
+
+@staff_required
+@require_POST
+def task_complete(request, pk):
+    task = selectors.task_for_staff(request.user, pk)
+    post = request.POST
+    return _act(
+        request,
+        task.case,
+        lambda: services.task_complete(
+            actor=request.user,
+            task=task,
+            outcome=post.get("outcome", ""),
+            opinion=post.get("opinion", ""),
+            points=_lines(post.get("points", "")),
+        ),
+        _("审查意见已提交"),
+    )
+
+
+@staff_required
+@require_POST
+def case_decide(request, number):
+    case = selectors.case_for_staff(request.user, number)
+    post = request.POST
+    grant = post.get("decision") == "grant"
+    result = {
+        stored: post.get(field, "").strip() for field, stored, _label in RESULT_FIELDS if post.get(field, "").strip()
+    }
+    return _act(
+        request,
+        case,
+        lambda: services.case_decide(
+            actor=request.user,
+            case=case,
+            grant=grant,
+            reasons=post.get("reasons", ""),
+            result_data=result if grant else None,
+        ),
+        _("已作出准予许可决定") if grant else _("已作出不予许可决定"),
+    )
+
+
+@staff_required
+@require_POST
+def case_suspension_request(request, number):
+    case = selectors.case_for_staff(request.user, number)
+    return _act(
+        request,
+        case,
+        lambda: services.case_suspension_request(
+            actor=request.user, case=case, reason=request.POST.get("reason", ""), note=request.POST.get("note", "")
+        ),
+        _("中止计时申请已提交，待部门负责人批准"),
+    )
+
+
+@staff_required
+@require_POST
+def case_extension_request(request, number):
+    case = selectors.case_for_staff(request.user, number)
+    return _act(
+        request,
+        case,
+        lambda: services.case_extension_request(actor=request.user, case=case, reason=request.POST.get("reason", "")),
+        _("延期申请已提交，待部门负责人批准"),
+    )
+
+
+@staff_required
+@require_POST
+def case_resume(request, number):
+    case = selectors.case_for_staff(request.user, number)
+    return _act(request, case, lambda: services.case_resume(actor=request.user, case=case), _("已恢复计时"))
+
+
+@staff_required
+@require_POST
+def case_supervise(request, number):
+    case = selectors.supervised_case(request.user, number)
+    try:
+        days = int(request.POST.get("days") or 3)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 20:
+        error = ValidationFailed(fields={"days": [_("答复期限须为 1 到 20 个工作日")]})
+        return _case_page(request, selectors.case_for_staff(request.user, number), error=error, status=error.status)
+    return _act(
+        request,
+        case,
+        lambda: services.supervision_order_issue(
+            actor=request.user, case=case, message=request.POST.get("message", ""), days=days
+        ),
+        _("督办单已发出"),
+    )
+
+
+@staff_required
+def material_download(request, number, pk):
+    material = selectors.case_material(request.user, number, pk)
+    try:
+        data = material_store().read(material.file_key)
+    except (FileNotFoundError, ValueError):
+        raise NotFound() from None
+    response = HttpResponse(data, content_type=material.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, material.filename or f"{material.spec.name}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def approvals(request):
+    return _page(
+        request,
+        "workbench/cases/approvals.html",
+        {
+            "suspensions": selectors.pending_suspensions(request.user),
+            "extensions": selectors.pending_extensions(request.user),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def suspension_approve(request, pk):
+    suspension = selectors.suspension_for_approver(request.user, pk)
+    services.case_suspension_approve(actor=request.user, suspension=suspension)
+    messages.success(request, _("已批准中止计时：%(n)s") % {"n": suspension.case.number})
+    return redirect("workbench:approvals")
+
+
+@staff_required
+@require_POST
+def extension_approve(request, pk):
+    extension = selectors.extension_for_approver(request.user, pk)
+    case = services.case_extension_approve(actor=request.user, extension=extension)
+    messages.success(request, _("已批准延期：%(n)s，新的办结期限 %(d)s") % {"n": case.number, "d": case.due_on})
+    return redirect("workbench:approvals")
+
+
+@staff_required
+def supervision(request):
+    user = request.user
+    return _page(
+        request,
+        "workbench/cases/supervision.html",
+        {
+            "counts": selectors.warning_counts(user),
+            "cases": selectors.supervised_cases(user)[:200],
+            "tasks": selectors.supervised_tasks(user)[:200],
+            "orders": selectors.issued_orders(user)[:100],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def order_answer(request, pk):
+    order = selectors.order_for_department(request.user, pk)
+    services.supervision_order_answer(actor=request.user, order=order, answer=request.POST.get("answer", ""))
+    messages.success(request, _("督办单已答复：%(n)s") % {"n": order.case.number})
+    return redirect("workbench:tasks")
+
+
+@staff_required
+def rectifications(request):
+    return _page(
+        request, "workbench/cases/rectifications.html", {"rectifications": selectors.open_rectifications(request.user)}
+    )
+
+
+@staff_required
+@require_POST
+def rectification_answer_view(request, pk):
+    rectification = selectors.rectification_for_department(request.user, pk)
+    rectification_answer(actor=request.user, rectification=rectification, answer=request.POST.get("answer", ""))
+    messages.success(request, _("整改情况已答复，申请人可以看到"))
+    return redirect("workbench:rectifications")

@@ -1,0 +1,103 @@
+"""Two departments review a food-permit case in parallel and the lead department grants it, in a real browser.
+
+The case is prepared in the server's own database (`yiwang shell` with the server's environment): submitted by
+the restaurant's agent and accepted at the window, as the citizen and desk journeys do through their pages.
+"""
+
+import subprocess
+
+import pytest
+
+from .conftest import YIWANG, login, shot
+
+pytestmark = pytest.mark.browser
+
+PREPARE = """
+from yiwang.accounts.models import Entity, User
+from yiwang.cases import services
+from yiwang.catalog.models import ItemImplementation
+from yiwang.core.storage import store_upload
+
+pdf = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
+implementation = ItemImplementation.objects.get(code="R005-440105")
+entity = Entity.objects.get(uscc="91440105MA59ABCD17")
+uploads = {
+    spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), spec.name + ".pdf")
+    for spec in implementation.item.current_version.materials.all()
+    if not spec.is_exempt
+}
+form = {"applicant_name": entity.name, "uscc": entity.uscc, "contact_name": "赵六",
+        "contact_phone": "13800000004", "address": "广州市海珠区南洲路 88 号"}
+case = services.case_submit(actor=User.objects.get(username="enterprise"), implementation=implementation,
+                            entity=entity, form_data=form, uploads=uploads, idempotency_key="review-journey")
+services.case_accept(actor=User.objects.get(username="hz-gov_service-clerk"), case=case)
+print(case.number)
+"""
+
+
+@pytest.fixture
+def case_number(var_dir_env):
+    done = subprocess.run(
+        [YIWANG, "shell", "-c", PREPARE],
+        env=var_dir_env,
+        cwd=var_dir_env["YIWANG_VAR_DIR"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url, case_number):
+    from playwright.sync_api import expect
+
+    # 城管 answers its part: from the inbox, claim, agree.
+    login(page, server_url, "hz-urban-reviewer")
+    page.goto(server_url + "/workbench/tasks/")
+    row = page.locator("#inbox tbody tr", has_text=case_number)
+    expect(row).to_contain_text("协办审查")
+    expect(row).to_contain_text("广州市海珠区味道餐饮管理有限公司")
+    shot(page, "review-01-urban-inbox")
+    row.get_by_role("button", name="签收").click()
+    page.wait_for_url(f"**/workbench/cases/{case_number}/")
+    expect(page.locator(".notice")).to_contain_text("已签收")
+    page.get_by_label("审查意见").fill("经营场所油烟排放设施符合要求，同意。")
+    shot(page, "review-02-urban-case")
+    page.get_by_role("button", name="提交审查意见").click()
+    expect(page.locator(".notice")).to_contain_text("审查意见已提交")
+    expect(page.locator("#department-tasks")).to_contain_text("同意")
+    expect(page.locator("#department-tasks")).to_contain_text("由牵头部门查看")  # not the lead: no others' answers
+    shot(page, "review-03-urban-done")
+
+    # The district's supervisor watches the clock on every open case.
+    page.context.clear_cookies()
+    login(page, server_url, "hz-gov_service-supervisor")
+    page.goto(server_url + "/workbench/supervision/")
+    expect(page.locator("#supervised-cases")).to_contain_text(case_number)
+    expect(page.locator("#department-counts")).to_contain_text("海珠区市场监督管理局")
+    shot(page, "review-04-supervision")
+
+    # 市场监管 leads: it sees 城管's state and answer, agrees, then decides.
+    page.context.clear_cookies()
+    login(page, server_url, "hz-samr-reviewer")
+    page.goto(server_url + "/workbench/tasks/")
+    page.locator("#inbox tbody tr", has_text=case_number).get_by_role("link", name=case_number).click()
+    page.wait_for_url(f"**/workbench/cases/{case_number}/")
+    tasks = page.locator("#department-tasks")
+    expect(tasks).to_contain_text("经营场所油烟排放设施符合要求")
+    expect(tasks).to_contain_text("待办")
+    shot(page, "review-05-samr-case")
+    page.get_by_label("审查意见").fill("材料齐全，经营条件符合食品安全要求，同意。")
+    page.get_by_role("button", name="提交审查意见").click()
+    expect(page.locator("#decision")).to_be_visible()
+    shot(page, "review-06-samr-decision")
+
+    page.get_by_label("经营项目").fill("热食类食品制售")
+    page.locator("#grant").click()
+    expect(page.locator(".notice")).to_contain_text("已作出准予许可决定")
+    expect(page.locator("#case-status")).to_have_text("准予许可")
+    expect(page.locator("#timeline")).to_contain_text("准予许可")
+    expect(page.locator("#decision")).to_have_count(0)
+    expect(page.locator("#result")).to_contain_text("热食类食品制售")
+    shot(page, "review-07-granted")
