@@ -1,4 +1,4 @@
-"""Two departments review a food-permit case in parallel and the lead department grants it, in a real browser.
+"""Two departments review a food-permit case in parallel, the lead department grants it, and the applicant rates it.
 
 The case is prepared in the server's own database (`yiwang shell` with the server's environment): submitted by
 the restaurant's agent and accepted at the window, as the citizen and desk journeys do through their pages.
@@ -49,7 +49,7 @@ def case_number(var_dir_env):
     return done.stdout.strip().splitlines()[-1]
 
 
-def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url, case_number):
+def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url, case_number, var_dir_env):
     from playwright.sync_api import expect
 
     # 城管 answers its part: from the inbox, claim, agree.
@@ -101,3 +101,25 @@ def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url
     expect(page.locator("#decision")).to_have_count(0)
     expect(page.locator("#result")).to_contain_text("热食类食品制售")
     shot(page, "review-07-granted")
+
+    # The result reaches the applicant online, who rates it; a 差评 goes to the department for rectification.
+    deliver = (
+        "from yiwang.accounts.models import User\n"
+        "from yiwang.cases import services\n"
+        "from yiwang.cases.models import Case\n"
+        f"case = Case.objects.get(number={case_number!r})\n"
+        "services.case_deliver(actor=User.objects.get(username='hz-gov_service-clerk'), case=case, method='online')\n"
+    )
+    subprocess.run([YIWANG, "shell", "-c", deliver], env=var_dir_env, cwd=var_dir_env["YIWANG_VAR_DIR"],
+                   capture_output=True, text=True, timeout=120, check=True)
+    login(page, server_url, "enterprise")
+    page.goto(f"{server_url}/cases/{case_number}/")
+    form = page.locator("#rating-form")
+    expect(form).to_be_visible()
+    form.get_by_label("不满意", exact=True).check()
+    form.get_by_label("意见建议").fill("现场核查约了两次才来，希望一次到位。")
+    shot(page, "review-08-rating-form")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#rating")).to_contain_text("不满意")
+    expect(page.locator("#rating")).to_contain_text("正在整改")
+    shot(page, "review-09-rated")
