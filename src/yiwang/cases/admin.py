@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
+from yiwang.core.admin import ReadOnlyAdmin
+
 from .models import Case, CaseLog
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CaseLogInline(admin.TabularInline):
@@ -30,7 +21,7 @@ class CaseLogInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ("number", "item", "department", "status", "warning", "accepted_on", "due_on", "due_provisional")
     list_filter = ("status", "warning", "channel", "department__kind", "region")
     search_fields = ("number", "item__name", "applicant_entity__name", "applicant_entity__uscc")

@@ -4,15 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEntry, CalendarYear, Event, WorkdayOverride
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the chain is append-only and verified by `yiwang audit verify`."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that only services write (cases, tasks, events, the audit chain): looked at, never edited."""
 
-    list_display = ("seq", "at", "actor_label", "action", "target_type", "target_id")
-    list_filter = ("action",)
-    search_fields = ("actor_label", "action", "target_id")
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -20,6 +15,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The chain is append-only and verified by `yiwang audit verify`."""
+
+    list_display = ("seq", "at", "actor_label", "action", "target_type", "target_id")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "action", "target_id")
 
 
 @admin.register(WorkdayOverride)
@@ -37,7 +41,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The outbox, with which consumers have applied each event; read-only."""
 
     list_display = ("type", "id", "created_at", "consumers")
@@ -47,12 +51,3 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("已处理的消费者"))
     def consumers(self, obj):
         return "、".join(obj.deliveries.values_list("consumer", flat=True)) or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

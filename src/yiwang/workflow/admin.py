@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.admin import ReadOnlyAdmin
 from yiwang.core.errors import DomainError
 from yiwang.org.models import Department
 
@@ -132,19 +133,10 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
-    """Read-only: tasks move only through the workbench's services."""
+class TaskAdmin(ReadOnlyAdmin):
+    """Tasks move only through the workbench's services."""
 
     list_display = ("case", "department", "role", "status", "due_on", "warning")
     list_filter = ("status", "role", "warning", "department__kind")
     search_fields = ("case__number",)
     list_select_related = ("case", "department__region")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
