@@ -241,11 +241,6 @@ def reference_data_restored(django_db_blocker):
         load_demo_processes()
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory SQLite test database is one shared cache: a second writer gets 'table is locked' at "
-    "once instead of waiting, so it cannot show row locks deciding a race; PostgreSQL runs it",
-)
 def test_twenty_concurrent_completions_of_one_task_one_wins(
     reference_data_restored, transactional_db, in_review, urban_reviewer
 ):
