@@ -30,7 +30,9 @@ def emit(event_type: str, payload: dict) -> Event:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("emit must run inside the service's transaction")
     event = Event.objects.create(type=event_type, payload=payload)
-    transaction.on_commit(lambda: deliver_event.enqueue(str(event.pk)))
+    # An event nobody consumes yet stays in the outbox (a later consumer can replay it) but queues no work.
+    if _consumers.get(event_type):
+        transaction.on_commit(lambda: deliver_event.enqueue(str(event.pk)))
     return event
 
 
