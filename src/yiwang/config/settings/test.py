@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("YIWANG_VAR_DIR", tempfile.mkdtemp(prefix="yiwang-test-"))
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES
+from .base import DATABASES, STORAGES, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
