@@ -22,7 +22,7 @@ from yiwang.core.auth import session_or_token
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import restrict
-from yiwang.core.storage import store_upload, stored
+from yiwang.core.storage import store_uploaded_file, stored
 from yiwang.ratings.services import rating_submit
 from yiwang.workflow.models import Task
 
@@ -384,7 +384,7 @@ WRITE = (401, 403, 404, 409)
     openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"additionalProperties": False}}}}},
 )
 def material_upload(request, file: File[UploadedFile]):
-    found = store_upload(data=file.read(), field="file")
+    found = store_uploaded_file(file=file, field="file")
     return Status(201, found)
 
 

@@ -53,8 +53,17 @@ def material_store() -> FilesystemStore:
     return import_string(getattr(settings, "MATERIAL_STORE", "yiwang.core.storage.FilesystemStore"))()
 
 
+def upload_limit() -> int:
+    return getattr(settings, "MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def store_uploaded_file(*, file, field: str) -> StoredFile:
+    """An uploaded file object: one byte past the limit is read, enough to refuse it without reading it all."""
+    return store_upload(data=file.read(upload_limit() + 1), field=field)
+
+
 def store_upload(*, data: bytes, field: str) -> StoredFile:
-    limit = getattr(settings, "MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+    limit = upload_limit()
     if not data:
         raise ValidationFailed(fields={field: [_("文件为空")]})
     if len(data) > limit:

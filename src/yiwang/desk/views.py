@@ -14,7 +14,7 @@ from yiwang.cases.models import Case
 from yiwang.cases.services import case_deliver
 from yiwang.catalog.forms_schema import schema_form
 from yiwang.core.errors import ValidationFailed
-from yiwang.core.storage import store_upload
+from yiwang.core.storage import store_uploaded_file
 from yiwang.ratings.models import REASONS, SCORE_LABELS, Rating
 from yiwang.ratings.services import rating_submit
 from yiwang.workbench.views import staff_required
@@ -157,7 +157,7 @@ def intake(request, code):
         return render(request, "desk/intake.html", {**context, "errors": {}}, status=422)
     try:
         scans = {
-            spec.pk: (store_upload(data=upload.read(), field=f"scan-{spec.pk}"), upload.name)
+            spec.pk: (store_uploaded_file(file=upload, field=f"scan-{spec.pk}"), upload.name)
             for spec in specs
             if (upload := request.FILES.get(f"scan-{spec.pk}")) is not None
         }

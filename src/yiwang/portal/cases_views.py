@@ -25,7 +25,7 @@ from yiwang.catalog.models import ItemImplementation, MaterialSpec
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.models import Notification
 from yiwang.core.notifications import notifications_mark_read
-from yiwang.core.storage import store_upload, stored
+from yiwang.core.storage import store_uploaded_file, stored
 from yiwang.ratings.models import Rating
 from yiwang.ratings.services import rating_submit
 from yiwang.workflow import engine
@@ -119,7 +119,6 @@ def _collect_uploads(request, specs) -> tuple[dict, dict, dict]:
 
     Returns the uploads for the service, the files to carry into a re-rendered form, and errors by field.
     """
-    limit = getattr(settings, "MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
     uploads, kept, errors = {}, {}, {}
     for spec in specs:
         if spec.is_exempt:
@@ -128,8 +127,7 @@ def _collect_uploads(request, specs) -> tuple[dict, dict, dict]:
         upload = request.FILES.get(field)
         try:
             if upload is not None:
-                # One byte past the limit is enough for store_upload to refuse it, without reading a huge file.
-                found = store_upload(data=upload.read(limit + 1), field=field)
+                found = store_uploaded_file(file=upload, field=field)
                 filename = upload.name[-FILENAME_MAX:]
             elif request.POST.get(f"kept-{field}"):
                 found = stored(key=request.POST[f"kept-{field}"], field=field)
