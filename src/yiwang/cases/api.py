@@ -8,7 +8,6 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Path, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -21,12 +20,10 @@ from yiwang.core.api_schemas import BoundedPagination, ErrorOut, Text, answers
 from yiwang.core.auth import session_or_token
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
-from yiwang.core.permissions import restrict
 from yiwang.core.storage import store_uploaded_file, stored
 from yiwang.ratings.services import rating_submit
-from yiwang.workflow.models import Task
 
-from . import clock, services
+from . import clock, selectors, services
 from .models import Case
 
 router = Router(tags=["办件"], auth=session_or_token)
@@ -297,51 +294,6 @@ class CompletionIn(Schema):
     points: list[Annotated[Text, Field(max_length=500)]] | None = Field(None, max_length=100)
 
 
-# --- selectors: what this actor may see ----------------------------------------------------------------
-
-
-def _visible_cases(actor):
-    """The actor's own applications and, for staff, the cases their roles let them view."""
-    staff = restrict(Case.objects.all(), actor, "view").values("pk")
-    own = services.applicant_cases(actor).values("pk")
-    return Case.objects.filter(Q(pk__in=staff) | Q(pk__in=own)).select_related(
-        "item", "implementation", "department__region", "region", "applicant_person", "applicant_entity"
-    )
-
-
-def _visible_case(actor, number: str) -> Case:
-    found = _visible_cases(actor).filter(number=number).first()
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _case_detail(actor, number: str) -> Case:
-    found = (
-        _visible_cases(actor)
-        .prefetch_related(
-            "log", "tasks__department__region", "tasks__assignee", "tasks__case", "materials__spec", "corrections"
-        )
-        .select_related("rating")
-        .filter(number=number)
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _inbox(actor):
-    return restrict(Task.objects.all(), actor, "review").select_related("case", "department__region", "assignee")
-
-
-def _inbox_task(actor, task_id: int) -> Task:
-    found = _inbox(actor).filter(pk=task_id).first()
-    if found is None:
-        raise NotFound()
-    return found
-
-
 def _applicant(actor, *, person: str | None, entity: str | None) -> tuple[Person | None, Entity | None]:
     """The applicant among those the actor may apply for: their own person, or an entity they are agent of."""
     found_person = found_entity = None
@@ -411,13 +363,13 @@ def case_submit(
         delivery_method=payload.delivery_method,
         idempotency_key=idempotency_key,
     )
-    return Status(200 if repeat else 201, _case_detail(actor, case.number))
+    return Status(200 if repeat else 201, selectors.case_detail(actor, case.number))
 
 
 @router.get("/cases", response=answers(list[CaseOut], 401), summary="我的办件（工作人员：职责范围内的办件）")
 @paginate(BoundedPagination)
 def case_list(request):
-    return _visible_cases(request.auth).order_by("-created_at", "-pk")
+    return selectors.visible_cases(request.auth).order_by("-created_at", "-pk")
 
 
 @router.get(
@@ -426,46 +378,46 @@ def case_list(request):
     summary="办件详情：办理记录、各部门任务与期限、材料、期限（含临时计算标记）",
 )
 def case_detail(request, number: CaseNumber):
-    return _case_detail(request.auth, number)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post("/cases/{number}/accept", response=answers(CaseDetailOut, *WRITE), summary="受理")
 def case_accept(request, number: CaseNumber):
-    services.case_accept(actor=request.auth, case=_visible_case(request.auth, number))
-    return _case_detail(request.auth, number)
+    services.case_accept(actor=request.auth, case=selectors.visible_case(request.auth, number))
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post("/cases/{number}/correction", response=answers(CaseDetailOut, *WRITE), summary="一次性告知补正")
 def case_correction(request, number: CaseNumber, payload: CorrectionIn):
     services.case_request_correction(
-        actor=request.auth, case=_visible_case(request.auth, number), points=payload.points
+        actor=request.auth, case=selectors.visible_case(request.auth, number), points=payload.points
     )
-    return _case_detail(request.auth, number)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post("/cases/{number}/refusal", response=answers(CaseDetailOut, *WRITE), summary="不予受理（须说明理由）")
 def case_refusal(request, number: CaseNumber, payload: RefusalIn):
     services.case_refuse_acceptance(
-        actor=request.auth, case=_visible_case(request.auth, number), reasons=payload.reasons
+        actor=request.auth, case=selectors.visible_case(request.auth, number), reasons=payload.reasons
     )
-    return _case_detail(request.auth, number)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post("/cases/{number}/withdrawal", response=answers(CaseDetailOut, *WRITE), summary="申请人撤回申请")
 def case_withdrawal(request, number: CaseNumber, payload: WithdrawalIn):
-    services.case_withdraw(actor=request.auth, case=_visible_case(request.auth, number), reason=payload.reason)
-    return _case_detail(request.auth, number)
+    services.case_withdraw(actor=request.auth, case=selectors.visible_case(request.auth, number), reason=payload.reason)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post("/cases/{number}/resubmission", response=answers(CaseDetailOut, *WRITE), summary="补正后重新提交")
 def case_resubmission(request, number: CaseNumber, payload: ResubmissionIn):
     services.case_resubmit(
         actor=request.auth,
-        case=_visible_case(request.auth, number),
+        case=selectors.visible_case(request.auth, number),
         form_data=payload.form,
         uploads=_uploads(payload.materials or []),
     )
-    return _case_detail(request.auth, number)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post(
@@ -476,18 +428,18 @@ def case_resubmission(request, number: CaseNumber, payload: ResubmissionIn):
 def case_decision(request, number: CaseNumber, payload: DecisionIn):
     services.case_decide(
         actor=request.auth,
-        case=_visible_case(request.auth, number),
+        case=selectors.visible_case(request.auth, number),
         grant=payload.grant,
         reasons=payload.reasons,
         result_data=payload.result_data,
     )
-    return _case_detail(request.auth, number)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post("/cases/{number}/delivery", response=answers(CaseDetailOut, *WRITE), summary="送达办理结果")
 def case_delivery(request, number: CaseNumber, payload: DeliveryIn):
-    services.case_deliver(actor=request.auth, case=_visible_case(request.auth, number), method=payload.method)
-    return _case_detail(request.auth, number)
+    services.case_deliver(actor=request.auth, case=selectors.visible_case(request.auth, number), method=payload.method)
+    return selectors.case_detail(request.auth, number)
 
 
 @router.post(
@@ -498,7 +450,7 @@ def case_delivery(request, number: CaseNumber, payload: DeliveryIn):
 def case_rating(request, number: CaseNumber, payload: RatingIn):
     rating = rating_submit(
         actor=request.auth,
-        case=_visible_case(request.auth, number),
+        case=selectors.visible_case(request.auth, number),
         score=payload.score,
         reasons=payload.reasons,
         comment=payload.comment,
@@ -509,13 +461,13 @@ def case_rating(request, number: CaseNumber, payload: RatingIn):
 @router.get("/tasks", response=answers(list[TaskOut], 401), summary="审查任务待办（本部门、本区划）")
 @paginate(BoundedPagination)
 def task_inbox(request):
-    return _inbox(request.auth).filter(status__in=Task.OPEN_STATES).order_by("due_on", "pk")
+    return selectors.inbox(request.auth)
 
 
 @router.post("/tasks/{task_id}/claim", response=answers(TaskOut, *WRITE), summary="签收任务")
 def task_claim(request, task_id: TaskId):
-    task = services.task_claim(actor=request.auth, task=_inbox_task(request.auth, task_id))
-    return _inbox_task(request.auth, task.pk)
+    task = services.task_claim(actor=request.auth, task=selectors.task_for_staff(request.auth, task_id))
+    return selectors.task_for_staff(request.auth, task.pk)
 
 
 @router.post(
@@ -526,9 +478,9 @@ def task_claim(request, task_id: TaskId):
 def task_completion(request, task_id: TaskId, payload: CompletionIn):
     task = services.task_complete(
         actor=request.auth,
-        task=_inbox_task(request.auth, task_id),
+        task=selectors.task_for_staff(request.auth, task_id),
         outcome=payload.outcome,
         opinion=payload.opinion,
         points=payload.points,
     )
-    return _inbox_task(request.auth, task.pk)
+    return selectors.task_for_staff(request.auth, task.pk)

@@ -5,7 +5,7 @@ fetch another department's or district's rows; a row the actor may not see is th
 """
 
 from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Value, When
+from django.db.models import Count, F, IntegerField, Q, Value, When
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.core.errors import NotFound
@@ -14,6 +14,7 @@ from yiwang.ratings.models import Rectification
 from yiwang.workflow.models import Task
 
 from .models import Case, CaseMaterial, Extension, SupervisionOrder, Suspension
+from .services import applicant_cases
 
 # Red first, then yellow, then green: what a supervisor must look at comes first.
 WARNING_RANK = Switch(
@@ -208,3 +209,35 @@ def open_rectifications(actor):
 
 def rectification_for_department(actor, pk: int) -> Rectification:
     return get_restricted(Rectification.objects.all(), actor, "review", pk=pk)
+
+
+def visible_cases(actor):
+    """The actor's own applications and, for staff, the cases their roles let them view."""
+    staff = restrict(Case.objects.all(), actor, "view").values("pk")
+    own = applicant_cases(actor).values("pk")
+    return Case.objects.filter(Q(pk__in=staff) | Q(pk__in=own)).select_related(
+        "item", "implementation", "department__region", "region", "applicant_person", "applicant_entity"
+    )
+
+
+def visible_case(actor, number: str) -> Case:
+    found = visible_cases(actor).filter(number=number).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def case_detail(actor, number: str) -> Case:
+    """One visible case with everything its detail shows: timeline, tasks, materials, corrections, rating."""
+    found = (
+        visible_cases(actor)
+        .prefetch_related(
+            "log", "tasks__department__region", "tasks__assignee", "tasks__case", "materials__spec", "corrections"
+        )
+        .select_related("rating")
+        .filter(number=number)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
