@@ -216,3 +216,12 @@ def test_the_case_keeps_the_version_it_was_submitted_under(submitted, catalog_ad
     submitted.refresh_from_db()
     assert submitted.version == pinned and submitted.version.status == ItemVersion.Status.PUBLISHED
     assert submitted.promised_days == 5
+
+
+def test_a_resubmission_must_still_hold_every_required_material(submitted, clerk, enterprise_agent):
+    services.case_request_correction(actor=clerk, case=submitted, points=["申请书未签字"])
+    submitted.materials.filter(spec__name="食品经营许可申请书").delete()  # as if the upload had been lost
+    with pytest.raises(ValidationFailed) as exc:
+        services.case_resubmit(actor=enterprise_agent, case=submitted)
+    assert "食品经营许可申请书" in exc.value.fields["materials"][0]
+    assert Case.objects.get(pk=submitted.pk).status == Case.Status.CORRECTION_REQUESTED

@@ -300,6 +300,10 @@ def case_resubmit(
             )
             for spec_id, (stored, filename) in uploads.items()
         )
+    on_file = set(case.materials.values_list("spec_id", flat=True))
+    missing = [spec.name for spec in case.version.materials.filter(required=True) if spec.pk not in on_file]
+    if missing:
+        raise ValidationFailed(fields={"materials": [_("缺少必需材料：%s") % "、".join(missing)]})
     if notice:
         notice.answered_at = timezone.now()
         notice.save(update_fields=["answered_at"])
