@@ -107,6 +107,7 @@ def test_parallel_review_then_lead_decides_then_delivery(in_review, samr_reviewe
 
     case = services.case_deliver(actor=clerk, case=case, method=Case.Delivery.WINDOW)
     assert case.status == Case.Status.DELIVERED
+    assert case.granted is True  # the decision outlives the status, which now says only 已送达
     actions = list(case.log.values_list("action", flat=True))
     assert actions[:4] == ["submit", "accept", "start_review", "task_agree"]
     assert actions[-2:] == ["grant", "deliver"]
@@ -124,6 +125,7 @@ def test_a_countersign_refusal_goes_to_the_lead_who_must_give_reasons(in_review,
         actor=samr_reviewer, case=in_review, grant=False, reasons="城管部门会签不同意：无油烟净化设施"
     )
     assert case.status == Case.Status.DENIED
+    assert case.granted is False
     assert "行政复议" in case.decision_reasons and "六个月" in case.decision_reasons
 
 

@@ -114,6 +114,8 @@ class Case(models.Model):
     warning = models.CharField(_("预警"), max_length=6, choices=Warning.choices, default=Warning.GREEN, db_index=True)
 
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    # The decision itself, kept after delivery (the status then says only 已送达); null until decided.
+    granted = models.BooleanField(_("准予许可"), null=True, blank=True)
     decision_reasons = models.TextField(_("决定理由"), blank=True)
     result_data = models.JSONField(_("办理结果数据"), default=dict, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)

@@ -5,13 +5,14 @@ fetch another department's or district's rows; a row the actor may not see is th
 """
 
 from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import get_restricted, restrict
-from yiwang.ratings.models import Rectification
-from yiwang.workflow.models import Task
+from yiwang.ratings.models import Rating, Rectification
+from yiwang.workflow import engine
+from yiwang.workflow.models import StageParticipant, Task
 
 from .models import Case, CaseMaterial, Extension, SupervisionOrder, Suspension
 from .services import applicant_cases
@@ -241,3 +242,75 @@ def case_detail(actor, number: str) -> Case:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- the applicant's side -------------------------------------------------------------------------------
+
+DECIDED = (Case.Status.GRANTED, Case.Status.DENIED, Case.Status.DELIVERED)
+# Timeline steps the applicant sees; internal ones (a reviewer's request for a suspension or an extension
+# before the head approves it, a supervisor's order) stay on the staff side.
+APPLICANT_STEPS = frozenset(
+    {
+        "submit",
+        "request_correction",
+        "resubmit",
+        "accept",
+        "refuse_acceptance",
+        "start_review",
+        "task_claim",
+        "task_agree",
+        "task_disagree",
+        "task_return",
+        "task_answer",
+        "suspend",
+        "resume",
+        "extend",
+        "grant",
+        "deny",
+        "deliver",
+        "withdraw",
+    }
+)
+# Task notes read "department：opinion"; before the decision the applicant sees only the department.
+OPINION_STEPS = frozenset({"task_agree", "task_disagree", "task_answer"})
+
+
+def applicant_case(actor, number: str) -> Case:
+    found = (
+        applicant_cases(actor)
+        .filter(number=number)
+        .select_related("item", "version", "department", "applicant_entity", "applicant_person", "implementation")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def applicant_timeline(case: Case) -> list:
+    """The case's log as its applicant may see it: internal steps left out, opinions withheld until decided."""
+    decided = case.status in DECIDED
+    entries = []
+    for entry in case.log.all():
+        if entry.action not in APPLICANT_STEPS:
+            continue
+        if entry.action in OPINION_STEPS and not decided:
+            entry.note = entry.note.split("：", 1)[0]
+        entries.append(entry)
+    return entries
+
+
+def planned_stages(case: Case) -> list:
+    """Before acceptance no task exists yet: the stages that will run, from the process in force."""
+    definition = case.process or engine.current_definition(case.implementation)
+    if definition is None:
+        return []
+    return list(
+        definition.stages.select_related("lead_department")
+        .prefetch_related(Prefetch("participants", StageParticipant.objects.select_related("department")))
+        .order_by("position")
+    )
+
+
+def case_rating(case: Case) -> Rating | None:
+    return Rating.objects.filter(case=case).select_related("rectification").first()

@@ -475,7 +475,7 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     if not grant and not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予许可必须说明理由")]})
     moved = locked.move("grant" if grant else "deny")
-    locked.decided_at = timezone.now()
+    locked.decided_at, locked.granted = timezone.now(), grant
     locked.decision_reasons = reasons.strip() if grant else f"{reasons.strip()}\n{REMEDIES}"
     locked.result_data = result_data or {}
     locked.save()

@@ -123,3 +123,15 @@ def staff_implementation(*, actor, code: str, action: str = "view") -> ItemImple
     if found is None:
         raise NotFound()
     return found
+
+
+def open_implementation(*, code: str) -> ItemImplementation:
+    """An implementation open to application: active, of an item with a published version."""
+    found = (
+        ItemImplementation.objects.filter(code=code, active=True, item__current_version__isnull=False)
+        .select_related("item__current_version", "department__region")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found

@@ -43,3 +43,7 @@ def notify(*, user, title: str, body: str = "", url: str = "") -> Notification |
 def notifications_mark_read(*, actor, ids: list[int]) -> int:
     """Mark the actor's own notifications read; nothing audited, since reading one's messages changes no case."""
     return Notification.objects.filter(user=actor, pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_for(*, actor, limit: int):
+    return Notification.objects.filter(user=actor).order_by("-created_at")[:limit]

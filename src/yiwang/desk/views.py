@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.accounts.services import person_register
 from yiwang.cases.models import Case
+from yiwang.cases.selectors import case_rating
 from yiwang.cases.services import case_deliver
 from yiwang.catalog.forms_schema import schema_form
 from yiwang.core.errors import ValidationFailed
@@ -200,7 +201,7 @@ def case_detail(request, number):
             "missing": missing_materials(case.implementation, set(case.materials.values_list("spec_id", flat=True)))
             if case.status == Case.Status.CORRECTION_REQUESTED
             else [],
-            "rated": Rating.objects.filter(case=case).exists(),
+            "rated": case_rating(case) is not None,
         },
     )
 

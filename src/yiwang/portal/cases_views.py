@@ -7,29 +7,25 @@ same page, with everything entered kept — uploaded files included, by their st
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yiwang.cases import selectors
 from yiwang.cases.models import Case
 from yiwang.cases.services import applicant_cases, case_resubmit, case_submit, case_withdraw
 from yiwang.catalog.forms_schema import schema_form, validate_submission
-from yiwang.catalog.models import ItemImplementation, MaterialSpec
-from yiwang.core.errors import NotFound, ValidationFailed
-from yiwang.core.models import Notification
-from yiwang.core.notifications import notifications_mark_read
-from yiwang.core.storage import store_uploaded_file, stored
-from yiwang.ratings.models import Rating
+from yiwang.catalog.models import MaterialSpec
+from yiwang.catalog.selectors import open_implementation
+from yiwang.core.errors import ValidationFailed
+from yiwang.core.notifications import notifications_for, notifications_mark_read
+from yiwang.core.storage import store_uploaded_file, stored, upload_limit
 from yiwang.ratings.services import rating_submit
-from yiwang.workflow import engine
-from yiwang.workflow.models import StageParticipant
 
 from .forms import ApplicationExtrasForm, RatingForm, WithdrawForm, submission_data
 
@@ -39,10 +35,7 @@ CASES_PER_PAGE = 20
 NOTIFICATIONS_SHOWN = 100
 # 网办深度 3 (在线申报) and 4 (全程网办) take applications online; 1 and 2 only inform or book a visit.
 ONLINE_APPLY_DEPTH = 3
-DECIDED = (Case.Status.GRANTED, Case.Status.DENIED, Case.Status.DELIVERED)
-
-# The timeline the applicant sees. Internal steps (a reviewer's request for suspension or extension before the
-# head approves it, a supervisor's order) stay on the staff side.
+# How each step the applicant may see (cases.selectors.APPLICANT_STEPS) is named on the timeline.
 TIMELINE_LABELS = {
     "submit": gettext_lazy("提交申请"),
     "request_correction": gettext_lazy("一次性告知补正"),
@@ -63,36 +56,6 @@ TIMELINE_LABELS = {
     "deliver": gettext_lazy("送达"),
     "withdraw": gettext_lazy("撤回申请"),
 }
-# Task log notes read "department：opinion"; before the decision only the department part is shown.
-OPINION_ACTIONS = {"task_agree", "task_disagree", "task_answer"}
-
-
-def _size_limit_mb() -> int:
-    return getattr(settings, "MATERIAL_MAX_BYTES", 10 * 1024 * 1024) // (1024 * 1024)
-
-
-def _implementation(code: str) -> ItemImplementation:
-    """An implementation open to online application: active, of a published item (public catalog data)."""
-    found = (
-        ItemImplementation.objects.filter(code=code, active=True, item__current_version__isnull=False)
-        .select_related("item__current_version", "department__region")
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _my_case(user, number: str) -> Case:
-    found = (
-        applicant_cases(user)
-        .filter(number=number)
-        .select_related("item", "version", "department", "applicant_entity", "applicant_person", "implementation")
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def _applicants(user) -> list[tuple[str, str]]:
@@ -182,7 +145,7 @@ def _check_schema(schema: dict, form) -> bool:
 
 @login_required
 def apply(request, code):
-    implementation = _implementation(code)
+    implementation = open_implementation(code=code)
     version = implementation.item.current_version
     if version.online_depth < ONLINE_APPLY_DEPTH:
         context = {
@@ -245,7 +208,7 @@ def apply(request, code):
             "material_general": material_errors.get("materials", []),
             "materials_have_errors": any(k != "materials" for k in material_errors),
             "general_errors": general,
-            "size_limit_mb": _size_limit_mb(),
+            "size_limit_mb": upload_limit() // (1024 * 1024),
             "promised_days": implementation.promised_days_for(version),
         },
         status=status,
@@ -259,62 +222,34 @@ def case_list(request):
     return render(request, "portal/cases/list.html", {"page": page})
 
 
-def _timeline(case: Case) -> list[dict]:
-    decided = case.status in DECIDED
-    rows = []
-    for entry in case.log.all():
-        label = TIMELINE_LABELS.get(entry.action)
-        if label is None:
-            continue
-        note = entry.note
-        if entry.action in OPINION_ACTIONS and not decided:
-            note = note.split("：", 1)[0]
-        status = Case.Status(entry.status_to).label if entry.status_to else ""
-        rows.append({"at": entry.at, "label": label, "status": status, "note": note, "actor": entry.actor_label})
-    return rows
-
-
-def _was_granted(case: Case) -> bool:
-    """A delivered case no longer says in its status whether it was granted; its timeline does."""
-    last = case.log.filter(action__in=("grant", "deny")).order_by("-at", "-pk").values_list("action", flat=True)
-    return last.first() == "grant"
-
-
-def _planned_stages(case: Case) -> list:
-    """Before acceptance no task exists yet: the departments that will review, from the process in force."""
-    definition = case.process or engine.current_definition(case.implementation)
-    if definition is None:
-        return []
-    return list(
-        definition.stages.select_related("lead_department")
-        .prefetch_related(Prefetch("participants", StageParticipant.objects.select_related("department")))
-        .order_by("position")
-    )
-
-
-def _rating(case: Case) -> Rating | None:
-    return Rating.objects.filter(case=case).select_related("rectification").first()
-
-
 def _render_case(request, case: Case, *, status: int = 200, **given):
-    decided = case.status in DECIDED
+    decided = case.status in selectors.DECIDED
     version = case.version
     tasks = list(case.tasks.select_related("department").order_by("stage_position", "pk"))
     specs = list(version.materials.all())
     context = {
         "case": case,
         "decided": decided,
-        "granted": decided and _was_granted(case),
-        "timeline": _timeline(case),
+        "granted": case.granted,
+        "timeline": [
+            {
+                "at": e.at,
+                "label": TIMELINE_LABELS[e.action],
+                "note": e.note,
+                "actor": e.actor_label,
+                "status": Case.Status(e.status_to).label if e.status_to else "",
+            }
+            for e in selectors.applicant_timeline(case)
+        ],
         "tasks": tasks,
-        "planned_stages": [] if tasks else _planned_stages(case),
+        "planned_stages": [] if tasks else selectors.planned_stages(case),
         "materials": case.materials.select_related("spec").order_by("spec__position", "pk"),
         "correction": case.corrections.filter(answered_at__isnull=True).order_by("-issued_at").first()
         if case.status == Case.Status.CORRECTION_REQUESTED
         else None,
         "can_withdraw": case.status in Case.TRANSITIONS["withdraw"][0],
-        "rating": _rating(case),
-        "size_limit_mb": _size_limit_mb(),
+        "rating": selectors.case_rating(case),
+        "size_limit_mb": upload_limit() // (1024 * 1024),
         "general_errors": given.pop("general_errors", []),
     }
     if context["correction"] is not None:
@@ -335,13 +270,13 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
 
 @login_required
 def case_detail(request, number):
-    return _render_case(request, _my_case(request.user, number))
+    return _render_case(request, selectors.applicant_case(request.user, number))
 
 
 @login_required
 @require_POST
 def resubmit(request, number):
-    case = _my_case(request.user, number)
+    case = selectors.applicant_case(request.user, number)
     form = schema_form(case.version.form_schema, request.POST)
     valid = _check_schema(case.version.form_schema, form)
     uploads, kept, material_errors = _collect_uploads(request, list(case.version.materials.all()))
@@ -368,7 +303,7 @@ def resubmit(request, number):
 
 @login_required
 def withdraw(request, number):
-    case = _my_case(request.user, number)
+    case = selectors.applicant_case(request.user, number)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
@@ -380,7 +315,7 @@ def withdraw(request, number):
 @login_required
 @require_POST
 def rate(request, number):
-    case = _my_case(request.user, number)
+    case = selectors.applicant_case(request.user, number)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
@@ -403,7 +338,7 @@ def rate(request, number):
 @transaction.atomic
 @login_required
 def notifications(request):
-    rows = list(Notification.objects.filter(user=request.user).order_by("-created_at")[:NOTIFICATIONS_SHOWN])
+    rows = list(notifications_for(actor=request.user, limit=NOTIFICATIONS_SHOWN))
     unread = {n.pk for n in rows if n.read_at is None}
     notifications_mark_read(actor=request.user, ids=list(unread))
     return render(request, "portal/cases/notifications.html", {"notifications": rows, "unread": unread})
