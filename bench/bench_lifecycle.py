@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +157,149 @@ class Ours:
         return f"{delivered} cases delivered; {audit_verify()[1]}"
 
 
+class RawFloor:
+    """The rows our services write for one case, written by hand with psycopg: no ORM, no checks.
+
+    Per case the same 9 transactions as the services, each committing what the services commit for that
+    step (the case row, its materials and tasks, a timeline row, an SM3-chained audit entry under the
+    audit-head lock, the outbox event and the notification where the service writes one), copied from a
+    case the services delivered. Whatever the service layer does, it cannot beat this line; it shows how
+    much of the target the storage alone leaves."""
+
+    STEPS = (
+        # (action, status after, event, notify)
+        ("submit", "submitted", "case.submitted", True),
+        ("accept", "accepted", "case.accepted", True),
+        ("start_review", "under_review", None, False),
+        *(("task_agree", "under_review", None, False),) * 5,
+        ("grant", "granted", "case.granted", True),
+        ("deliver", "delivered", "case.delivered", True),
+    )
+
+    def __init__(self):
+        import psycopg
+        from django.db import connection
+
+        from yiwang.cases.models import Case
+
+        template = Case.objects.filter(status=Case.Status.DELIVERED).order_by("pk").first()
+        settings = connection.settings_dict
+        self.conn = psycopg.connect(
+            dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+        )
+        self.template = template.pk
+        self.user = template.submitted_by_id
+        self.count = 0
+        with self.conn.cursor() as cursor:
+            self.case_columns = self._columns(cursor, "cases_case", skip={"id", "number", "idempotency_key", "status"})
+            self.material_columns = self._columns(cursor, "cases_casematerial", skip={"id", "case_id"})
+            self.task_columns = self._columns(cursor, "workflow_task", skip={"id", "case_id", "status"})
+            cursor.execute("SELECT id FROM cases_casenumbercounter ORDER BY id LIMIT 1")
+            self.counter = cursor.fetchone()[0]
+        self.conn.commit()
+
+    @staticmethod
+    def _columns(cursor, table: str, *, skip: set[str]) -> str:
+        cursor.execute(f"SELECT * FROM {table} LIMIT 0")
+        return ", ".join(f'"{c.name}"' for c in cursor.description if c.name not in skip)
+
+    def _audit(self, cursor, case_id: int, action: str, before: str, after: str) -> None:
+        from psycopg.types.json import Jsonb
+
+        from yiwang.core.audit import entry_digest
+
+        cursor.execute("SELECT seq, last_hash FROM core_audithead WHERE id = 1 FOR UPDATE")
+        seq, prev = cursor.fetchone()
+        fields = {
+            "seq": seq + 1,
+            "actor_id": self.user,
+            "actor_label": "bench",
+            "action": f"case.{action}",
+            "target_type": "cases.case",
+            "target_id": str(case_id),
+            "data": {"from": before, "to": after},
+        }
+        digest = entry_digest(prev, fields)
+        cursor.execute(
+            "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, action, target_type, target_id, data,"
+            " prev_hash, hash) VALUES (%s, now(), %s, %s, %s, %s, %s, %s, %s, %s)",
+            [seq + 1, self.user, "bench", fields["action"], "cases.case", str(case_id), Jsonb(fields["data"]), prev, digest],
+        )
+        cursor.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE id = 1", [seq + 1, digest])
+
+    def run_case(self) -> None:
+        from psycopg.types.json import Jsonb
+
+        self.count += 1
+        case_id, status = None, ""
+        for action, after, event, notify in self.STEPS:
+            with self.conn.cursor() as cursor:
+                if action == "submit":
+                    cursor.execute(
+                        "UPDATE cases_casenumbercounter SET last = last + 1 WHERE id = %s RETURNING last", [self.counter]
+                    )
+                    number = f"floor-{self.count}-{cursor.fetchone()[0]}"
+                    cursor.execute(
+                        f"INSERT INTO cases_case (number, idempotency_key, status, {self.case_columns})"
+                        f" SELECT %s, %s, %s, {self.case_columns} FROM cases_case WHERE id = %s RETURNING id",
+                        [number, number, after, self.template],
+                    )
+                    case_id = cursor.fetchone()[0]
+                    cursor.execute(
+                        f"INSERT INTO cases_casematerial (case_id, {self.material_columns})"
+                        f" SELECT %s, {self.material_columns} FROM cases_casematerial WHERE case_id = %s",
+                        [case_id, self.template],
+                    )
+                else:
+                    cursor.execute("SELECT status FROM cases_case WHERE id = %s FOR UPDATE", [case_id])
+                    cursor.execute(
+                        "UPDATE cases_case SET status = %s, updated_at = now() WHERE id = %s", [after, case_id]
+                    )
+                if action == "accept":
+                    cursor.execute(
+                        f"INSERT INTO workflow_task (case_id, status, {self.task_columns})"
+                        f" SELECT %s, 'open', {self.task_columns} FROM workflow_task WHERE case_id = %s",
+                        [case_id, self.template],
+                    )
+                if action in ("task_agree", "grant"):
+                    cursor.execute(
+                        "SELECT id FROM workflow_task WHERE case_id = %s AND status = 'open' ORDER BY id LIMIT 1"
+                        " FOR UPDATE",
+                        [case_id],
+                    )
+                    cursor.execute(
+                        "UPDATE workflow_task SET status = 'agreed', finished_at = now() WHERE id = %s",
+                        [cursor.fetchone()[0]],
+                    )
+                cursor.execute(
+                    "INSERT INTO cases_caselog (case_id, at, actor_id, actor_label, action, status_from, status_to,"
+                    " note) VALUES (%s, now(), %s, %s, %s, %s, %s, %s)",
+                    [case_id, self.user, "bench", action, status, after, ""],
+                )
+                self._audit(cursor, case_id, action, status, after)
+                if event:
+                    cursor.execute(
+                        "INSERT INTO core_event (id, type, payload, created_at) VALUES (%s, %s, %s, now())",
+                        [uuid.uuid4(), event, Jsonb({"case_id": case_id, "status": after})],
+                    )
+                if notify:
+                    cursor.execute(
+                        "INSERT INTO core_notification (user_id, title, body, url, created_at)"
+                        " VALUES (%s, %s, %s, %s, now())",
+                        [self.user, f"{action} {case_id}", "", ""],
+                    )
+            self.conn.commit()
+            status = after
+
+    def check(self) -> str:
+        from yiwang.core.audit import audit_verify
+
+        with self.conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM cases_case WHERE number LIKE 'floor-%%' AND status = 'delivered'")
+            delivered = cursor.fetchone()[0]
+        return f"{delivered} cases delivered; {audit_verify()[1]}"
+
+
 class Spiff:
     """SpiffWorkflow 3.x on the same process, persisted to the same database after every task."""
 
@@ -236,14 +380,26 @@ def main() -> None:
     # Spiff logs every task state change at INFO; writing those lines would be measured as its cost.
     logging.getLogger("spiff").setLevel(logging.WARNING)
     spiff = f"SpiffWorkflow {SpiffWorkflow.__version__}"
-    engines = {"yiwang services": Ours(), spiff: Spiff(), f"{spiff}, reloaded": Spiff(reload=True)}
     rates = {}
-    for label, engine in engines.items():
+
+    def measure(label, engine):
         rates[label] = _rate(engine, args.cases)
         print(f"{label:<30} {rates[label]:7.1f} cases/s   ({args.cases} after {WARMUP} untimed; {engine.check()})")
+
+    measure("yiwang services", Ours())
+    from django.db import connection
+
+    floor = "raw SQL floor (psycopg)"
+    if connection.vendor == "postgresql":
+        measure(floor, RawFloor())
+    measure(spiff, Spiff())
+    measure(f"{spiff}, reloaded", Spiff(reload=True))
     ours = rates["yiwang services"]
     print(f"{'ratio yiwang / Spiff':<30} {ours / rates[spiff]:7.2f}×   (target ≥ 3×)")
     print(f"{'ratio yiwang / Spiff, reloaded':<30} {ours / rates[f'{spiff}, reloaded']:7.2f}×")
+    if floor in rates:
+        print(f"{'ratio floor / Spiff':<30} {rates[floor] / rates[spiff]:7.2f}×   (the most any service layer could reach)")
+        print(f"{'ratio yiwang / floor':<30} {ours / rates[floor]:7.2f}×")
 
 
 if __name__ == "__main__":

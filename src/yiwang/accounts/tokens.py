@@ -58,7 +58,7 @@ def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def token_revoke(*, actor, prefix: str) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("user").filter(prefix=prefix).first()
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user").filter(prefix=prefix).first()
     if token is None or not _may_manage(actor, token.user):
         raise NotFound()
     if token.revoked_at is not None:

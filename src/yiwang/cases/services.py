@@ -49,7 +49,9 @@ def _calendar(case: Case) -> WorkCalendar:
 
 def _locked(case: Case, actor, action: str) -> Case:
     """The case, locked for this transaction, if the actor may act on it; otherwise the same 404 as missing."""
-    queryset = Case.objects.select_for_update()
+    # OF self: without it PostgreSQL also locks the joined region, department and item rows, and every
+    # case of a district would queue behind one another on them.
+    queryset = Case.objects.select_for_update(of=("self",))
     if action == "applicant":
         found = applicant_cases(actor).filter(pk=case.pk).values_list("pk", flat=True).first()
     else:
@@ -382,7 +384,7 @@ def _locked_task(task: Task, actor) -> tuple[Case, Task]:
     visible = restrict(Task.objects.all(), actor, "review").filter(pk=task.pk).values_list("case_id", flat=True).first()
     if visible is None:
         raise NotFound()
-    case = Case.objects.select_for_update().select_related("region", "department", "version").get(pk=visible)
+    case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=visible)
     return case, Task.objects.select_for_update().get(pk=task.pk)
 
 
@@ -671,7 +673,7 @@ def clock_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     overdue = Case.objects.filter(status=Case.Status.SUBMITTED, acceptance_due__lt=today).values_list("pk", flat=True)
     for pk in list(overdue):
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("region", "department", "version").get(pk=pk)
+            case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=pk)
             if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
                 continue
             _accept(case, actor=None, accepted_on=case.received_on, deemed=True)

@@ -100,7 +100,7 @@ def item_update(*, actor, item: ServiceItem, **fields) -> ServiceItem:
 def item_version_discard(*, actor, version: ItemVersion) -> None:
     """Throw away an unpublished draft; published versions stay for ever."""
     require_catalog_admin(actor)
-    version = ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    version = ItemVersion.objects.select_for_update(of=("self",)).select_related("item").get(pk=version.pk)
     version.ensure_draft()
     audit_record(
         actor=actor, action="catalog.version_discard", target=version,
@@ -224,7 +224,7 @@ def find_prerequisite_cycle(item: ServiceItem, prerequisites: list[ServiceItem])
 @transaction.atomic
 def item_version_publish(*, actor, version: ItemVersion) -> ItemVersion:
     require_catalog_admin(actor)
-    version = ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    version = ItemVersion.objects.select_for_update(of=("self",)).select_related("item").get(pk=version.pk)
     version.ensure_draft()
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
     if not version.legal_basis.strip():
