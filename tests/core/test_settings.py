@@ -10,7 +10,7 @@ from django.test import override_settings
 
 
 def _import_prod(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", *PRODUCTION_KEYS}}
     return subprocess.run(
         [sys.executable, "-c", "import yiwang.config.settings.prod"],
         env={**clean, **env},
@@ -32,8 +32,20 @@ def test_prod_refuses_the_demo_secret():
     assert "SECRET_KEY" in result.stderr
 
 
+PRODUCTION_KEYS = {"OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----", "YIWANG_SEAL_KEY": "s" * 44}
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_KEYS))
+def test_prod_refuses_to_start_without_its_keys(missing):
+    keys = {k: v for k, v in PRODUCTION_KEYS.items() if k != missing}
+    result = _import_prod(DEBUG="0", SECRET_KEY="a-long-production-secret-" + "k" * 20, **keys)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
 def test_prod_starts_when_configured():
-    assert _import_prod(DEBUG="0", SECRET_KEY="a-long-production-secret-" + "k" * 20).returncode == 0
+    configured = _import_prod(DEBUG="0", SECRET_KEY="a-long-production-secret-" + "k" * 20, **PRODUCTION_KEYS)
+    assert configured.returncode == 0, configured.stderr
 
 
 def test_check_flags_the_demo_secret_outside_debug(db):

@@ -229,6 +229,10 @@ class CaseMaterial(models.Model):
     content_type = models.CharField(max_length=60, blank=True)
     size = models.PositiveIntegerField(default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The e-licence drawn in instead of a copy handed in (免提交); null for uploads and shared data.
+    licence = models.ForeignKey(
+        "licences.Licence", verbose_name=_("调取的电子证照"), null=True, blank=True, on_delete=models.PROTECT
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

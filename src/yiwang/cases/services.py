@@ -18,6 +18,7 @@ from yiwang.core.events import emit
 from yiwang.core.notifications import notify
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.storage import StoredFile
+from yiwang.credit import services as credit
 from yiwang.org.models import Department
 from yiwang.workflow import engine
 from yiwang.workflow.models import Task
@@ -142,10 +143,32 @@ def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile | None, st
 
     At a window a material may be paper with no scan: its entry is (None, "").
     """
+    from yiwang.licences.selectors import holds_licence, usable_licence  # licences' models point at cases
+
     missing = []
+    refused = []
     rows = []
-    for spec in case.version.materials.all():
-        if spec.is_exempt:
+    for spec in case.version.materials.select_related("licence_type"):
+        if spec.source == MaterialSpec.Source.LICENCE and spec.licence_type is not None:
+            holder = {"entity": case.applicant_entity}
+            if not case.applicant_entity_id:
+                holder = {"person": case.applicant_person}
+            licence, reason = usable_licence(licence_type=spec.licence_type, **holder)
+            if licence is not None:
+                note = _("免提交：已调取电子证照 %(n)s") % {"n": licence.number}
+                rows.append(
+                    CaseMaterial(
+                        case=case, spec=spec, provided=CaseMaterial.Provided.LICENCE, licence=licence, note=note
+                    )
+                )
+            elif holds_licence(licence_type=spec.licence_type, **holder):
+                refused.append(reason)
+            else:
+                # Licences issued before the e-licence store have no record here; the platform checks them
+                # with the issuing department, as it did before.
+                note = _("免提交：由平台向发证部门核验")
+                rows.append(CaseMaterial(case=case, spec=spec, provided=CaseMaterial.Provided.LICENCE, note=note))
+        elif spec.is_exempt:
             kind = (
                 CaseMaterial.Provided.LICENCE
                 if spec.source == MaterialSpec.Source.LICENCE
@@ -176,6 +199,8 @@ def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile | None, st
         raise ValidationFailed(fields={"materials": [_("上传的材料不属于本事项")]})
     if missing and provided == CaseMaterial.Provided.UPLOADED:
         raise ValidationFailed(fields={"materials": [_("缺少必需材料：%s") % "、".join(missing)]})
+    if refused:
+        raise ValidationFailed(fields={"materials": refused})
     CaseMaterial.objects.bulk_create(rows)
 
 
@@ -329,6 +354,8 @@ def case_accept(*, actor, case: Case, window=None) -> Case:
 
 def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: bool = False) -> Case:
     moved = case.move("accept")
+    # Joint punishment may refuse acceptance, except where the law deems the case accepted already.
+    credit.credit_check(actor=actor, case=case, checkpoint="acceptance", enforce=not deemed)
     cal = _calendar(case)
     case.accepted_on, case.deemed_accepted = accepted_on, deemed
     case.intake_window = case.intake_window or window
@@ -477,6 +504,8 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     if not grant and not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予许可必须说明理由")]})
     moved = locked.move("grant" if grant else "deny")
+    # A blocking credit rule refuses a grant; a refusal stays possible and still records the hits.
+    credit.credit_check(actor=actor, case=locked, checkpoint="decision", enforce=grant)
     locked.decided_at, locked.granted = timezone.now(), grant
     locked.decision_reasons = reasons.strip() if grant else f"{reasons.strip()}\n{REMEDIES}"
     locked.result_data = result_data or {}

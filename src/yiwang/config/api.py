@@ -9,8 +9,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from yiwang.cases.api import router as cases_router
 from yiwang.catalog.api import router as catalog_router
+from yiwang.coordination.api import router as coordination_router
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
+from yiwang.credit.api import router as credit_router
+from yiwang.licences.api import router as licences_router
 from yiwang.org.api import router as org_router
+from yiwang.registry.api import router as registry_router
+from yiwang.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="一网通办 API",
@@ -21,6 +26,11 @@ api = NinjaAPI(
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/", licences_router)
+api.add_router("/sharing", registry_router)
+api.add_router("/", credit_router)
+api.add_router("/", coordination_router)
+api.add_router("/", supervision_router)
 
 
 @api.exception_handler(DomainError)

@@ -38,6 +38,13 @@ INSTALLED_APPS = [
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.desk",
+    "yiwang.licences",
+    "yiwang.registry",
+    "yiwang.credit",
+    "yiwang.coordination",
+    "yiwang.supervision",
+    "yiwang.webhooks",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -144,4 +151,33 @@ YIWANG = {
     "SITE_NAME": _("一网通办"),
     # The region the portal serves by default (海珠区 in the demo data).
     "HOME_REGION": os.environ.get("YIWANG_HOME_REGION", "440105"),
+}
+
+# Periodic jobs: the worker's scheduler enqueues each of these every YIWANG_SWEEP_SECONDS. Each is
+# idempotent, so several workers scheduling them is harmless.
+YIWANG_PERIODIC_TASKS = [
+    "yiwang.cases.tasks.clock_sweep",
+    "yiwang.licences.tasks.renewal_reminders",
+    "yiwang.coordination.tasks.claim_sweep",
+    "yiwang.webhooks.tasks.delivery_sweep",
+]
+
+# Single sign-on: the platform is the OpenID Connect provider for department systems (django-oauth-toolkit at
+# /o/). Department systems are registered as applications in the admin: confidential, authorization code, RS256.
+from yiwang.accounts.oidc_keys import oidc_private_key  # noqa: E402
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "OIDC_RSA_PRIVATE_KEY": oidc_private_key(VAR_DIR),
+    "OAUTH2_VALIDATOR_CLASS": "yiwang.accounts.oidc.YiwangOAuth2Validator",
+    "SCOPES": {
+        "openid": _("OpenID 身份认证"),
+        "profile": _("姓名、所属部门、管辖区划与角色"),
+        "sharing": _("数据共享接口"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
 }

@@ -1,7 +1,8 @@
 """`yiwang worker`: the database task queue, plus the periodic clock sweep.
 
-A daemon thread enqueues yiwang.cases.tasks.clock_sweep every YIWANG_SWEEP_SECONDS (default 60); the queue
-runs it like any other task. The sweep is idempotent, so several workers each scheduling it is harmless,
+A daemon thread enqueues the periodic jobs of settings.YIWANG_PERIODIC_TASKS (the case clock sweep, licence
+renewal reminders, the claim clock, webhook retries) every YIWANG_SWEEP_SECONDS (default 60); the queue
+runs them like any other task. Each is idempotent, so several workers each scheduling it is harmless,
 and a worker killed mid-sweep leaves nothing half-done for the next one. The thread is a daemon and also
 watches an Event, so it ends with the process.
 """
@@ -11,8 +12,10 @@ import os
 import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("yiwang.worker")
 
@@ -28,9 +31,8 @@ def sweep_seconds() -> float:
 
 
 def enqueue_sweep() -> None:
-    from yiwang.cases.tasks import clock_sweep
-
-    clock_sweep.enqueue()
+    for path in settings.YIWANG_PERIODIC_TASKS:
+        import_string(path).enqueue()
 
 
 def _enqueue_from_thread() -> None:

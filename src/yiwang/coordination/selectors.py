@@ -1,0 +1,65 @@
+"""Reads of dual notification and decision notices, each restricted to what the actor may see."""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from yiwang.core.errors import NotFound
+from yiwang.core.permissions import get_restricted, restrict
+
+from .models import ClaimNotice, DecisionNotice, DualNotification, Subscription
+
+# The department's list shows an entity claimed this many days ago that still holds no valid permit.
+PERMIT_GRACE_DAYS = 30
+
+
+def claim_notices(actor):
+    return restrict(ClaimNotice.objects.all(), actor, "view").select_related("entity", "department__region", "item")
+
+
+def claim_notice(actor, pk: int) -> ClaimNotice:
+    return get_restricted(ClaimNotice.objects.select_related("entity", "department", "item"), actor, "view", pk=pk)
+
+
+def lacking_permit(actor, *, today: dt.date | None = None):
+    """Claimed at least PERMIT_GRACE_DAYS ago and still without a valid licence of the item's result type."""
+    from yiwang.licences.models import Licence
+
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=PERMIT_GRACE_DAYS)
+    permit = Licence.objects.filter(
+        holder_entity=OuterRef("entity"),
+        licence_type=OuterRef("item__current_version__result_licence_type"),
+        status="valid",
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return (
+        claim_notices(actor)
+        .filter(claimed_at__isnull=False, claimed_at__date__lte=cutoff)
+        .filter(~Exists(permit))
+        .order_by("claimed_at")
+    )
+
+
+def told(actor, licence_number: str) -> DualNotification:
+    """What a licence's holder was told; only the entity's agents see it."""
+    if actor is None or not actor.is_authenticated:
+        raise NotFound()
+    found = DualNotification.objects.filter(licence_number=licence_number, entity__agents=actor).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def decision_notices(actor):
+    return restrict(DecisionNotice.objects.all(), actor, "view").select_related(
+        "case__item", "case__applicant_entity", "case__applicant_person", "department"
+    )
+
+
+def subscriptions(actor):
+    return restrict(Subscription.objects.all(), actor, "view").select_related("department", "item")
+
+
+def subscription(actor, pk: int) -> Subscription:
+    return get_restricted(Subscription.objects.all(), actor, "view", pk=pk)

@@ -1,0 +1,24 @@
+"""Licences and seals in the admin are for looking up: issuing, status changes and rotation go through services."""
+
+from django.contrib import admin
+
+from yiwang.core.admin import ReadOnlyAdmin
+
+from .models import Licence, SealKey
+
+
+@admin.register(Licence)
+class LicenceAdmin(ReadOnlyAdmin):
+    list_display = ("number", "licence_type", "department", "issued_on", "valid_until", "status")
+    list_filter = ("status", "licence_type", "department__region")
+    search_fields = ("number", "holder_entity__name", "holder_entity__uscc", "holder_person__name")
+    list_select_related = ("licence_type", "department__region")
+    exclude = ("signature",)
+
+
+@admin.register(SealKey)
+class SealKeyAdmin(ReadOnlyAdmin):
+    list_display = ("department", "created_at", "retired_at")
+    list_filter = ("department__region",)
+    list_select_related = ("department__region",)
+    exclude = ("private_key_encrypted",)

@@ -1,0 +1,106 @@
+"""E-licences and the departments' seal keys that sign them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.errors import InvalidTransition
+
+
+class SealKey(models.Model):
+    """A department's SM2 seal. One is active at a time; retired ones stay to verify what they signed."""
+
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="seal_keys"
+    )
+    public_key_pem = models.TextField(_("公钥（PEM）"))
+    # PKCS#8 PEM encrypted under YIWANG_SEAL_KEY: a database dump alone cannot forge a seal.
+    private_key_encrypted = models.BinaryField(_("私钥（加密存储）"))
+    created_at = models.DateTimeField(_("启用时间"), auto_now_add=True)
+    # Set on rotation; a retired key never signs again but still verifies the licences it signed.
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    scope_region = "department__region"
+    scope_department = "department"
+
+    class Meta:
+        verbose_name = _("电子印章密钥")
+        verbose_name_plural = _("电子印章密钥")
+        ordering = ["department", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"], condition=models.Q(retired_at__isnull=True), name="seal_one_active_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department} #{self.pk}"
+
+
+class Licence(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("有效")
+        REVOKED = "revoked", _("已吊销")
+        ANNULLED = "annulled", _("已撤销")
+        CANCELLED = "cancelled", _("已注销")
+
+    number = models.CharField(_("证照编号"), max_length=40, unique=True)
+    licence_type = models.ForeignKey("catalog.LicenceType", verbose_name=_("证照类型"), on_delete=models.PROTECT)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="licences"
+    )
+    holder_entity = models.ForeignKey(
+        "accounts.Entity", verbose_name=_("持证主体（法人）"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    holder_person = models.ForeignKey(
+        "accounts.Person", verbose_name=_("持证人（自然人）"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey("org.Department", verbose_name=_("发证部门"), on_delete=models.PROTECT)
+    issued_on = models.DateField(_("发证日期"))
+    # Null: long-term (长期有效), e.g. a business licence without an operating term.
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    # What the licence says besides holder and dates (business scope, premises …): part of what is signed.
+    data = models.JSONField(_("证照信息"), default=dict)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.VALID)
+    status_reason = models.TextField(_("状态变更理由"), blank=True)
+    status_basis = models.CharField(_("依据"), max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    # SM3 of the canonical serialisation (see signing.canonical_bytes); what the seal signed.
+    digest = models.CharField(_("SM3 摘要"), max_length=64)
+    signature = models.BinaryField(_("SM2 签名（DER）"))
+    seal_key = models.ForeignKey(SealKey, verbose_name=_("签章密钥"), on_delete=models.PROTECT, related_name="+")
+    # Set when the renewal reminder (行政许可法 第五十条) went out, so each licence is reminded once.
+    renewal_reminded_at = models.DateTimeField(_("换证提醒时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_region = "department__region"
+    scope_department = "department"
+
+    class Meta:
+        verbose_name = _("电子证照")
+        verbose_name_plural = _("电子证照")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(holder_person__isnull=False) | models.Q(holder_entity__isnull=False),
+                name="licence_has_holder",
+            ),
+            # A case issues at most one licence: a replayed case.granted finds the first.
+            models.UniqueConstraint(fields=["case"], condition=models.Q(case__isnull=False), name="licence_per_case"),
+        ]
+        indexes = [
+            models.Index(fields=["holder_entity", "licence_type"], name="licence_entity_type_idx"),
+            models.Index(fields=["holder_person", "licence_type"], name="licence_person_type_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.licence_type.name} {self.number}"
+
+    @property
+    def holder(self):
+        return self.holder_entity or self.holder_person
+
+    def change_status(self, target: str) -> None:
+        """Only a valid licence can be revoked, annulled or cancelled; each of those is final."""
+        if self.status != self.Status.VALID:
+            raise InvalidTransition(_("证照当前为「%(s)s」，不能再变更状态") % {"s": self.get_status_display()})
+        self.status = target

@@ -1,0 +1,245 @@
+"""Every write on licences and seal keys: issue, revoke / annul / cancel, rotate seals, remind renewals.
+
+Actions a consumer or the scheduler takes pass actor=None (recorded as "system").
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.core.audit import audit_record
+from yiwang.core.errors import NotFound, ValidationFailed
+from yiwang.core.events import emit
+from yiwang.core.notifications import notify
+from yiwang.core.permissions import restrict
+from yiwang.org.models import Department
+from yiwang.registry.services import entity_register, issues_business_licence
+
+from . import signing
+from .models import Licence, SealKey
+
+# 行政许可法 第五十条: renewal is applied for 30 days before expiry; the reminder goes out 15 days before that.
+RENEWAL_NOTICE_DAYS = 30
+RENEWAL_MARGIN_DAYS = 15
+
+
+def holder_id(licence: Licence) -> str:
+    return licence.holder_entity.uscc if licence.holder_entity_id else licence.holder_person.id_number
+
+
+def licence_canonical(licence: Licence) -> bytes:
+    return signing.canonical_bytes(
+        number=licence.number,
+        type_code=licence.licence_type.code,
+        holder_id=holder_id(licence),
+        department_code=licence.department.code,
+        issued_on=licence.issued_on,
+        valid_until=licence.valid_until,
+        data=licence.data,
+    )
+
+
+def _active_seal(department: Department) -> SealKey:
+    """The department's signing key, created on first use (a new department needs no setup step)."""
+    key = SealKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
+    if key is None:
+        public_pem, private_encrypted = signing.new_key_pair()
+        key = SealKey.objects.create(
+            department=department, public_key_pem=public_pem, private_key_encrypted=private_encrypted
+        )
+    return key
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    """The day before the same date `years` later (a 5-year licence from 2026-11-23 runs to 2031-11-22)."""
+    try:
+        same = day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        same = day.replace(year=day.year + years, day=28) + dt.timedelta(days=1)
+    return same - dt.timedelta(days=1)
+
+
+def _holder_users(licence: Licence) -> list:
+    if licence.holder_entity_id:
+        return list(licence.holder_entity.agents.all())
+    user = licence.holder_person.user
+    return [user] if user is not None else []
+
+
+def _tell_holder(licence: Licence, title: str, body: str = "") -> None:
+    for user in _holder_users(licence):
+        notify(user=user, title=title, body=body, url="/licences/")
+
+
+@transaction.atomic
+def licence_issue(*, actor, case) -> Licence:
+    """Issue the licence of the case's item result; a second call for the same case returns the first."""
+    existing = Licence.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    licence_type = case.version.result_licence_type
+    if licence_type is None:
+        raise ValidationFailed(fields={"case": [_("该事项的办理结果不是证照")]})
+    if not case.granted:
+        raise ValidationFailed(fields={"case": [_("只有准予许可的办件才能发证")]})
+    issued_on = timezone.localdate()
+    valid_until = _add_years(issued_on, licence_type.validity_years) if licence_type.validity_years else None
+    holder_entity = case.applicant_entity
+    if issues_business_licence(case):
+        # A business licence belongs to the entity it registers, which does not exist yet when a founder
+        # applied as a person: the register is written first (once per case), and the licence names it.
+        holder_entity = entity_register(actor=actor, case=case)
+    holder = holder_entity or case.applicant_person
+    licence = Licence(
+        number=f"{licence_type.code}-{case.number}",
+        licence_type=licence_type,
+        case=case,
+        holder_entity=holder_entity,
+        holder_person=None if holder_entity else case.applicant_person,
+        department=case.department,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        data={"holder_name": holder.name, "item": case.item.name, "details": case.result_data or {}},
+    )
+    key = _active_seal(case.department)
+    canonical = licence_canonical(licence)
+    licence.digest = signing.sm3_hex(canonical)
+    licence.signature = signing.sign(signing.load_private_key(key.private_key_encrypted), canonical)
+    licence.seal_key = key
+    licence.save()
+    audit_record(actor=actor, action="licence.issue", target=licence, data={"number": licence.number})
+    payload = {
+        "licence": licence.number,
+        "licence_id": licence.pk,
+        "licence_type": licence_type.code,
+        "case": case.number,
+        "department_id": licence.department_id,
+    }
+    payload["holder_uscc" if licence.holder_entity_id else "holder_id_number"] = holder_id(licence)
+    emit("licence.issued", payload)
+    _tell_holder(
+        licence,
+        _("您的%(t)s已签发") % {"t": licence_type.name},
+        _("证照编号 %(n)s，可在“我的证照”中查看、下载和核验。") % {"n": licence.number},
+    )
+    return licence
+
+
+def _may_change(actor, licence: Licence) -> bool:
+    if actor is None:
+        return True
+    query = Licence.objects.filter(pk=licence.pk)
+    return any(restrict(query, actor, action).exists() for action in ("review", "inspect", "approve"))
+
+
+def _change_status(*, actor, licence: Licence, target: str, reason: str, basis: str, action: str) -> Licence:
+    if not reason or not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("须说明理由")]})
+    locked = Licence.objects.select_for_update().filter(pk=licence.pk).first()
+    if locked is None or not _may_change(actor, locked):
+        raise NotFound()
+    before = locked.status
+    locked.change_status(target)
+    locked.status_reason, locked.status_basis = reason.strip(), basis.strip()
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_basis", "status_changed_at"])
+    audit_record(
+        actor=actor,
+        action=f"licence.{action}",
+        target=locked,
+        data={"number": locked.number, "from": before, "to": target, "reason": locked.status_reason, "basis": basis},
+    )
+    emit(
+        f"licence.{target}",
+        {
+            "licence": locked.number,
+            "licence_id": locked.pk,
+            "licence_type": locked.licence_type.code,
+            "department_id": locked.department_id,
+            "reason": locked.status_reason,
+            "basis": locked.status_basis,
+        },
+    )
+    _tell_holder(
+        locked,
+        _("您的%(t)s已%(s)s") % {"t": locked.licence_type.name, "s": locked.get_status_display().removeprefix("已")},
+        locked.status_reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def licence_revoke(*, actor, licence: Licence, reason: str, basis: str = "") -> Licence:
+    """吊销: a penalty (行政处罚) takes the licence away."""
+    return _change_status(
+        actor=actor, licence=licence, target=Licence.Status.REVOKED, reason=reason, basis=basis, action="revoke"
+    )
+
+
+@transaction.atomic
+def licence_annul(*, actor, licence: Licence, reason: str, basis: str = "") -> Licence:
+    """撤销 (行政许可法 第六十九条): the licence should not have been granted."""
+    return _change_status(
+        actor=actor, licence=licence, target=Licence.Status.ANNULLED, reason=reason, basis=basis, action="annul"
+    )
+
+
+@transaction.atomic
+def licence_cancel(*, actor, licence: Licence, reason: str, basis: str = "") -> Licence:
+    """注销 (行政许可法 第七十条): the holder closed, gave it up, or it lapsed."""
+    return _change_status(
+        actor=actor, licence=licence, target=Licence.Status.CANCELLED, reason=reason, basis=basis, action="cancel"
+    )
+
+
+@transaction.atomic
+def seal_key_rotate(*, actor, department: Department) -> SealKey:
+    """Retire the department's active key and start a new one; licences signed before stay verifiable."""
+    if actor is not None and not restrict(Department.objects.filter(pk=department.pk), actor, "change").exists():
+        raise NotFound()
+    old = SealKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
+    if old is not None:
+        old.retired_at = timezone.now()
+        old.save(update_fields=["retired_at"])
+    key = _active_seal(department)
+    audit_record(
+        actor=actor,
+        action="seal.rotate",
+        target=key,
+        data={"department": department.code, "retired": old.pk if old else None},
+    )
+    emit("seal.rotated", {"department_id": department.pk, "seal_key_id": key.pk, "retired_id": old.pk if old else None})
+    return key
+
+
+@transaction.atomic
+def licence_renewal_remind(*, today: dt.date | None = None) -> int:
+    """Remind each holder once, 45 days before expiry, to apply for renewal 30 days before (第五十条)."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=RENEWAL_NOTICE_DAYS + RENEWAL_MARGIN_DAYS)
+    due = (
+        Licence.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            status=Licence.Status.VALID,
+            renewal_reminded_at__isnull=True,
+            valid_until__gte=today,
+            valid_until__lte=horizon,
+        )
+        .select_related("licence_type", "holder_entity", "holder_person__user")
+    )
+    now, count = timezone.now(), 0
+    for licence in due:
+        apply_by = licence.valid_until - dt.timedelta(days=RENEWAL_NOTICE_DAYS)
+        _tell_holder(
+            licence,
+            _("%(t)s将于 %(d)s 到期，请办理延续") % {"t": licence.licence_type.name, "d": licence.valid_until},
+            _("依照《行政许可法》第五十条，须在有效期届满 30 日前（%(a)s 前）提出延续申请。证照编号 %(n)s。")
+            % {"a": apply_by, "n": licence.number},
+        )
+        licence.renewal_reminded_at = now
+        licence.save(update_fields=["renewal_reminded_at"])
+        audit_record(actor=None, action="licence.renewal_remind", target=licence, data={"number": licence.number})
+        count += 1
+    return count

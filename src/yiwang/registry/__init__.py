@@ -1,0 +1,1 @@
+"""The four shared stores (entity register, approvals, credit, licences) and the data-sharing API."""

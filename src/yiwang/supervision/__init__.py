@@ -1,0 +1,1 @@
+"""Enforcement: administrative penalties (行政处罚) against entities."""

@@ -1,0 +1,1 @@
+"""Signed webhooks: department systems' subscriptions to platform events, deliveries, retries, dead letters."""

@@ -1,0 +1,106 @@
+"""A granted food permit becomes an e-licence: it is in the entity agent's wallet, its QR page verifies it, and a
+later application (食品经营许可（变更）, which asks for the 食品经营许可证) draws it in instead of a copy.
+
+The granted case is prepared in the server's own database (`yiwang shell` with the server's environment) as
+the review journey does through its pages; the case.granted event is then applied the way the worker does.
+"""
+
+import subprocess
+
+import pytest
+
+from .conftest import YIWANG, login, shot
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PREPARE = """
+from yiwang.accounts.models import Entity, User
+from yiwang.cases import services
+from yiwang.catalog.models import ItemImplementation
+from yiwang.core.events import deliver_event
+from yiwang.core.models import Event
+from yiwang.core.storage import store_upload
+from yiwang.workflow.models import Task
+
+pdf = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
+implementation = ItemImplementation.objects.get(code="R005-440105")
+entity = Entity.objects.get(uscc="91440105MA59ABCD17")
+uploads = {
+    spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), spec.name + ".pdf")
+    for spec in implementation.item.current_version.materials.all()
+    if not spec.is_exempt
+}
+form = {"applicant_name": entity.name, "uscc": entity.uscc, "contact_name": "赵六",
+        "contact_phone": "13800000004", "address": "广州市海珠区南洲路 88 号"}
+case = services.case_submit(actor=User.objects.get(username="enterprise"), implementation=implementation,
+                            entity=entity, form_data=form, uploads=uploads, idempotency_key="licence-journey")
+case = services.case_accept(actor=User.objects.get(username="hz-gov_service-clerk"), case=case)
+samr, urban = User.objects.get(username="hz-samr-reviewer"), User.objects.get(username="hz-urban-reviewer")
+tasks = {t.department.kind: t for t in case.tasks.select_related("department")}
+services.task_complete(actor=urban, task=tasks["URBAN"], outcome="agree", opinion="符合要求")
+services.task_claim(actor=samr, task=tasks["SAMR"])
+services.task_complete(actor=samr, task=tasks["SAMR"], outcome="agree", opinion="符合要求")
+services.case_decide(actor=samr, case=case, grant=True, result_data={"经营项目": "热食类食品制售"})
+deliver_event.call(str(Event.objects.get(type="case.granted", payload__case=case.number).pk))
+print(case.licences.get().number)
+"""
+
+
+@pytest.fixture
+def licence_number(var_dir_env):
+    done = subprocess.run(
+        [YIWANG, "shell", "-c", PREPARE],
+        env=var_dir_env,
+        cwd=var_dir_env["YIWANG_VAR_DIR"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_the_licence_is_in_the_wallet_verifies_and_is_never_handed_in_again(page, server_url, licence_number, tmp_path):
+    from playwright.sync_api import expect
+
+    login(page, server_url, "enterprise")
+    page.goto(server_url + "/licences/")
+    row = page.locator("#wallet tbody tr", has_text=licence_number)
+    expect(row).to_contain_text("食品经营许可证")
+    expect(row).to_contain_text("广州市海珠区味道餐饮管理有限公司")
+    expect(row).to_contain_text("真实有效")
+    shot(page, "licence-01-wallet")
+    pdf = page.request.get(server_url + f"/licences/{licence_number}/pdf/")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and b"/FontFile2" in pdf.body()
+
+    # The QR code on the PDF opens this page; anybody may open it, logged in or not.
+    page.context.clear_cookies()
+    row_link = f"/licences/verify/{licence_number}/"
+    page.goto(server_url + row_link)
+    expect(page.locator("#verdict")).to_have_attribute("data-status", "valid")
+    expect(page.locator("#verdict")).to_contain_text("有效")
+    expect(page.locator("#holder-name")).to_have_text("广州市海珠区味道餐饮管理有限公司")
+    shot(page, "licence-02-verification")
+
+    # 食品经营许可（变更） asks for the 食品经营许可证: drawn in, not uploaded.
+    login(page, server_url, "enterprise")
+    page.goto(server_url + "/apply/R006-440105/")
+    expect(page.locator("#materials tbody tr", has_text="食品经营许可证")).to_contain_text("免提交")
+    page.get_by_label("申请单位名称").fill("广州市海珠区味道餐饮管理有限公司")
+    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
+    page.get_by_label("联系人").fill("赵六")
+    page.get_by_label("联系电话").fill("13800000004")
+    page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")
+    application = tmp_path / "变更申请书.pdf"
+    application.write_bytes(PDF)
+    page.locator("#materials tbody tr", has_text="变更申请书").locator("input[type=file]").set_input_files(application)
+    shot(page, "licence-03-apply-change")
+    page.locator("#submit-application").click()
+    page.wait_for_url("**/cases/*/")
+    drawn = page.locator("#case-materials tr", has_text="食品经营许可证")
+    expect(drawn).to_contain_text("免提交")
+    expect(drawn.locator("a.drawn-licence")).to_have_text(f"食品经营许可证 {licence_number}")
+    shot(page, "licence-04-case-draws-licence")
+    drawn.locator("a.drawn-licence").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-status", "valid")
