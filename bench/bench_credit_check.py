@@ -29,54 +29,22 @@ Python. The same indexes exist for both; the difference is the number of round t
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import catalog_database
+
 DEFAULT_URL = "sqlite"
 ITEM = "R042"
 BATCH = 20_000
 
 
 def _setup() -> None:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if url.startswith("sqlite"):
-        url = ""
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yiwang.config.settings.dev"
-    os.environ["DEBUG"] = "0"
-    os.environ["YIWANG_VAR_DIR"] = tempfile.mkdtemp(prefix="yiwang-bench-")
-    sys.path.insert(0, str(ROOT / "src"))
-    if url:
-        _fresh_postgres_database(url)
+    seconds = catalog_database(DEFAULT_URL)
+    from django.db import connection
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from yiwang.catalog.reference import load_catalog, reference_data
-    from yiwang.org.reference import load_organisation
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    data = reference_data()
-    load_catalog(data, load_organisation(data))
-    print(f"database: {django.db.connection.vendor}; schema and catalog in {time.perf_counter() - started:.1f} s")
-
-
-def _fresh_postgres_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    print(f"database: {connection.vendor}; schema and catalog in {seconds:.1f} s")
 
 
 def _populate(entities: int, records: int, rules: int, rng: random.Random) -> list[int]:

@@ -26,14 +26,12 @@ deserialises the workflow before each task, as a stateless server must (our serv
 
 import argparse
 import logging
-import os
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import catalog_database
+
 BPMN = Path(__file__).resolve().parent / "lifecycle.bpmn"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_cases"
 IMPLEMENTATION = "R044-440105"
@@ -43,44 +41,17 @@ WARMUP = 5
 
 
 def _setup() -> None:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if url.startswith("sqlite"):
-        url = ""
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yiwang.config.settings.dev"
-    os.environ["DEBUG"] = "0"
-    os.environ["YIWANG_VAR_DIR"] = tempfile.mkdtemp(prefix="yiwang-bench-")
-    sys.path.insert(0, str(ROOT / "src"))
-    if url:
-        _fresh_postgres_database(url)
-
+    seconds = catalog_database(DEFAULT_URL)
     import django
 
-    django.setup()
-    from django.core.management import call_command
-
     from yiwang.accounts.demo import load_demo_people
-    from yiwang.catalog.reference import load_catalog, reference_data
-    from yiwang.org.reference import load_organisation
     from yiwang.workflow.services import load_demo_processes
 
     started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    data = reference_data()
-    load_catalog(data, load_organisation(data))
     load_demo_people()
     load_demo_processes()
     _city_fire_reviewer()
-    print(f"database: {django.db.connection.vendor}; set up in {time.perf_counter() - started:.1f} s")
-
-
-def _fresh_postgres_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    print(f"database: {django.db.connection.vendor}; set up in {seconds + time.perf_counter() - started:.1f} s")
 
 
 def _city_fire_reviewer() -> None:

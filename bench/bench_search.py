@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _setup import fresh_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "catalog" / "search_queries.yaml"
 TOP = 5
@@ -31,7 +33,7 @@ def _setup(items: int) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        _fresh_postgres_database(url)
+        fresh_postgres_database(url)
 
     import django
 
@@ -52,14 +54,6 @@ def _setup(items: int) -> None:
           f"{made} synthetic items generated and indexed in {time.perf_counter() - loaded:.1f} s")
 
 
-def _fresh_postgres_database(url: str) -> None:
-    """Drop and create the benchmark's database, so every run starts from the same empty state."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _baseline(query: str, *, limit: int = 10) -> list[str]:

@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lifecycle import _fresh_postgres_database
+from _setup import fresh_postgres_database
 from bench_submit import ROOT, _env, _free_port, _load, _load_demo, _percentile
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_sharing"
@@ -162,7 +162,7 @@ def main() -> None:
     var_dir = tempfile.mkdtemp(prefix="yiwang-bench-sharing-")
     env = _env(url, var_dir)
     started = time.perf_counter()
-    _fresh_postgres_database(url)
+    fresh_postgres_database(url)
     _load_demo(env)
     client = _register(env)
     print(f"database: PostgreSQL, demo data loaded and client registered in {time.perf_counter() - started:.1f} s")

@@ -276,12 +276,12 @@ def main() -> None:
     if not url.startswith("postgres"):
         raise SystemExit("bench_submit measures the server on PostgreSQL; set DATABASE_URL=postgresql://…")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_lifecycle import _fresh_postgres_database
+    from _setup import fresh_postgres_database
 
     var_dir = tempfile.mkdtemp(prefix="yiwang-bench-submit-")
     env = _env(url, var_dir)
     started = time.perf_counter()
-    _fresh_postgres_database(url)
+    fresh_postgres_database(url)
     _load_demo(env)
     token = _token(env)
     print(f"database: PostgreSQL, demo data loaded in {time.perf_counter() - started:.1f} s")
