@@ -58,7 +58,7 @@ def uploads_for(implementation, *, skip: set[str] = frozenset()):
     return {
         spec.pk: (store_upload(data=PDF + spec.name.encode(), field="materials"), f"{spec.name}.pdf")
         for spec in version.materials.all()
-        if not spec.is_exempt and spec.name not in skip
+        if spec.source == "applicant" and spec.name not in skip
     }
 
 

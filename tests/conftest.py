@@ -1,4 +1,4 @@
-"""Shared fixtures. The reference catalog and the demo personas are loaded once per test database;
+"""Shared fixtures. The reference catalog, the demo personas and their licences are loaded once per test database;
 each test runs in a transaction rolled back at its end."""
 
 import pytest
@@ -6,19 +6,34 @@ import pytest
 from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
+from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
 
 pytest_plugins = ["tests.case_fixtures"]
 
 
+def _load_shared_data() -> None:
+    data = reference_data()
+    load_catalog(data, load_organisation(data))
+    load_demo_people()
+    load_demo_licences()
+    load_demo_processes()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        data = reference_data()
-        load_catalog(data, load_organisation(data))
-        load_demo_people()
-        load_demo_processes()
+        _load_shared_data()
+
+
+@pytest.fixture
+def reference_data_restored(django_db_blocker):
+    """A transactional test empties every table when it ends; put back what is loaded once per session.
+    Requested before transactional_db, so this teardown runs after the emptying."""
+    yield
+    with django_db_blocker.unblock():
+        _load_shared_data()
 
 
 def _persona(username: str) -> User:

@@ -26,7 +26,8 @@ def test_the_agent_applies_for_the_food_permit_and_follows_the_case(page, server
 
     page.goto(server_url + "/apply/R005-440105/")
     expect(page.locator("h1")).to_have_text("食品经营许可（新办）")
-    expect(page.locator("#materials")).to_contain_text("免提交 · 已由平台调取（电子证照/共享数据）")
+    expect(page.locator("#materials")).to_contain_text("免提交 · 已由平台调取（共享数据）")
+    expect(page.locator("#materials tbody tr", has_text="营业执照")).to_contain_text("已查到有效电子证照")
     expect(page.get_by_label("广州市海珠区味道餐饮管理有限公司", exact=False)).to_be_checked()
     shot(page, "citizen-02-apply-form")
 

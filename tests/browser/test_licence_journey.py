@@ -29,7 +29,7 @@ entity = Entity.objects.get(uscc="91440105MA59ABCD17")
 uploads = {
     spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), spec.name + ".pdf")
     for spec in implementation.item.current_version.materials.all()
-    if not spec.is_exempt
+    if spec.source == "applicant"
 }
 form = {"applicant_name": entity.name, "uscc": entity.uscc, "contact_name": "赵六",
         "contact_phone": "13800000004", "address": "广州市海珠区南洲路 88 号"}

@@ -3,20 +3,15 @@ Idempotency-Key, and twenty reviewers racing for one task."""
 
 import threading
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.utils.crypto import get_random_string
 
 from tests.case_fixtures import PDF, food_form
-from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.tokens import token_create
 from yiwang.cases.models import Case
-from yiwang.catalog.reference import load_catalog, reference_data
-from yiwang.org.reference import load_organisation
 from yiwang.workflow.models import Task
-from yiwang.workflow.services import load_demo_processes
 
 
 def bearer(user) -> dict:
@@ -35,7 +30,7 @@ def upload(client, headers, data: bytes, name="scan.pdf"):
 def submission(client, headers, implementation, entity, key="order-1"):
     materials = []
     for spec in implementation.item.current_version.materials.all():
-        if spec.is_exempt:
+        if spec.source != "applicant":
             continue
         answer = upload(client, headers, PDF + spec.name.encode())
         assert answer.status_code == 201, answer.content
@@ -227,18 +222,6 @@ def test_session_writes_need_csrf_token_writes_do_not(in_review, samr_reviewer, 
         {"outcome": "agree", "opinion": "同意"},
     )
     assert done.status_code == 200
-
-
-@pytest.fixture
-def reference_data_restored(django_db_blocker):
-    """A transactional test empties every table when it ends; put back what conftest loads once per session.
-    Requested before transactional_db, so this teardown runs after the emptying."""
-    yield
-    with django_db_blocker.unblock():
-        data = reference_data()
-        load_catalog(data, load_organisation(data))
-        load_demo_people()
-        load_demo_processes()
 
 
 def test_twenty_concurrent_completions_of_one_task_one_wins(

@@ -5,14 +5,18 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_item_detail_has_the_current_version_and_exempt_materials(client):
+def test_item_detail_has_the_current_version_and_how_each_material_is_provided(client):
     body = client.get("/api/v1/items/R005").json()
     assert body["name"] == "食品经营许可（新办）"
     version = body["version"]
     assert version["statutory_days"] == 10 and version["promised_days"] == 5
-    exempt = {m["name"]: m for m in version["materials"] if m["exempt"]}
-    assert exempt["营业执照"]["licence_type"] == "BIZ_LICENCE"
-    assert exempt["法定代表人身份证明"]["shared_source"] == "identity"
+    materials = {m["name"]: m for m in version["materials"]}
+    # An e-licence is drawn in only when the applicant holds one, so it is not exempt for everybody.
+    licence = materials["营业执照"]
+    assert licence["licence_type"] == "BIZ_LICENCE" and licence["from_licence"] and not licence["exempt"]
+    assert materials["法定代表人身份证明"]["exempt"] and materials["法定代表人身份证明"]["shared_source"] == "identity"
+    policies = materials["食品安全自查、从业人员健康管理等制度"]
+    assert policies["tolerable"] and not policies["commitment"]
     assert version["prerequisites"] == ["R001"]
     assert {i["region_code"] for i in body["implementations"]} == {"440105", "440106"}
 

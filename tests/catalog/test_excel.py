@@ -22,6 +22,7 @@ from yiwang.catalog.models import (
 from yiwang.catalog.services import item_version_draft
 from yiwang.core.errors import PermissionDenied
 from yiwang.core.models import AuditEntry
+from yiwang.licences.models import Licence
 from yiwang.workflow.models import ProcessDefinition
 
 
@@ -124,6 +125,7 @@ def _empty_catalog() -> None:
     ServiceItem.objects.update(current_version=None)
     ItemVersion.objects.all().delete()
     ServiceItem.objects.all().delete()
+    Licence.objects.all().delete()  # the demo's licences in the store name their types
     LicenceType.objects.all().delete()
 
 
@@ -296,3 +298,17 @@ def test_commands(db, exported, tmp_path):
     with pytest.raises(CommandError, match="共 1 处错误"):
         call_command("import_catalog", str(tmp_path / "bad.xlsx"), stderr=err)
     assert f"事项!R{row} 列「承诺时限」：必须是 0 以上的整数" in err.getvalue()
+
+
+def test_a_file_made_before_the_tolerance_and_commitment_columns_still_imports(db, exported):
+    book = _book(exported)
+    sheet = book["材料"]
+    for key in ("commitment", "tolerable"):
+        sheet.delete_cols(_col(sheet, key))
+    summary = _import(_bytes(book))
+    # Missing columns read as "否": only the items whose materials allowed 容缺 or 告知承诺 change.
+    marked = {"R001", "R005", "R008", "R010", "R012", "R015"}
+    assert (summary.versions_published, summary.items_unchanged) == (len(marked), 67 - len(marked))
+    for code in marked:
+        materials = ServiceItem.objects.get(code=code).current_version.materials.all()
+        assert not any(m.tolerable or m.commitment for m in materials)

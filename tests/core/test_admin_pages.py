@@ -3,7 +3,7 @@
 import pytest
 
 READ_ONLY = ["cases/case", "workflow/task", "core/event", "core/auditentry", "ratings/rating",
-             "ratings/rectification"]
+             "ratings/rectification", "core/consumerfailure"]
 OTHERS = ["workflow/processdefinition", "accounts/apitoken", "org/region", "org/staffrole", "accounts/person",
           "core/workdayoverride"]
 

@@ -25,7 +25,7 @@ def _specs(implementation):
 
 
 def _to_hand_in(implementation):
-    return {s.pk for s in _specs(implementation) if not s.is_exempt}
+    return {s.pk for s in _specs(implementation) if s.source == "applicant"}
 
 
 def test_accepting_draws_exempt_materials_records_paper_and_closes_the_ticket(
@@ -70,7 +70,7 @@ def test_accepting_with_a_required_material_missing_is_refused_and_changes_nothi
 
 
 def test_correction_lists_every_missing_material_and_the_clerks_points(monday, clerk, window1, food_permit, restaurant):
-    specs = [s for s in _specs(food_permit) if not s.is_exempt]
+    specs = [s for s in _specs(food_permit) if s.source == "applicant"]
     case = services.desk_intake(
         actor=clerk,
         window=window1,
@@ -184,7 +184,7 @@ def _intake(desk, implementation, outcome, **extra):
 
 
 def test_three_outcomes_over_http(monday, desk, marriage):
-    declaration = next(s for s in _specs(marriage) if not s.is_exempt)
+    declaration = next(s for s in _specs(marriage) if s.source == "applicant")
     outcomes = {}
     for outcome, extra in (
         ("accept", {"received": [declaration.pk]}),
@@ -204,7 +204,7 @@ def test_three_outcomes_over_http(monday, desk, marriage):
 
 def test_intake_form_errors_and_scans(monday, desk, marriage):
     desk.post(reverse("desk:applicant"), {"kind": "person", "id_number": WALK_IN_ID, "name": "王小明"})
-    declaration = next(s for s in _specs(marriage) if not s.is_exempt)
+    declaration = next(s for s in _specs(marriage) if s.source == "applicant")
     bad_phone = _intake(desk, marriage, "accept", **{"received": [declaration.pk], "f-contact_phone": "12"})
     assert bad_phone.status_code == 422 and bad_phone.context["form"].errors["contact_phone"]
     missing = _intake(desk, marriage, "accept")

@@ -36,7 +36,7 @@ def walk_in(clerk):
 
 
 def _marriage_case(clerk, window, marriage, walk_in, outcome, **extra):
-    received = {s.pk for s in marriage.item.current_version.materials.all() if not s.is_exempt}
+    received = {s.pk for s in marriage.item.current_version.materials.all() if s.source == "applicant"}
     return services.desk_intake(
         actor=clerk,
         window=window,
@@ -50,7 +50,7 @@ def _marriage_case(clerk, window, marriage, walk_in, outcome, **extra):
 
 
 def test_acceptance_notice_names_the_case_deadlines_window_and_hotline(monday, clerk, window1, food_permit, restaurant):
-    received = {s.pk for s in food_permit.item.current_version.materials.all() if not s.is_exempt}
+    received = {s.pk for s in food_permit.item.current_version.materials.all() if s.source == "applicant"}
     case = services.desk_intake(
         actor=clerk,
         window=window1,
@@ -117,7 +117,7 @@ def test_no_notice_before_the_desk_decided(monday, client, clerk, submitted):
 
 @pytest.fixture
 def decided_at_window(monday, clerk, window1, food_permit, restaurant, samr_reviewer, urban_reviewer):
-    received = {s.pk for s in food_permit.item.current_version.materials.all() if not s.is_exempt}
+    received = {s.pk for s in food_permit.item.current_version.materials.all() if s.source == "applicant"}
     case = services.desk_intake(
         actor=clerk,
         window=window1,

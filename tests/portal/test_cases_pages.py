@@ -25,7 +25,7 @@ def _files(implementation, *, skip=frozenset(), bad=None):
     """A multipart file for each material the applicant must hand in (not the 免提交 ones)."""
     files = {}
     for spec in _specs(implementation):
-        if spec.is_exempt or spec.name in skip:
+        if spec.source != "applicant" or spec.name in skip:
             continue
         content = b"just some text, not a scan" if spec.name == bad else PDF + spec.name.encode()
         files[f"material_{spec.pk}"] = SimpleUploadedFile(f"{spec.name}.pdf", content, "application/pdf")
@@ -65,7 +65,9 @@ def test_the_form_page_shows_the_schema_form_the_materials_and_a_fresh_token(age
             assert f'name="material_{spec.pk}"' not in page
         else:
             assert f'name="material_{spec.pk}" accept=' in page
-    assert page.count("免提交 · 已由平台调取（电子证照/共享数据）") == 2  # 营业执照, 法定代表人身份证明
+    assert page.count("免提交 · 已由平台调取（共享数据）") == 1  # 法定代表人身份证明
+    # 营业执照: the restaurant holds one in the e-licence store, so the form says it will be drawn in.
+    assert "免提交 · 已查到有效电子证照，提交时自动调取" in page and "BIZ_LICENCE-91440105MA59ABCD17" in page
     assert "不超过 10 MB" in page
     assert _token(response) != _token(agent_client.get(APPLY))
 

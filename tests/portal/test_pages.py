@@ -106,14 +106,14 @@ def test_item_guide_has_the_seven_elements(client):
     assert "打印" in html
 
 
-def test_item_guide_lists_materials_and_marks_exempt_ones(client):
+def test_item_guide_lists_materials_and_says_how_each_is_provided(client):
     html = page(client, "/items/R005/")
     materials = html[html.index('id="materials"'):html.index("</table>", html.index('id="materials"'))]
     assert "食品经营许可申请书" in materials
     assert "食品安全自查、从业人员健康管理等制度" in materials
-    assert materials.count("免提交") == 2
-    assert "电子证照：营业执照" in materials
-    assert "共享数据：身份信息" in materials
+    assert materials.count(">免提交<") == 1 and "共享数据：身份信息" in materials
+    assert ">持证免提交<" in materials and "已有电子证照（营业执照）的自动调取" in materials
+    assert materials.count(">可容缺<") == 1 and ">可告知承诺<" not in materials
 
 
 def test_item_guide_shows_statutory_and_promised_days(client):

@@ -61,7 +61,7 @@ def main() -> None:
     uploads = {
         spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), f"{spec.name}.pdf")
         for spec in permit.item.current_version.materials.all()
-        if not spec.is_exempt
+        if spec.source == "applicant"
     }
     form = {
         "applicant_name": restaurant.name,

@@ -1,15 +1,13 @@
 """Signed webhooks against a real receiver on 127.0.0.1 that fails half the time."""
 
 import datetime as dt
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
 from django.db import transaction
 
+from tests.webhooks.receiver import Receiver
 from yiwang.core.audit import audit_verify
 from yiwang.core.errors import InvalidTransition, ValidationFailed
 from yiwang.core.events import emit
@@ -18,54 +16,6 @@ from yiwang.webhooks.models import Delivery, Subscription
 from yiwang.webhooks.signing import open_secret, sign, verify_signature
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-
-
-class Receiver:
-    """A department system: verifies each request, answers 500 to every second one, applies each event id once."""
-
-    def __init__(self, secret=None, fail_every=2):
-        self.secret, self.fail_every = secret, fail_every
-        self.received, self.applied, self.rejected = [], {}, 0
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = receiver.handle(self.headers, body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def handle(self, headers, body):
-        with self.lock:
-            ok = verify_signature(
-                self.secret, headers["X-Yiwang-Timestamp"], body, headers["X-Yiwang-Signature"], now=time.time()
-            )
-            if not ok:
-                self.rejected += 1
-                return 401
-            document = json.loads(body)
-            assert document["id"] == headers["X-Yiwang-Event-Id"]
-            self.received.append(document["id"])
-            # Apply before answering: a 500 after applying is the "received twice" case the id guards against.
-            self.applied.setdefault(document["id"], document)
-            return 500 if len(self.received) % self.fail_every == 0 else 204
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

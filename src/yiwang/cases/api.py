@@ -118,10 +118,20 @@ class TaskOut(Schema):
 class CaseMaterialOut(Schema):
     spec: int
     name: str
-    provided: str
+    provided: str = Field(description="uploaded/window/licence/shared；deferred 为容缺待补齐，commitment 为告知承诺")
     filename: str
     content_type: str
     size: int
+    due_on: str | None = Field(None, description="容缺材料的补齐期限")
+    licence: str | None = Field(None, description="调取的电子证照编号")
+
+    @staticmethod
+    def resolve_due_on(obj):
+        return obj.due_on.isoformat() if obj.due_on else None
+
+    @staticmethod
+    def resolve_licence(obj):
+        return obj.licence.number if obj.licence_id else None
 
     @staticmethod
     def resolve_spec(obj):
@@ -226,7 +236,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_materials(obj):
-        return list(obj.materials.all())
+        return list(obj.materials.select_related("spec", "licence"))
 
     @staticmethod
     def resolve_corrections(obj):
@@ -252,6 +262,9 @@ class SubmissionIn(Schema):
     entity: Text | None = Field(None, max_length=18, description="法人申请人的统一社会信用代码（本人为其经办人）")
     form: JsonObject = Field(default_factory=dict)
     materials: list[MaterialIn] = Field(default_factory=list)
+    commitments: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        default_factory=list, max_length=50, description="以告知承诺替代的事项材料 id（须为可告知承诺的材料）"
+    )
     delivery_method: Literal["online", "window", "post"] = "online"
 
 
@@ -360,6 +373,7 @@ def case_submit(
         person=person,
         entity=entity,
         uploads=_uploads(payload.materials),
+        commitments=payload.commitments,
         delivery_method=payload.delivery_method,
         idempotency_key=idempotency_key,
     )

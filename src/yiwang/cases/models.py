@@ -112,6 +112,8 @@ class Case(models.Model):
     statutory_due_on = models.DateField(_("法定办结期限"), null=True, blank=True)
     due_provisional = models.BooleanField(_("期限为临时计算"), default=False)
     warning = models.CharField(_("预警"), max_length=6, choices=Warning.choices, default=Warning.GREEN, db_index=True)
+    # 绿色通道: a red-listed applicant's case, set at acceptance by a fast-track credit rule; queues sort it first.
+    green_channel = models.BooleanField(_("绿色通道"), default=False)
 
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     # The decision itself, kept after delivery (the status then says only 已送达); null until decided.
@@ -220,6 +222,8 @@ class CaseMaterial(models.Model):
         WINDOW = "window", _("窗口收取")
         SHARED = "shared", _("共享数据调取（免提交）")
         LICENCE = "licence", _("电子证照调取（免提交）")
+        DEFERRED = "deferred", _("容缺，待补齐")
+        COMMITMENT = "commitment", _("告知承诺（以书面承诺替代）")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     spec = models.ForeignKey("catalog.MaterialSpec", verbose_name=_("材料"), on_delete=models.PROTECT)
@@ -229,6 +233,8 @@ class CaseMaterial(models.Model):
     content_type = models.CharField(max_length=60, blank=True)
     size = models.PositiveIntegerField(default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # A deferred (容缺) material's date to be supplied by, set when the case is accepted.
+    due_on = models.DateField(_("补齐期限"), null=True, blank=True)
     # The e-licence drawn in instead of a copy handed in (免提交); null for uploads and shared data.
     licence = models.ForeignKey(
         "licences.Licence", verbose_name=_("调取的电子证照"), null=True, blank=True, on_delete=models.PROTECT

@@ -19,11 +19,13 @@ from yiwang.core.notifications import notify
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.storage import StoredFile
 from yiwang.credit import services as credit
+from yiwang.credit.models import Effect
 from yiwang.org.models import Department
 from yiwang.workflow import engine
 from yiwang.workflow.models import Task
 
 from . import clock
+from .materials import DEFERRED_MATERIAL_DAYS, material_sources
 from .models import (
     Case,
     CaseLog,
@@ -138,36 +140,35 @@ def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bo
     return person is not None and person.user_id == actor.pk
 
 
-def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile | None, str]], provided: str) -> None:
+def _attach_materials(
+    case: Case,
+    uploads: dict[int, tuple[StoredFile | None, str]],
+    provided: str,
+    *,
+    deferred: frozenset[int] = frozenset(),
+    commitments: frozenset[int] = frozenset(),
+) -> None:
     """Attach uploads by material spec id; draw every 免提交 material; refuse a missing required one.
 
-    At a window a material may be paper with no scan: its entry is (None, "").
+    At a window a material may be paper with no scan: its entry is (None, ""). A commitment (告知承诺) stands in
+    for a material the catalog allows it for; a deferred one (容缺) is accepted now and supplied later, which
+    acceptance checks against the catalog and the applicant's credit.
     """
-    from yiwang.licences.selectors import holds_licence, usable_licence  # licences' models point at cases
-
-    missing = []
-    refused = []
-    rows = []
-    for spec in case.version.materials.select_related("licence_type"):
-        if spec.source == MaterialSpec.Source.LICENCE and spec.licence_type is not None:
-            holder = {"entity": case.applicant_entity}
-            if not case.applicant_entity_id:
-                holder = {"person": case.applicant_person}
-            licence, reason = usable_licence(licence_type=spec.licence_type, **holder)
-            if licence is not None:
-                note = _("免提交：已调取电子证照 %(n)s") % {"n": licence.number}
-                rows.append(
-                    CaseMaterial(
-                        case=case, spec=spec, provided=CaseMaterial.Provided.LICENCE, licence=licence, note=note
-                    )
+    known = set(case.version.materials.values_list("pk", flat=True))
+    if (set(uploads) | deferred | commitments) - known:
+        raise ValidationFailed(fields={"materials": [_("上传的材料不属于本事项")]})
+    missing, refused, rows = [], [], []
+    for source in material_sources(case.version, person=case.applicant_person, entity=case.applicant_entity):
+        spec = source.spec
+        if source.licence is not None:
+            note = _("免提交：已调取电子证照 %(n)s") % {"n": source.licence.number}
+            rows.append(
+                CaseMaterial(
+                    case=case, spec=spec, provided=CaseMaterial.Provided.LICENCE, licence=source.licence, note=note
                 )
-            elif holds_licence(licence_type=spec.licence_type, **holder):
-                refused.append(reason)
-            else:
-                # Licences issued before the e-licence store have no record here; the platform checks them
-                # with the issuing department, as it did before.
-                note = _("免提交：由平台向发证部门核验")
-                rows.append(CaseMaterial(case=case, spec=spec, provided=CaseMaterial.Provided.LICENCE, note=note))
+            )
+        elif source.refusal:
+            refused.append(source.refusal)
         elif spec.is_exempt:
             kind = (
                 CaseMaterial.Provided.LICENCE
@@ -175,6 +176,13 @@ def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile | None, st
                 else CaseMaterial.Provided.SHARED
             )
             rows.append(CaseMaterial(case=case, spec=spec, provided=kind, note=_("免提交：由平台调取")))
+        elif spec.pk in commitments:
+            if not spec.commitment:
+                raise ValidationFailed(
+                    fields={"materials": [_("《%(m)s》不适用告知承诺，须提交材料") % {"m": spec.name}]}
+                )
+            note = _("申请人已书面承诺符合要求（告知承诺制）")
+            rows.append(CaseMaterial(case=case, spec=spec, provided=CaseMaterial.Provided.COMMITMENT, note=note))
         elif spec.pk in uploads and uploads[spec.pk][0] is None:
             if provided != CaseMaterial.Provided.WINDOW:
                 raise ValidationFailed(fields={"materials": [_("网上申报须上传材料文件")]})
@@ -192,11 +200,11 @@ def _attach_materials(case: Case, uploads: dict[int, tuple[StoredFile | None, st
                     size=stored.size,
                 )
             )
+        elif spec.pk in deferred:
+            note = _("容缺受理：受理后限期补齐")
+            rows.append(CaseMaterial(case=case, spec=spec, provided=CaseMaterial.Provided.DEFERRED, note=note))
         elif spec.required:
             missing.append(spec.name)
-    unknown = set(uploads) - set(case.version.materials.values_list("pk", flat=True))
-    if unknown:
-        raise ValidationFailed(fields={"materials": [_("上传的材料不属于本事项")]})
     if missing and provided == CaseMaterial.Provided.UPLOADED:
         raise ValidationFailed(fields={"materials": [_("缺少必需材料：%s") % "、".join(missing)]})
     if refused:
@@ -217,8 +225,13 @@ def case_submit(
     window=None,
     delivery_method: str = Case.Delivery.ONLINE,
     idempotency_key: str = "",
+    commitments=(),
+    deferred=(),
 ) -> Case:
-    """Submit an application. With an Idempotency-Key, a repeat returns the first case unchanged."""
+    """Submit an application. With an Idempotency-Key, a repeat returns the first case unchanged.
+
+    `commitments` are the materials the applicant replaces with a written commitment (告知承诺); `deferred` the
+    ones a window clerk accepts to be supplied later (容缺受理), which only a window can do."""
     if idempotency_key:
         first = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
         if first is not None:
@@ -229,6 +242,8 @@ def case_submit(
         raise ValidationFailed(fields={"applicant": [_("请指定一个申请人（自然人或法人）")]})
     if not _may_apply_for(actor, person=person, entity=entity):
         raise PermissionDenied(_("您不能代表该申请人申报"))
+    if deferred and channel != Case.Channel.WINDOW:
+        raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]})
     implementation = ItemImplementation.objects.select_related("item__current_version", "department__region").get(
         pk=implementation.pk
     )
@@ -267,7 +282,7 @@ def case_submit(
         # The same key raced in from a second request; the first one's case is the answer.
         return Case.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
     provided = CaseMaterial.Provided.WINDOW if channel == Case.Channel.WINDOW else CaseMaterial.Provided.UPLOADED
-    _attach_materials(case, uploads or {}, provided)
+    _attach_materials(case, uploads or {}, provided, deferred=frozenset(deferred), commitments=frozenset(commitments))
     _record(
         case,
         actor=actor,
@@ -355,8 +370,17 @@ def case_accept(*, actor, case: Case, window=None) -> Case:
 def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: bool = False) -> Case:
     moved = case.move("accept")
     # Joint punishment may refuse acceptance, except where the law deems the case accepted already.
-    credit.credit_check(actor=actor, case=case, checkpoint="acceptance", enforce=not deemed)
+    effects = {
+        hit.effect for hit in credit.credit_check(actor=actor, case=case, checkpoint="acceptance", enforce=not deemed)
+    }
+    case.green_channel = Effect.FAST_TRACK in effects
     cal = _calendar(case)
+    if not deemed:
+        _check_waived_materials(case, effects)
+    deferred = case.materials.filter(provided=CaseMaterial.Provided.DEFERRED)
+    supply_by = cal.add_working_days(accepted_on, DEFERRED_MATERIAL_DAYS).date
+    to_follow = "、".join(f"《{name}》" for name in deferred.values_list("spec__name", flat=True))
+    deferred.update(due_on=supply_by)
     case.accepted_on, case.deemed_accepted = accepted_on, deemed
     case.intake_window = case.intake_window or window
     case.process = engine.current_definition(case.implementation)
@@ -365,6 +389,8 @@ def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: boo
     clock.refresh_deadlines(case, cal)
     case.save()
     note = _("逾期未告知补正，依法自收到材料之日起视为受理") if deemed else _("办结期限 %(d)s") % {"d": case.due_on}
+    if to_follow:
+        note += _("；容缺受理：%(m)s须于 %(d)s 前补齐") % {"m": to_follow, "d": supply_by}
     _record(
         case,
         actor=actor,
@@ -378,8 +404,35 @@ def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: boo
     case.save()
     engine.start(case, today=_today(), cal=cal)
     _record(case, actor=actor, action="start_review", moved=moved)
-    _tell_applicant(case, _("已受理"), _("承诺 %(d)s 前办结。") % {"d": case.due_on})
+    told = _("承诺 %(d)s 前办结。") % {"d": case.due_on}
+    if to_follow:
+        told += _("容缺受理：请于 %(d)s 前补齐%(m)s，补齐后方可准予许可。") % {"m": to_follow, "d": supply_by}
+    _tell_applicant(case, _("已受理"), told)
     return case
+
+
+def _check_waived_materials(case: Case, effects: set[str]) -> None:
+    """容缺 and 告知承诺 are trust extended to the applicant: credit may withdraw it, and only the green channel
+    extends 容缺 beyond the materials the catalog marks 可容缺 (国发〔2016〕33号：守信激励，绿色通道、容缺受理)."""
+    waived = list(
+        case.materials.filter(
+            provided__in=(CaseMaterial.Provided.DEFERRED, CaseMaterial.Provided.COMMITMENT)
+        ).select_related("spec")
+    )
+    if not waived:
+        return
+    names = "、".join(f"《{m.spec.name}》" for m in waived)
+    if Effect.DENY_TOLERANCE in effects:
+        message = _("信用联合惩戒：申请人不适用容缺受理和告知承诺，%(m)s须提交后方可受理。请一次性告知补正。") % {
+            "m": names
+        }
+        raise ValidationFailed(message, fields={"materials": [message]})
+    beyond = [m.spec.name for m in waived if m.provided == CaseMaterial.Provided.DEFERRED and not m.spec.tolerable]
+    if beyond and not case.green_channel:
+        message = _("%(m)s不属于可容缺材料；仅守信主体（绿色通道）可就任一材料容缺受理。") % {
+            "m": "、".join(f"《{n}》" for n in beyond)
+        }
+        raise ValidationFailed(message, fields={"materials": [message]})
 
 
 @transaction.atomic
@@ -393,6 +446,39 @@ def case_refuse_acceptance(*, actor, case: Case, reasons: str) -> Case:
     _record(case, actor=actor, action="refuse_acceptance", moved=moved, note=case.closed_reason, event="case.refused")
     _tell_applicant(case, _("不予受理"), case.closed_reason)
     return case
+
+
+@transaction.atomic
+def case_material_supply(
+    *, actor, case: Case, spec: MaterialSpec, stored: StoredFile | None = None, filename: str = ""
+) -> CaseMaterial:
+    """A deferred (容缺) material supplied: uploaded by the applicant, or received at a window (scan or paper)."""
+    # A clerk took in a walk-in's case as its submitter, so the window is told apart by role, not by authorship.
+    at_window = any(r.role == "clerk" for r in staff_roles(actor))
+    case = _locked(case, actor, "accept" if at_window else "applicant")
+    if case.status not in Case.OPEN_STATES:
+        raise InvalidTransition(_("办件已办结，不能再补齐材料"))
+    row = case.materials.select_for_update().filter(spec=spec, provided=CaseMaterial.Provided.DEFERRED).first()
+    if row is None:
+        raise InvalidTransition(_("《%(m)s》不是待补齐的容缺材料") % {"m": spec.name})
+    if stored is None and not at_window:
+        raise ValidationFailed(fields={"materials": [_("请上传材料文件")]})
+    late = row.due_on is not None and _today() > row.due_on
+    row.provided = CaseMaterial.Provided.WINDOW if at_window else CaseMaterial.Provided.UPLOADED
+    row.file_key, row.filename = (stored.key, filename) if stored else ("", "")
+    row.content_type, row.size = (stored.content_type, stored.size) if stored else ("", 0)
+    row.note = (_("容缺材料逾期补齐（期限 %(d)s）") if late else _("容缺材料已补齐（期限 %(d)s）")) % {"d": row.due_on}
+    row.due_on = None
+    row.save()
+    _record(
+        case,
+        actor=actor,
+        action="supply_material",
+        note=f"《{spec.name}》{row.note}",
+        event="case.material_supplied",
+        data={"material": spec.name, "late": late},
+    )
+    return row
 
 
 @transaction.atomic
@@ -503,6 +589,12 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
         raise NotFound()
     if not grant and not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予许可必须说明理由")]})
+    outstanding = locked.materials.filter(provided=CaseMaterial.Provided.DEFERRED).select_related("spec")
+    if grant and outstanding:
+        raise InvalidTransition(
+            _("容缺材料尚未补齐：%(m)s。补齐后方可准予许可。")
+            % {"m": "、".join(f"《{m.spec.name}》" for m in outstanding)}
+        )
     moved = locked.move("grant" if grant else "deny")
     # A blocking credit rule refuses a grant; a refusal stays possible and still records the hits.
     credit.credit_check(actor=actor, case=locked, checkpoint="decision", enforce=grant)

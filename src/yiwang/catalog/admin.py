@@ -157,7 +157,17 @@ class ServiceItemAdmin(ServiceWriteAdmin):
 class MaterialSpecInline(admin.TabularInline):
     model = MaterialSpec
     extra = 0
-    fields = ("position", "name", "required", "form", "source", "licence_type", "shared_source")
+    fields = (
+        "position",
+        "name",
+        "required",
+        "form",
+        "source",
+        "licence_type",
+        "shared_source",
+        "tolerable",
+        "commitment",
+    )
     autocomplete_fields = ("licence_type",)
 
     def _editable(self, obj) -> bool:

@@ -20,7 +20,10 @@ class MaterialOut(Schema):
     source: str
     licence_type: str | None = Field(None, description="来源为电子证照时的证照类型编码")
     shared_source: str
-    exempt: bool = Field(description="免提交：由电子证照或共享数据提供，申请人无需提交")
+    tolerable: bool = Field(description="可容缺：主要材料齐全时可先行受理、限期补齐")
+    commitment: bool = Field(description="可告知承诺：申请人书面承诺后可不再提交")
+    exempt: bool = Field(description="免提交：由共享数据提供，申请人无需提交")
+    from_licence: bool = Field(description="持有有效电子证照的自动调取、无需提交；未查到时须提交")
 
     @staticmethod
     def resolve_licence_type(obj):
@@ -29,6 +32,10 @@ class MaterialOut(Schema):
     @staticmethod
     def resolve_exempt(obj):
         return obj.is_exempt
+
+    @staticmethod
+    def resolve_from_licence(obj):
+        return obj.from_licence
 
 
 class VersionOut(Schema):

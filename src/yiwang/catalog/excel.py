@@ -135,10 +135,16 @@ class Boolean:
     TRUE = {YES, "true", "1", "y", "yes", "必需", "必须"}
     FALSE = {NO, "false", "0", "n", "no"}
 
+    def __init__(self, *, blank_means: bool | None = None):
+        # Columns added after files were already in circulation read an empty cell as their default.
+        self.blank_means = blank_means
+
     def parse(self, value):
         if isinstance(value, bool):
             return value
         text = "" if value is None else str(value).strip().lower()
+        if not text and self.blank_means is not None:
+            return self.blank_means
         if text in self.TRUE:
             return True
         if text in self.FALSE:
@@ -260,6 +266,8 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("source", "来源", Choice(MaterialSpec.Source)),
         Column("licence_type", "证照类型编码", Text()),
         Column("shared_source", "共享数据来源", Text()),
+        Column("tolerable", "可容缺", Boolean(blank_means=False)),
+        Column("commitment", "可告知承诺", Boolean(blank_means=False)),
     ),
     IMPLEMENTATIONS: (
         Column("item", "事项编码", Text(required=True)),
@@ -464,7 +472,7 @@ def _read_sheet(workbook, sheet: str, columns: tuple[Column, ...], issues: _Issu
         else:
             positions[column.key] = index
     for column in columns:
-        if column.key not in positions:
+        if column.key not in positions and getattr(column.kind, "blank_means", None) is None:
             issues.append(Issue(sheet, 1, column.label, _("缺少必需的列（表头「%(h)s」）") % {"h": column.heading}))
             broken = True
     if broken:
@@ -475,7 +483,7 @@ def _read_sheet(workbook, sheet: str, columns: tuple[Column, ...], issues: _Issu
             continue
         row = Row(sheet, number, {})
         for column in columns:
-            index = positions[column.key]
+            index = positions.get(column.key, len(line))
             try:
                 row.values[column.key] = column.kind.parse(line[index] if index < len(line) else None)
             except CellError as exc:
@@ -841,7 +849,7 @@ def _version_state(version: ItemVersion) -> dict:
             fields[f] = value.strip()
     materials = [
         (m.name.strip(), m.required, m.form, m.source, m.licence_type.code if m.licence_type else "",
-         m.shared_source.strip())
+         m.shared_source.strip(), m.tolerable, m.commitment)
         for m in sorted(version.materials.all(), key=lambda m: m.position)
     ]
     return {"fields": fields, "materials": materials,

@@ -170,6 +170,15 @@ class MaterialSpec(models.Model):
     )
     # Which shared store a `shared` material comes from: identity, property_register, household_register, tax …
     shared_source = models.CharField(_("共享数据来源"), max_length=40, blank=True)
+    # 容缺受理: the window may accept the case with this material still to come, by a due date, when the main
+    # materials are in; the grant waits for it. A red-listed applicant's green channel widens this to any material.
+    tolerable = models.BooleanField(
+        _("可容缺"), default=False, help_text=_("主要材料齐全、仅缺此项时可先行受理，申请人限期补齐")
+    )
+    # 证明事项告知承诺制: a written commitment that the condition is met replaces the certificate.
+    commitment = models.BooleanField(
+        _("可告知承诺"), default=False, help_text=_("申请人书面承诺符合要求的，可不再提交此证明")
+    )
 
     class Meta:
         verbose_name = _("申请材料")
@@ -181,9 +190,14 @@ class MaterialSpec(models.Model):
         return self.name
 
     @property
+    def from_licence(self) -> bool:
+        """Drawn from the applicant's e-licence of a stated type when they hold a valid one, handed in otherwise."""
+        return self.source == self.Source.LICENCE and self.licence_type_id is not None
+
+    @property
     def is_exempt(self) -> bool:
-        """免提交: drawn from an e-licence or shared data instead of handed in."""
-        return self.source != self.Source.APPLICANT
+        """免提交 for every applicant: shared data (or a licence of no stated type) the platform reads itself."""
+        return self.source != self.Source.APPLICANT and not self.from_licence
 
     def save(self, *args, **kwargs):
         self.version.ensure_draft()

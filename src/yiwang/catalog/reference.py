@@ -171,8 +171,14 @@ def form_schema_for(ref: str, audience: str, specific: dict) -> dict:
 
 
 def _material(spec: list, licence_types: dict[str, LicenceType]) -> dict:
-    name, required, source = spec
-    row = {"name": name, "required": bool(required), "source": MaterialSpec.Source.APPLICANT}
+    name, required, source, *policies = spec
+    row = {
+        "name": name,
+        "required": bool(required),
+        "source": MaterialSpec.Source.APPLICANT,
+        "tolerable": "容缺" in policies,
+        "commitment": "承诺" in policies,
+    }
     if source.startswith("licence:"):
         row.update(
             source=MaterialSpec.Source.LICENCE,

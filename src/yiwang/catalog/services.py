@@ -42,7 +42,7 @@ VERSION_FIELDS = (
     "result_description",
     "keywords",
 )
-MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared_source")
+MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared_source", "tolerable", "commitment")
 
 
 def require_catalog_admin(actor) -> None:

@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, CalendarYear, Event, WorkdayOverride
+from . import events
+from .errors import DomainError
+from .models import AuditEntry, CalendarYear, ConsumerFailure, Event, WorkdayOverride
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,3 +53,44 @@ class EventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("已处理的消费者"))
     def consumers(self, obj):
         return "、".join(obj.deliveries.values_list("consumer", flat=True)) or "—"
+
+
+@admin.register(ConsumerFailure)
+class ConsumerFailureAdmin(ReadOnlyAdmin):
+    """Consumers that failed on an event; filter by 已放弃 for dead letters and retry them once the cause is fixed."""
+
+    list_display = (
+        "event_type",
+        "event_id",
+        "consumer",
+        "attempts",
+        "last_error",
+        "first_failed_at",
+        "next_attempt_at",
+        "dead",
+        "dead_at",
+    )
+    list_filter = ("dead", "consumer", "event__type")
+    search_fields = ("event__id", "consumer")
+    list_select_related = ("event",)
+    actions = ["retry_now"]
+
+    @admin.display(description=_("事件类型"), ordering="event__type")
+    def event_type(self, obj):
+        return obj.event.type
+
+    @admin.action(description=_("立即重试"))
+    def retry_now(self, request, queryset):
+        applied = failed = 0
+        for failure in queryset:
+            try:
+                if events.consumer_failure_retry(actor=request.user, failure=failure):
+                    applied += 1
+                else:
+                    failed += 1
+            except DomainError as exc:
+                messages.error(request, f"{failure}：{exc.message}")
+        if applied:
+            messages.success(request, _("已重试成功 %(n)d 条") % {"n": applied})
+        if failed:
+            messages.warning(request, _("%(n)d 条重试仍失败，已按退避时间重新排期") % {"n": failed})

@@ -104,6 +104,8 @@ class Event(models.Model):
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
         ordering = ["-created_at"]
+        # The redelivery sweep walks a window of recent events in time order, and the admin lists newest first.
+        indexes = [models.Index(fields=["created_at"], name="core_event_created")]
 
     def __str__(self):
         return f"{self.type} {self.id}"
@@ -118,6 +120,36 @@ class EventDelivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "consumer"], name="event_delivery_once")]
+
+
+class ConsumerFailure(models.Model):
+    """A consumer that raised on an event: retried with backoff by the redelivery sweep, dead after the last try.
+
+    The row goes when a retry applies the event (the EventDelivery then records it), so what remains is
+    only what still needs attention.
+    """
+
+    event = models.ForeignKey(Event, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="consumer_failures")
+    consumer = models.CharField(_("消费者"), max_length=80)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    # The exception's class and a scrubbed, shortened message; the traceback goes to the log only.
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    first_failed_at = models.DateTimeField(_("首次失败时间"))
+    last_failed_at = models.DateTimeField(_("最近失败时间"))
+    # When the sweep may retry it; the sweep also pushes it ahead while retrying, as a lease other workers respect.
+    next_attempt_at = models.DateTimeField(_("下次重试时间"))
+    dead = models.BooleanField(_("已放弃（死信）"), default=False)
+    dead_at = models.DateTimeField(_("放弃时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事件处理失败")
+        verbose_name_plural = _("事件处理失败")
+        ordering = ["next_attempt_at"]
+        constraints = [models.UniqueConstraint(fields=["event", "consumer"], name="consumer_failure_once")]
+        indexes = [models.Index(fields=["dead", "next_attempt_at"], name="consumer_failure_due")]
+
+    def __str__(self):
+        return f"{self.consumer} ← {self.event_id}"
 
 
 class Notification(models.Model):

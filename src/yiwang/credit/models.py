@@ -102,6 +102,10 @@ class CreditRecord(models.Model):
     def __str__(self):
         return f"{self.entity} · {self.get_list_kind_display()}"
 
+    def in_force_on(self, day) -> bool:
+        """The row-level reading of CreditRecordQuerySet.active_on, for a record already in hand."""
+        return self.repaired_at is None and self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
 
 class CreditRule(models.Model):
     """One joint punishment or incentive measure: which list, at which checkpoints, with what effect, on which items.

@@ -1,16 +1,18 @@
 """Reads of credit a user can reach, each filtered by what the actor may see."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from yiwang.accounts.models import Entity
+from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict
 
 from .models import Checkpoint, CreditRecord, CreditRule, Effect, ListKind
-from .services import credit_evaluate
+from .services import Hit, credit_evaluate
 
 
 def visible_records(actor):
@@ -64,3 +66,78 @@ def tolerance_allowed(entity, item, on: dt.date | None = None) -> bool:
 def acceptance_preview(entity, item, on: dt.date | None = None):
     """What the rules would say at acceptance, for the clerk before the case exists (the intake page)."""
     return credit_evaluate(entity, item, Checkpoint.ACCEPTANCE, on or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    rule: CreditRule
+    # What the measure covers, in words: the item names and item kinds; empty when it covers every item.
+    applies_to: list[str]
+
+
+@dataclass(frozen=True)
+class OwnCredit:
+    """One entity's credit as the entity itself sees it: every record on file and the measures now applied."""
+
+    entity: Entity
+    in_force: list[CreditRecord]
+    past: list[CreditRecord]
+    rules: list[RuleInForce]
+    green: bool
+
+
+def _applies_to(rule: CreditRule) -> list[str]:
+    kinds = dict(ServiceItem.Kind.choices)
+    return [item.name for item in rule.items.all()] + [str(kinds.get(kind, kind)) for kind in rule.item_kinds]
+
+
+def entities_acted_for(actor):
+    if actor is None or not actor.is_authenticated:
+        return Entity.objects.none()
+    return actor.entities.order_by("name")
+
+
+def own_credit(actor, on: dt.date | None = None) -> list[OwnCredit]:
+    """The credit of each entity the actor acts for; an entity's own records are all its to read."""
+    on = on or timezone.localdate()
+    found = []
+    for entity in entities_acted_for(actor):
+        records = list(entity.credit_records.select_related("department__region").order_by("-starts_on", "-pk"))
+        current = set(entity.credit_records.active_on(on).values_list("pk", flat=True))
+        in_force = [r for r in records if r.pk in current]
+        kinds = {r.list_kind for r in in_force}
+        measures = CreditRule.objects.filter(active=True, list_kind__in=kinds).prefetch_related("items")
+        rules = [RuleInForce(rule, _applies_to(rule)) for rule in measures]
+        found.append(
+            OwnCredit(entity, in_force, [r for r in records if r.pk not in current], rules, green_channel(entity, on))
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class AcceptanceCheck:
+    entity: Entity
+    item: ServiceItem
+    hits: list[Hit]
+    green: bool
+
+    @property
+    def blocked(self) -> bool:
+        return any(h.effect == Effect.BLOCK for h in self.hits)
+
+    @property
+    def tolerance_allowed(self) -> bool:
+        return not any(h.effect == Effect.DENY_TOLERANCE for h in self.hits)
+
+
+def acceptance_check(actor, *, uscc: str, item_code: str) -> AcceptanceCheck:
+    """What the rules say about an applicant for an item at acceptance, for staff only; others get NotFound.
+
+    Not limited to the actor's region: a window accepts applicants from anywhere (一处失信、处处受限)."""
+    if actor is None or not actor.holds_staff_role:
+        raise NotFound()
+    entity = Entity.objects.filter(uscc=uscc).first()
+    item = ServiceItem.objects.filter(code=item_code).first()
+    if entity is None or item is None:
+        raise NotFound()
+    return AcceptanceCheck(entity, item, acceptance_preview(entity, item), green_channel(entity))

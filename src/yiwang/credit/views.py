@@ -1,7 +1,9 @@
 """Staff pages for credit records: the entities on record in the actor's region, and one entity's records
-with repair (信用修复). Reads through the selectors, writes through the services."""
+with repair (信用修复); and the page where an entity's agent reads its own credit. Reads through the
+selectors, writes through the services."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,3 +42,8 @@ def repair(request, pk):
         return _entity_page(request, record.entity.uscc, error=error, status=error.status)
     messages.success(request, _("已完成信用修复"))
     return redirect("credit:entity", uscc=record.entity.uscc)
+
+
+@login_required
+def mine(request):
+    return render(request, "credit/mine.html", {"credits": selectors.own_credit(request.user)})

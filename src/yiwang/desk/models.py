@@ -27,6 +27,8 @@ class QueueTicket(models.Model):
     sequence = models.PositiveIntegerField(_("序号"))
     number = models.CharField(_("号码"), max_length=8)
     lane = models.CharField(_("队列"), max_length=10, choices=Lane.choices, default=Lane.NORMAL)
+    # Priority by the entity's credit (守信激励的绿色通道), not by the visitor's own say: the clerk sees why.
+    green_channel = models.BooleanField(_("绿色通道"), default=False)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.WAITING)
     window = models.ForeignKey(
         "org.Window", verbose_name=_("窗口"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

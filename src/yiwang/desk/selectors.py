@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import clean_uscc
 from yiwang.accounts.models import Entity, Person
-from yiwang.cases.models import Case
+from yiwang.cases.models import Case, CaseMaterial
 from yiwang.catalog.models import ItemImplementation
 from yiwang.catalog.search import search
 from yiwang.catalog.selectors import staff_implementation_list
@@ -106,6 +106,12 @@ def entity_by_uscc(*, uscc: str) -> Entity:
     if found is None:
         raise ValidationFailed(fields={"uscc": [_("主体库中没有该统一社会信用代码，请先办理设立登记")]})
     return found
+
+
+def deferred_materials(case: Case) -> list:
+    """The case's materials taken on trust, 容缺 (still to come, with their due date) or 告知承诺, for the desk."""
+    waived = (CaseMaterial.Provided.DEFERRED, CaseMaterial.Provided.COMMITMENT)
+    return list(case.materials.filter(provided__in=waived).select_related("spec").order_by("spec__position"))
 
 
 def walk_in_applicant(*, kind: str, pk) -> Person | Entity | None:

@@ -2,18 +2,23 @@
 outcomes (受理 / 一次性告知补正 / 不予受理). Keyword-only, actor explicit, one transaction each with its audit entry;
 the case itself only ever changes through yiwang.cases.services."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import IntegerField, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiwang.accounts.identifiers import clean_uscc
+from yiwang.accounts.models import Entity
 from yiwang.cases import services as cases
+from yiwang.cases.materials import material_sources
 from yiwang.cases.models import Case
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.audit import audit_record
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.storage import StoredFile
+from yiwang.credit.selectors import green_channel
 from yiwang.org.models import ServiceCenter, Window
 
 from .models import QueueTicket
@@ -35,10 +40,23 @@ def _window(actor, window: Window) -> Window:
 
 
 @transaction.atomic
-def ticket_issue(*, actor=None, center: ServiceCenter, lane: str = QueueTicket.Lane.NORMAL) -> QueueTicket:
-    """A kiosk prints the next number of the lane; anyone may take one, no login needed."""
+def ticket_issue(
+    *, actor=None, center: ServiceCenter, lane: str = QueueTicket.Lane.NORMAL, uscc: str = ""
+) -> QueueTicket:
+    """A kiosk prints the next number of the lane; anyone may take one, no login needed.
+
+    An enterprise's USCC typed in at the kiosk puts a red-listed entity in the priority lane (绿色通道); the red
+    list is public, so saying so on the ticket discloses nothing."""
     if lane not in QueueTicket.Lane.values:
         raise ValidationFailed(fields={"lane": [_("请选择普通或优先队列")]})
+    green = False
+    if uscc.strip():
+        try:
+            number = clean_uscc(uscc)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(fields={"uscc": exc.messages}) from None
+        green = green_channel(Entity.objects.filter(uscc=number).first())
+        lane = QueueTicket.Lane.PRIORITY if green else lane
     # Locking the hall serialises numbering there: two kiosks never print the same number.
     center = ServiceCenter.objects.select_for_update().get(pk=center.pk)
     today = timezone.localdate()
@@ -49,12 +67,13 @@ def ticket_issue(*, actor=None, center: ServiceCenter, lane: str = QueueTicket.L
         sequence=last + 1,
         number=f"{QueueTicket.PREFIX[lane]}{last + 1:03d}",
         lane=lane,
+        green_channel=green,
     )
     audit_record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action="ticket.issue",
         target=ticket,
-        data={"center": center.pk, "number": ticket.number},
+        data={"center": center.pk, "number": ticket.number, "green_channel": green},
     )
     return ticket
 
@@ -119,15 +138,21 @@ def ticket_finish(*, actor, ticket: QueueTicket, case: Case | None = None, no_sh
     return ticket
 
 
-def missing_materials(implementation: ItemImplementation, received) -> list:
-    """Required materials the applicant must still hand in: neither 免提交 nor received at the counter."""
-    version = implementation.item.current_version
-    return [s for s in version.materials.all() if s.required and not s.is_exempt and s.pk not in received]
+def missing_materials(version, received, *, person=None, entity=None) -> list:
+    """Required materials the applicant must still hand in: neither drawn by the platform nor received."""
+    return [
+        source.spec
+        for source in material_sources(version, person=person, entity=entity)
+        if source.to_hand_in and source.spec.required and source.spec.pk not in received
+    ]
 
 
 def correction_points(missing) -> list[str]:
+    # A licence the e-licence store does not hold is shown in its paper original.
     return [
-        _("补交《%(name)s》（%(form)s）") % {"name": spec.name, "form": spec.get_form_display()} for spec in missing
+        _("补交《%(name)s》（%(form)s）")
+        % {"name": spec.name, "form": _("原件") if spec.from_licence else spec.get_form_display()}
+        for spec in missing
     ]
 
 
@@ -147,10 +172,15 @@ def desk_intake(
     reasons: str = "",
     delivery_method: str = Case.Delivery.WINDOW,
     ticket: QueueTicket | None = None,
+    committed=(),
+    deferred=(),
 ) -> Case:
     """A walk-in's application taken at the window and settled on the spot, all or nothing:
     submitted (channel=window) and then accepted, returned with one correction notice listing every missing
-    material and the clerk's own points, or refused with reasons. The called ticket, if any, is closed with it."""
+    material and the clerk's own points, or refused with reasons. The called ticket, if any, is closed with it.
+
+    `committed` materials are replaced by the applicant's written commitment (告知承诺); `deferred` ones are
+    accepted to be supplied later (容缺受理), which acceptance checks against the catalog and credit."""
     _require_clerk(actor)
     if outcome not in OUTCOMES:
         raise ValidationFailed(fields={"outcome": [_("请选择受理、一次性告知补正或不予受理")]})
@@ -163,10 +193,13 @@ def desk_intake(
         raise NotFound()
     scans = scans or {}
     handed_in = set(received) | set(scans)
-    known = set(implementation.item.current_version.materials.values_list("pk", flat=True))
-    if handed_in - known:
+    committed = set(committed) - handed_in
+    deferred = set(deferred) - handed_in - committed if outcome == "accept" else set()
+    version = implementation.item.current_version
+    known = set(version.materials.values_list("pk", flat=True))
+    if (handed_in | committed | deferred) - known:
         raise ValidationFailed(fields={"materials": [_("收取的材料不属于本事项")]})
-    missing = missing_materials(implementation, handed_in)
+    missing = missing_materials(version, handed_in | committed | deferred, person=person, entity=entity)
     extra = [p.strip() for p in points if p and p.strip()]
     if outcome == "accept" and missing:
         raise ValidationFailed(
@@ -191,6 +224,8 @@ def desk_intake(
         channel=Case.Channel.WINDOW,
         window=window,
         delivery_method=delivery_method,
+        commitments=committed,
+        deferred=deferred,
     )
     if outcome == "accept":
         case = cases.case_accept(actor=actor, case=case, window=window)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("intake/<str:code>/", views.intake, name="intake"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/notice.pdf", views.notice, name="notice"),
+    path("cases/<str:number>/materials/<int:spec>/supply/", views.supply, name="supply"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<str:number>/deliver/", views.deliver, name="deliver"),
     path("rate/<str:number>/", views.rate, name="rate"),

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.services import person_register
+from yiwang.cases.materials import DEFERRED_MATERIAL_DAYS, material_sources
 from yiwang.cases.models import Case
 from yiwang.cases.selectors import case_rating
-from yiwang.cases.services import case_deliver
+from yiwang.cases.services import case_deliver, case_material_supply
 from yiwang.catalog.forms_schema import schema_form
-from yiwang.core.errors import ValidationFailed
+from yiwang.core.errors import DomainError, NotFound, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
+from yiwang.credit.selectors import green_channel, tolerance_allowed
 from yiwang.ratings.models import REASONS, SCORE_LABELS, Rating
 from yiwang.ratings.services import rating_submit
 from yiwang.workbench.views import staff_required
@@ -147,13 +149,28 @@ def intake(request, code):
         messages.error(request, _("请先选择窗口并登记申请人"))
         return redirect("desk:index")
     implementation = selectors.desk_implementation(actor=request.user, code=code)
-    specs = list(implementation.item.current_version.materials.all())
+    person, entity = (None, applicant_) if hasattr(applicant_, "uscc") else (applicant_, None)
+    version = implementation.item.current_version
+    sources = material_sources(version, person=person, entity=entity)
+    specs = [source.spec for source in sources]
     form = _application_form(implementation, applicant_, request.POST if request.method == "POST" else None)
-    context = {"window": window, "applicant": applicant_, "implementation": implementation, "specs": specs}
+    context = {
+        "window": window,
+        "applicant": applicant_,
+        "implementation": implementation,
+        "sources": sources,
+        "tolerance_ok": tolerance_allowed(entity, implementation.item),
+        "green": green_channel(entity),
+        "deferred_days": DEFERRED_MATERIAL_DAYS,
+    }
     if request.method != "POST":
         return render(request, "desk/intake.html", {**context, "form": form, "received": set()})
-    received = {int(v) for v in request.POST.getlist("received") if v.isdigit()}
-    context.update(form=form, received=received, posted=request.POST)
+
+    def chosen(name):
+        return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
+
+    received, committed, deferred = chosen("received"), chosen("committed"), chosen("deferred")
+    context.update(form=form, received=received, committed=committed, deferred=deferred, posted=request.POST)
     if not form.is_valid():
         return render(request, "desk/intake.html", {**context, "errors": {}}, status=422)
     try:
@@ -168,9 +185,11 @@ def intake(request, code):
             implementation=implementation,
             form_data=_form_data(form),
             outcome=request.POST.get("outcome", ""),
-            person=applicant_ if not hasattr(applicant_, "uscc") else None,
-            entity=applicant_ if hasattr(applicant_, "uscc") else None,
+            person=person,
+            entity=entity,
             received=received,
+            committed=committed,
+            deferred=deferred,
             scans=scans,
             points=request.POST.get("points", "").splitlines(),
             reasons=request.POST.get("reasons", ""),
@@ -198,12 +217,39 @@ def case_detail(request, number):
         {
             "case": case,
             "notice_title": NOTICES[kind][0] if kind else None,
-            "missing": missing_materials(case.implementation, set(case.materials.values_list("spec_id", flat=True)))
+            "missing": missing_materials(
+                case.version,
+                set(case.materials.values_list("spec_id", flat=True)),
+                person=case.applicant_person,
+                entity=case.applicant_entity,
+            )
             if case.status == Case.Status.CORRECTION_REQUESTED
             else [],
+            "deferred": selectors.deferred_materials(case),
             "rated": case_rating(case) is not None,
         },
     )
+
+
+@staff_required
+@require_POST
+def supply(request, number, spec):
+    """A deferred (容缺) material handed in at the window: the scan if there is one, else the paper is noted."""
+    case = selectors.desk_case(actor=request.user, number=number)
+    row = next((m for m in selectors.deferred_materials(case) if m.spec_id == spec), None)
+    if row is None:
+        raise NotFound()
+    upload = request.FILES.get("scan")
+    try:
+        stored = store_uploaded_file(file=upload, field="scan") if upload is not None else None
+        case_material_supply(
+            actor=request.user, case=case, spec=row.spec, stored=stored, filename=upload.name if upload else ""
+        )
+    except DomainError as exc:
+        messages.error(request, " ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message)
+    else:
+        messages.success(request, _("《%(m)s》已补齐") % {"m": row.spec.name})
+    return redirect("desk:case", number=case.number)
 
 
 @staff_required
@@ -259,6 +305,12 @@ def kiosk(request, center):
     context = {"center": hall, "lanes": QueueTicket.Lane.choices, "counts": selectors.queue_counts(center=hall)}
     if request.method == "POST":
         actor = request.user if request.user.is_authenticated else None
-        context["ticket"] = ticket_issue(actor=actor, center=hall, lane=request.POST.get("lane", ""))
+        try:
+            context["ticket"] = ticket_issue(
+                actor=actor, center=hall, lane=request.POST.get("lane", ""), uscc=request.POST.get("uscc", "")
+            )
+        except ValidationFailed as exc:
+            context.update(errors=exc.fields, posted=request.POST)
+            return render(request, "desk/kiosk.html", context, status=exc.status)
         context["counts"] = selectors.queue_counts(center=hall)
     return render(request, "desk/kiosk.html", context)

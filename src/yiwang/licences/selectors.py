@@ -1,8 +1,11 @@
-"""Reads: public verification, the material check at submission, and the holder's wallet."""
+"""Reads: public verification, the material check at submission, the holder's wallet, and the issuing
+department's management of its licences and seal keys."""
 
+import base64
 import datetime as dt
+import operator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 from django.db.models import Q
 from django.utils import timezone
@@ -10,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.core.errors import NotFound
+from yiwang.core.permissions import restrict, staff_roles
+from yiwang.org.models import Department
 
 from . import signing
-from .models import Licence
+from .models import Licence, SealKey
 from .services import licence_canonical
 
 RELATED = ("licence_type", "department__region", "holder_entity", "holder_person", "seal_key")
@@ -146,3 +151,83 @@ def licence_for_holder(*, actor, number: str) -> Licence:
     if licence is None:
         raise NotFound()
     return licence
+
+
+# The roles licences.services._may_change lets change a licence's status (the issuing department's reviewers,
+# inspectors and administrator): the management pages list exactly what their user may act on.
+MANAGING_ACTIONS = ("review", "inspect", "approve")
+
+
+def managed_licences(actor, *, number: str = "", holder: str = "", status: str = ""):
+    """Licences of the departments the actor acts for, newest first, narrowed by the staff list's filters."""
+    everything = Licence.objects.all()
+    licences = reduce(operator.or_, (restrict(everything, actor, action) for action in MANAGING_ACTIONS))
+    if number:
+        licences = licences.filter(number__icontains=number)
+    if holder:
+        licences = licences.filter(
+            Q(holder_entity__name__contains=holder)
+            | Q(holder_entity__uscc__iexact=holder)
+            | Q(holder_person__name__contains=holder)
+            | Q(holder_person__id_number__iexact=holder)
+        )
+    if status in Licence.Status.values:
+        licences = licences.filter(status=status)
+    return licences.select_related(*RELATED).order_by("-issued_on", "-pk")
+
+
+def managed_licence(actor, number: str) -> Licence:
+    licence = managed_licences(actor).filter(number=number).first()
+    if licence is None:
+        raise NotFound()
+    return licence
+
+
+def seal_fingerprint(key: SealKey) -> str:
+    """SM3 of the public key's DER form: what `openssl pkey -pubin -outform DER` gives, hashed with SM3."""
+    body = "".join(line for line in key.public_key_pem.strip().splitlines() if not line.startswith("-----"))
+    return signing.sm3_hex(base64.b64decode(body))
+
+
+@dataclass(frozen=True)
+class DepartmentSeals:
+    department: Department
+    keys: list[SealKey]
+    may_rotate: bool
+
+
+def _own_departments(actor):
+    """The departments the actor holds a role in; a superuser, every department that has a seal."""
+    if actor.is_superuser:
+        return Department.objects.filter(seal_keys__isnull=False).distinct()
+    return Department.objects.filter(pk__in={role.department_id for role in staff_roles(actor)})
+
+
+def _rotatable(actor, departments):
+    """Where seal_key_rotate lets the actor rotate: the same "change" check the service makes."""
+    return restrict(departments, actor, "change")
+
+
+def department_seals(actor) -> list[DepartmentSeals]:
+    """Each of the actor's departments with its seal keys, newest first; the private key is never read."""
+    departments = list(_own_departments(actor).select_related("region").order_by("region__code", "name"))
+    keys = (
+        restrict(SealKey.objects.filter(department__in=departments), actor, "view")
+        .defer("private_key_encrypted")
+        .order_by("-created_at", "-pk")
+    )
+    by_department: dict[int, list[SealKey]] = {}
+    for key in keys:
+        key.fingerprint = seal_fingerprint(key)
+        by_department.setdefault(key.department_id, []).append(key)
+    rotatable = set(
+        _rotatable(actor, Department.objects.filter(pk__in=[d.pk for d in departments])).values_list("pk", flat=True)
+    )
+    return [DepartmentSeals(d, by_department.get(d.pk, []), d.pk in rotatable) for d in departments]
+
+
+def rotatable_department(actor, pk: int) -> Department:
+    department = _rotatable(actor, _own_departments(actor)).filter(pk=pk).first()
+    if department is None:
+        raise NotFound()
+    return department

@@ -103,11 +103,7 @@ def licence_issue(*, actor, case) -> Licence:
         valid_until=valid_until,
         data={"holder_name": holder.name, "item": case.item.name, "details": case.result_data or {}},
     )
-    key = _active_seal(case.department)
-    canonical = licence_canonical(licence)
-    licence.digest = signing.sm3_hex(canonical)
-    licence.signature = signing.sign(signing.load_private_key(key.private_key_encrypted), canonical)
-    licence.seal_key = key
+    _seal(licence)
     licence.save()
     audit_record(actor=actor, action="licence.issue", target=licence, data={"number": licence.number})
     payload = {
@@ -127,6 +123,64 @@ def licence_issue(*, actor, case) -> Licence:
     return licence
 
 
+def _seal(licence: Licence) -> None:
+    """Sign the licence's canonical bytes with its department's active seal key."""
+    key = _active_seal(licence.department)
+    canonical = licence_canonical(licence)
+    licence.digest = signing.sm3_hex(canonical)
+    licence.signature = signing.sign(signing.load_private_key(key.private_key_encrypted), canonical)
+    licence.seal_key = key
+
+
+@transaction.atomic
+def licence_import(
+    *,
+    actor,
+    licence_type,
+    department: Department,
+    number: str,
+    issued_on: dt.date,
+    valid_until: dt.date | None = None,
+    entity=None,
+    person=None,
+    data: dict | None = None,
+) -> Licence:
+    """存量证照归集: a licence the department issued before the platform enters the store, under its seal, so it
+    verifies and is drawn in as a material like one issued here. Importing the same number again returns it."""
+    errors = {}
+    if (entity is None) == (person is None):
+        errors["holder"] = [_("请指定一个持证主体（法人或自然人）")]
+    if not (number or "").strip():
+        errors["number"] = [_("请填写证照编号")]
+    if valid_until is not None and valid_until < issued_on:
+        errors["valid_until"] = [_("有效期不能早于发证日期")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if actor is not None and not restrict(Department.objects.filter(pk=department.pk), actor, "approve").exists():
+        raise NotFound()
+    existing = Licence.objects.filter(number=number.strip()).first()
+    if existing is not None:
+        same = existing.holder_entity == entity and existing.holder_person == person
+        if not same or existing.licence_type_id != licence_type.pk:
+            raise ValidationFailed(fields={"number": [_("该证照编号已用于另一证照")]})
+        return existing
+    holder = entity or person
+    licence = Licence(
+        number=number.strip(),
+        licence_type=licence_type,
+        holder_entity=entity,
+        holder_person=person,
+        department=department,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        data={"holder_name": holder.name, "source": "存量证照归集", "details": data or {}},
+    )
+    _seal(licence)
+    licence.save()
+    audit_record(actor=actor, action="licence.import", target=licence, data={"number": licence.number})
+    return licence
+
+
 def _may_change(actor, licence: Licence) -> bool:
     if actor is None:
         return True
@@ -137,6 +191,9 @@ def _may_change(actor, licence: Licence) -> bool:
 def _change_status(*, actor, licence: Licence, target: str, reason: str, basis: str, action: str) -> Licence:
     if not reason or not reason.strip():
         raise ValidationFailed(fields={"reason": [_("须说明理由")]})
+    limit = Licence._meta.get_field("status_basis").max_length
+    if len((basis or "").strip()) > limit:
+        raise ValidationFailed(fields={"basis": [_("依据不得超过 %(n)d 个字符") % {"n": limit}]})
     locked = Licence.objects.select_for_update().filter(pk=licence.pk).first()
     if locked is None or not _may_change(actor, locked):
         raise NotFound()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/resubmit/", views.resubmit, name="resubmit"),
     path("cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("cases/<str:number>/materials/<int:spec>/supply/", views.supply, name="supply"),
     path("cases/<str:number>/rate/", views.rate, name="rate"),
     path("notifications/", views.notifications, name="notifications"),
 ]

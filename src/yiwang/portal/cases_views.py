@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,13 +19,20 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors
 from yiwang.cases.models import Case
-from yiwang.cases.services import applicant_cases, case_resubmit, case_submit, case_withdraw
+from yiwang.cases.services import (
+    applicant_cases,
+    case_material_supply,
+    case_resubmit,
+    case_submit,
+    case_withdraw,
+)
 from yiwang.catalog.forms_schema import schema_form, validate_submission
 from yiwang.catalog.models import MaterialSpec
 from yiwang.catalog.selectors import open_implementation
-from yiwang.core.errors import ValidationFailed
+from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.notifications import notifications_for, notifications_mark_read
 from yiwang.core.storage import store_uploaded_file, stored, upload_limit
+from yiwang.licences.selectors import usable_licence
 from yiwang.ratings.services import rating_submit
 
 from .forms import ApplicationExtrasForm, RatingForm, WithdrawForm, submission_data
@@ -55,6 +63,7 @@ TIMELINE_LABELS = {
     "deny": gettext_lazy("不予许可"),
     "deliver": gettext_lazy("送达"),
     "withdraw": gettext_lazy("撤回申请"),
+    "supply_material": gettext_lazy("补齐容缺材料"),
 }
 
 
@@ -105,13 +114,38 @@ def _collect_uploads(request, specs) -> tuple[dict, dict, dict]:
     return uploads, kept, errors
 
 
-def _material_rows(specs, kept: dict, errors: dict) -> list[dict]:
+def _commitments(request, specs) -> set[int]:
+    """The materials the applicant replaces with a written commitment (告知承诺), where the catalog allows it."""
+    return {spec.pk for spec in specs if spec.commitment and request.POST.get(f"commit-{_material_field(spec)}")}
+
+
+def _licences_held(user, specs) -> dict[int, list[str]]:
+    """For each licence-sourced material, the valid e-licences the user's applicants hold, so the form can say
+    which will be drawn in before the applicant is even chosen; one entry per applicant holding one."""
+    applicants = [*user.entities.order_by("name")]
+    if getattr(user, "person", None) is not None:
+        applicants.append(user.person)
+    held: dict[int, list[str]] = {}
+    for spec in specs:
+        if not spec.from_licence:
+            continue
+        for applicant in applicants:
+            key = "entity" if hasattr(applicant, "uscc") else "person"
+            licence, _why = usable_licence(licence_type=spec.licence_type, **{key: applicant})
+            if licence is not None:
+                held.setdefault(spec.pk, []).append(f"{applicant.name} {licence.number}")
+    return held
+
+
+def _material_rows(specs, kept: dict, errors: dict, committed=frozenset(), held=None) -> list[dict]:
     return [
         {
             "spec": spec,
             "field": _material_field(spec),
             "kept": kept.get(_material_field(spec)),
             "errors": errors.get(_material_field(spec), []),
+            "committed": spec.pk in committed,
+            "held": (held or {}).get(spec.pk, []),
         }
         for spec in specs
     ]
@@ -159,13 +193,14 @@ def apply(request, code):
     specs = list(version.materials.select_related("licence_type"))
     applicants = _applicants(request.user)
     general: list[str] = []
-    kept, material_errors = {}, {}
+    kept, material_errors, committed = {}, {}, set()
     if request.method == "POST":
         form = schema_form(version.form_schema, request.POST)
         extras = ApplicationExtrasForm(request.POST, applicants=applicants)
         token = request.POST.get(TOKEN_FIELD, "")[:64]
         valid = all([_check_schema(version.form_schema, form), extras.is_valid()])  # all, to show every error
         uploads, kept, material_errors = _collect_uploads(request, specs)
+        committed = _commitments(request, specs)
         if valid and not material_errors:
             person, entity = _resolve_applicant(request.user, extras.cleaned_data["case-applicant"])
             try:
@@ -175,7 +210,8 @@ def apply(request, code):
                     form_data=submission_data(form),
                     person=person,
                     entity=entity,
-                    uploads=uploads,
+                    uploads={pk: upload for pk, upload in uploads.items() if pk not in committed},
+                    commitments=committed,
                     delivery_method=extras.cleaned_data["case-delivery"],
                     idempotency_key=token,
                 )
@@ -204,7 +240,8 @@ def apply(request, code):
             "applicants": applicants,
             "token": token,
             "token_field": TOKEN_FIELD,
-            "materials": _material_rows(specs, kept, material_errors),
+            "materials": _material_rows(specs, kept, material_errors, committed, _licences_held(request.user, specs)),
+            "allow_commitment": True,
             "material_general": material_errors.get("materials", []),
             "materials_have_errors": any(k != "materials" for k in material_errors),
             "general_errors": general,
@@ -248,6 +285,7 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         if case.status == Case.Status.CORRECTION_REQUESTED
         else None,
         "can_withdraw": case.status in Case.TRANSITIONS["withdraw"][0],
+        "open_states": Case.OPEN_STATES,
         "rating": selectors.case_rating(case),
         "size_limit_mb": upload_limit() // (1024 * 1024),
         "general_errors": given.pop("general_errors", []),
@@ -271,6 +309,29 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
 @login_required
 def case_detail(request, number):
     return _render_case(request, selectors.applicant_case(request.user, number))
+
+
+@login_required
+@require_POST
+def supply(request, number, spec):
+    """The applicant uploads a material the window accepted on 容缺 terms."""
+    case = selectors.applicant_case(request.user, number)
+    material = case.materials.filter(spec_id=spec).select_related("spec").first()
+    if material is None:
+        raise Http404
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed(fields={"file": [_("请选择要上传的文件")]})
+        found = store_uploaded_file(file=upload, field="file")
+        case_material_supply(
+            actor=request.user, case=case, spec=material.spec, stored=found, filename=upload.name[-FILENAME_MAX:]
+        )
+    except DomainError as exc:
+        messages.error(request, " ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message)
+    else:
+        messages.success(request, _("《%(m)s》已补齐") % {"m": material.spec.name})
+    return redirect("cases:detail", number=case.number)
 
 
 @login_required

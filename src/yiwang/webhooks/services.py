@@ -1,8 +1,8 @@
 """Every write of the webhooks app: subscriptions, fan-out of events into deliveries, sending, retries, replay.
 
-Sending never holds a transaction open across the network: a sweep leases due rows (pushes their
-next_attempt_at ahead, SKIP LOCKED so concurrent workers take different rows), posts outside any
-transaction, then records each outcome in its own short transaction.
+Sending never holds a transaction open across the network: a sweep leases one due row at a time (pushes its
+next_attempt_at ahead, SKIP LOCKED so concurrent workers take different rows), posts it outside any
+transaction, then records the outcome in its own short transaction.
 """
 
 import datetime as dt
@@ -20,13 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
-from yiwang.core.errors import InvalidTransition, ValidationFailed
+from yiwang.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.models import Event
+from yiwang.core.permissions import restrict
 
 from . import signing
 from .models import Delivery, EventType, Subscription
 
 log = logging.getLogger(__name__)
+
+# Who may replay a department system's deliveries: its department's administrator (the organ's own admin role,
+# as for 审批结果推送 subscriptions); a superuser passes restrict() everywhere.
+REPLAY_ACTION = "approve"
 
 
 def _setting(name: str, default):
@@ -188,24 +193,36 @@ def _record_attempt(pk: int, *, now: dt.datetime, ok: bool, code: int | None, er
     delivery.save()
 
 
-def _lease(now: dt.datetime, limit: int) -> list[Delivery]:
+def _lease_next(now: dt.datetime) -> Delivery | None:
+    """Take the most overdue row for one send, or None; SKIP LOCKED so a concurrent sweep takes another row.
+
+    One row at a time, its lease counted from the clock at the moment it is taken: a lease taken for a
+    whole batch at the sweep's start runs out while a slow receiver is still working through the batch,
+    and another worker would then post the rows not yet sent a second time.
+    """
     lease = dt.timedelta(seconds=_setting("WEBHOOK_TIMEOUT_SECONDS", 5) * 2 + 60)
     with transaction.atomic():
-        due = list(
+        pk = (
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", flat=True)
+            .first()
         )
-        Delivery.objects.filter(pk__in=due).update(next_attempt_at=now + lease)
-    return list(Delivery.objects.filter(pk__in=due).select_related("event", "subscription"))
+        if pk is None:
+            return None
+        Delivery.objects.filter(pk=pk).update(next_attempt_at=max(now, timezone.now()) + lease)
+    return Delivery.objects.select_related("event", "subscription").get(pk=pk)
 
 
 def delivery_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """The worker's periodic job: send every due delivery once; failures are rescheduled or die."""
+    """The worker's periodic job: send every due delivery once, up to `limit`; failures are rescheduled or die."""
     now = now or timezone.now()
     sent = failed = 0
-    for delivery in _lease(now, limit):
+    for _turn in range(limit):
+        delivery = _lease_next(now)
+        if delivery is None:
+            break
         if delivery_send(delivery, now=now):
             sent += 1
         else:
@@ -215,7 +232,16 @@ def delivery_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> dict[
 
 @transaction.atomic
 def delivery_replay(*, actor, delivery: Delivery) -> Delivery:
-    """Queue a delivery again (a dead letter, or one a receiver lost) with a fresh set of attempts."""
+    """Queue a delivery again (a dead letter, or one a receiver lost) with a fresh set of attempts.
+
+    actor=None is the system; staff must be able to see the delivery, and only its department's administrator
+    may replay it."""
+    if actor is not None:
+        this = Delivery.objects.filter(pk=delivery.pk)
+        if not restrict(this, actor, "view").exists():
+            raise NotFound()
+        if not restrict(this, actor, REPLAY_ACTION).exists():
+            raise PermissionDenied(_("只有本部门管理员可以重新推送"))
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status == Delivery.Status.PENDING:
         raise InvalidTransition(_("该推送尚在排队，无需重推"))

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +47,7 @@ LOG_LABELS = {
     "extend": gettext_lazy("批准延期"),
     "supervise": gettext_lazy("督办"),
     "supervision_answer": gettext_lazy("答复督办"),
+    "supply_material": gettext_lazy("补齐容缺材料"),
 }
 
 
@@ -100,7 +102,8 @@ def _case_page(request, case: Case, *, error=None, status: int = 200):
         "case_open": case.status in Case.OPEN_STATES,
         "applicant": selectors.applicant_label(case),
         "form_rows": _form_rows(case),
-        "materials": case.materials.select_related("spec"),
+        "materials": case.materials.select_related("spec", "licence__licence_type"),
+        "today": timezone.localdate(),
         "log": _timeline(case),
         "tasks": selectors.case_tasks(user, case),
         "review_tasks": [t for t in own if t.role != Task.Role.DECISION],
