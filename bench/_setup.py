@@ -1,12 +1,39 @@
 """What every in-process benchmark does first: a fresh database with the schema and the reference catalog."""
 
 import os
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def served(env: dict, var_dir: str, workers: int):
+    """`yiwang serve` on a free 127.0.0.1 port for the benchmarks over HTTP; yields (port, process) and stops the
+    server's whole process group afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with (Path(var_dir) / "server.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "yiwang.config.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield port, server
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def fresh_postgres_database(url: str) -> None:

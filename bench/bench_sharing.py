@@ -24,7 +24,6 @@ import hashlib
 import http.client
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -34,8 +33,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import fresh_postgres_database
-from bench_submit import ROOT, _env, _free_port, _load, _load_demo, _percentile
+from _setup import fresh_postgres_database, served
+from bench_submit import ROOT, _env, _load, _load_demo, _percentile
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_sharing"
 USCC = "91440105MA59ABCD17"
@@ -166,27 +165,8 @@ def main() -> None:
     _load_demo(env)
     client = _register(env)
     print(f"database: PostgreSQL, demo data loaded and client registered in {time.perf_counter() - started:.1f} s")
-    port = _free_port()
-    log = (Path(var_dir) / "server.log").open("wb")  # closed in the finally below, after the server stops
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "yiwang.config.cli",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     headers = {"X-Purpose": quote(PURPOSE)}
-    try:
+    with served(env, var_dir, args.workers) as (port, _server):
         token = _token(port, client)
         headers["Authorization"] = f"Bearer {token}"
 
@@ -212,10 +192,6 @@ def main() -> None:
             failures,
             f"{args.threads} threads, {args.workers} workers",
         )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
     import psycopg
 
     with psycopg.connect(url) as conn:

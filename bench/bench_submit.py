@@ -26,8 +26,6 @@ import hashlib
 import http.client
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -82,12 +80,6 @@ def _token(env: dict) -> str:
         text=True,
     )
     return made.stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _request(conn, method: str, path: str, token: str, body: bytes = b"", headers: dict | None = None):
@@ -276,7 +268,7 @@ def main() -> None:
     if not url.startswith("postgres"):
         raise SystemExit("bench_submit measures the server on PostgreSQL; set DATABASE_URL=postgresql://…")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _setup import fresh_postgres_database
+    from _setup import fresh_postgres_database, served
 
     var_dir = tempfile.mkdtemp(prefix="yiwang-bench-submit-")
     env = _env(url, var_dir)
@@ -285,26 +277,7 @@ def main() -> None:
     _load_demo(env)
     token = _token(env)
     print(f"database: PostgreSQL, demo data loaded in {time.perf_counter() - started:.1f} s")
-    port = _free_port()
-    log = (Path(var_dir) / "server.log").open("wb")  # closed in the finally below, after the server stops
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "yiwang.config.cli",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
+    with served(env, var_dir, args.workers) as (port, server):
         _wait_for(port, token, server)
         materials = [
             {"spec": pk, "key": _upload(port, token, name), "filename": f"{name}.pdf"}
@@ -348,10 +321,6 @@ def main() -> None:
         )
         for problem in failures[:3]:
             print(f"  failure: {problem}")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
     raw = Raw(url, first)
     wall, latencies, failures = _load(args.threads, args.requests, args.seconds, raw.one)
     raw_rate = (len(latencies) - len(failures)) / wall

@@ -5,37 +5,17 @@ The granted case is prepared in the server's own database (`yiwang shell` with t
 the review journey does through its pages; the case.granted event is then applied the way the worker does.
 """
 
-import subprocess
-
 import pytest
 
-from .conftest import YIWANG, login, shot
+from .conftest import ACCEPTED_FOOD_PERMIT, login, run_in_server, shot
 
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PREPARE = """
-from yiwang.accounts.models import Entity, User
-from yiwang.cases import services
-from yiwang.catalog.models import ItemImplementation
+GRANT = """
 from yiwang.core.events import deliver_event
 from yiwang.core.models import Event
-from yiwang.core.storage import store_upload
-from yiwang.workflow.models import Task
 
-pdf = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
-implementation = ItemImplementation.objects.get(code="R005-440105")
-entity = Entity.objects.get(uscc="91440105MA59ABCD17")
-uploads = {
-    spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), spec.name + ".pdf")
-    for spec in implementation.item.current_version.materials.all()
-    if spec.source == "applicant"
-}
-form = {"applicant_name": entity.name, "uscc": entity.uscc, "contact_name": "赵六",
-        "contact_phone": "13800000004", "address": "广州市海珠区南洲路 88 号"}
-case = services.case_submit(actor=User.objects.get(username="enterprise"), implementation=implementation,
-                            entity=entity, form_data=form, uploads=uploads, idempotency_key="licence-journey")
-case = services.case_accept(actor=User.objects.get(username="hz-gov_service-clerk"), case=case)
 samr, urban = User.objects.get(username="hz-samr-reviewer"), User.objects.get(username="hz-urban-reviewer")
 tasks = {t.department.kind: t for t in case.tasks.select_related("department")}
 services.task_complete(actor=urban, task=tasks["URBAN"], outcome="agree", opinion="符合要求")
@@ -49,16 +29,7 @@ print(case.licences.get().number)
 
 @pytest.fixture
 def licence_number(var_dir_env):
-    done = subprocess.run(
-        [YIWANG, "shell", "-c", PREPARE],
-        env=var_dir_env,
-        cwd=var_dir_env["YIWANG_VAR_DIR"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return run_in_server(var_dir_env, 'KEY = "licence-journey"\n' + ACCEPTED_FOOD_PERMIT + GRANT)
 
 
 def test_the_licence_is_in_the_wallet_verifies_and_is_never_handed_in_again(page, server_url, licence_number, tmp_path):

@@ -4,49 +4,15 @@ The case is prepared in the server's own database (`yiwang shell` with the serve
 the restaurant's agent and accepted at the window, as the citizen and desk journeys do through their pages.
 """
 
-import subprocess
-
 import pytest
 
-from .conftest import YIWANG, login, shot
+from .conftest import ACCEPTED_FOOD_PERMIT, login, run_in_server, shot
 
 pytestmark = pytest.mark.browser
 
-PREPARE = """
-from yiwang.accounts.models import Entity, User
-from yiwang.cases import services
-from yiwang.catalog.models import ItemImplementation
-from yiwang.core.storage import store_upload
-
-pdf = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
-implementation = ItemImplementation.objects.get(code="R005-440105")
-entity = Entity.objects.get(uscc="91440105MA59ABCD17")
-uploads = {
-    spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), spec.name + ".pdf")
-    for spec in implementation.item.current_version.materials.all()
-    if spec.source == "applicant"
-}
-form = {"applicant_name": entity.name, "uscc": entity.uscc, "contact_name": "赵六",
-        "contact_phone": "13800000004", "address": "广州市海珠区南洲路 88 号"}
-case = services.case_submit(actor=User.objects.get(username="enterprise"), implementation=implementation,
-                            entity=entity, form_data=form, uploads=uploads, idempotency_key="review-journey")
-services.case_accept(actor=User.objects.get(username="hz-gov_service-clerk"), case=case)
-print(case.number)
-"""
-
-
 @pytest.fixture
 def case_number(var_dir_env):
-    done = subprocess.run(
-        [YIWANG, "shell", "-c", PREPARE],
-        env=var_dir_env,
-        cwd=var_dir_env["YIWANG_VAR_DIR"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return run_in_server(var_dir_env, 'KEY = "review-journey"\n' + ACCEPTED_FOOD_PERMIT + "print(case.number)")
 
 
 def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url, case_number, var_dir_env):
@@ -109,9 +75,9 @@ def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url
         "from yiwang.cases.models import Case\n"
         f"case = Case.objects.get(number={case_number!r})\n"
         "services.case_deliver(actor=User.objects.get(username='hz-gov_service-clerk'), case=case, method='online')\n"
+        "print(case.number)\n"
     )
-    subprocess.run([YIWANG, "shell", "-c", deliver], env=var_dir_env, cwd=var_dir_env["YIWANG_VAR_DIR"],
-                   capture_output=True, text=True, timeout=120, check=True)
+    run_in_server(var_dir_env, deliver)
     login(page, server_url, "enterprise")
     page.goto(f"{server_url}/cases/{case_number}/")
     form = page.locator("#rating-form")

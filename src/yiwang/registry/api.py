@@ -233,46 +233,24 @@ def entity_read(request, uscc: Uscc, purpose: Purpose = None):
     return _serve(request, "entities", uscc, purpose, lambda e, fields: _only(_entity_row(e), fields))
 
 
+def _listing(rows, to_row):
+    """A store's rows for one entity, each cut down to the client's fields."""
+    return lambda e, fields: {"uscc": e.uscc, "items": [_only(to_row(x), fields) for x in rows(e)]}
+
+
 @router.get("/entities/{uscc}/licences", response=answers(LicencesOut, *READ_ANSWERS), exclude_unset=True)
 def entity_licences(request, uscc: Uscc, purpose: Purpose = None):
     """主体持有的电子证照（证照库）。"""
-    return _serve(
-        request,
-        "licences",
-        uscc,
-        purpose,
-        lambda e, fields: {
-            "uscc": e.uscc,
-            "items": [_only(_licence_row(x), fields) for x in selectors.entity_licences(e)],
-        },
-    )
+    return _serve(request, "licences", uscc, purpose, _listing(selectors.entity_licences, _licence_row))
 
 
 @router.get("/entities/{uscc}/credit", response=answers(CreditListOut, *READ_ANSWERS), exclude_unset=True)
 def entity_credit(request, uscc: Uscc, purpose: Purpose = None):
     """主体的信用记录（信用库），含已修复、已移出的记录。"""
-    return _serve(
-        request,
-        "credit",
-        uscc,
-        purpose,
-        lambda e, fields: {
-            "uscc": e.uscc,
-            "items": [_only(_credit_row(x), fields) for x in selectors.entity_credit(e)],
-        },
-    )
+    return _serve(request, "credit", uscc, purpose, _listing(selectors.entity_credit, _credit_row))
 
 
 @router.get("/entities/{uscc}/approvals", response=answers(ApprovalsOut, *READ_ANSWERS), exclude_unset=True)
 def entity_approvals(request, uscc: Uscc, purpose: Purpose = None):
     """主体作为申请人的审批决定（审批库：准予与不予许可）。"""
-    return _serve(
-        request,
-        "approvals",
-        uscc,
-        purpose,
-        lambda e, fields: {
-            "uscc": e.uscc,
-            "items": [_only(_approval_row(x), fields) for x in selectors.entity_approvals(e)],
-        },
-    )
+    return _serve(request, "approvals", uscc, purpose, _listing(selectors.entity_approvals, _approval_row))
