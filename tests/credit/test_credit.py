@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.template import Context, Template
+from django.template.loader import render_to_string
 
 from yiwang.cases import services as cases
 from yiwang.cases.models import Case
@@ -134,9 +134,8 @@ def test_a_red_listed_entity_gets_the_green_channel(submitted, clerk, restaurant
 
 def test_the_clerk_sees_the_hits_before_accepting(monday, restaurant, samr, food_permit):
     _record(restaurant, "abnormal", samr, reason="通过登记的住所无法联系")
-    html = Template("{% load credit_tags %}{% credit_preview applicant item %}").render(
-        Context({"applicant": restaurant, "item": food_permit.item})
-    )
+    outlook = selectors.acceptance_outlook(restaurant, food_permit.item)
+    html = render_to_string("credit/_preview.html", {"hits": outlook.hits, "green": outlook.green})
     assert 'data-testid="credit-preview"' in html and "通过登记的住所无法联系" in html
 
 

@@ -59,8 +59,13 @@ def green_channel(entity, on: dt.date | None = None) -> bool:
 
 def tolerance_allowed(entity, item, on: dt.date | None = None) -> bool:
     """Whether 容缺受理 and 告知承诺 stay open to the applicant for this item: no deny_tolerance rule hits it."""
-    hits = acceptance_preview(entity, item, on)
-    return not any(h.effect == Effect.DENY_TOLERANCE for h in hits)
+    return acceptance_outlook(entity, item, on).tolerance_allowed
+
+
+def acceptance_outlook(entity, item, on: dt.date | None = None) -> "AcceptanceCheck":
+    """Everything the rules say about an applicant (None for a person) for an item before the case exists: the
+    hits, the green channel, and from them whether the item is blocked and whether 容缺/告知承诺 stay open."""
+    return AcceptanceCheck(entity, item, acceptance_preview(entity, item, on), green_channel(entity, on))
 
 
 def acceptance_preview(entity, item, on: dt.date | None = None):
@@ -140,4 +145,4 @@ def acceptance_check(actor, *, uscc: str, item_code: str) -> AcceptanceCheck:
     item = ServiceItem.objects.filter(code=item_code).first()
     if entity is None or item is None:
         raise NotFound()
-    return AcceptanceCheck(entity, item, acceptance_preview(entity, item), green_channel(entity))
+    return acceptance_outlook(entity, item)

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.services import person_register
 from yiwang.cases.materials import DEFERRED_MATERIAL_DAYS, material_sources
 from yiwang.cases.models import Case
-from yiwang.cases.selectors import case_rating
+from yiwang.cases.selectors import case_rating, deferred_material
 from yiwang.cases.services import case_deliver, case_material_supply
 from yiwang.catalog.forms_schema import schema_form
-from yiwang.core.errors import DomainError, NotFound, ValidationFailed
+from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
-from yiwang.credit.selectors import green_channel, tolerance_allowed
+from yiwang.credit.selectors import acceptance_outlook
 from yiwang.ratings.models import REASONS, SCORE_LABELS, Rating
 from yiwang.ratings.services import rating_submit
 from yiwang.workbench.views import staff_required
@@ -159,8 +159,7 @@ def intake(request, code):
         "applicant": applicant_,
         "implementation": implementation,
         "sources": sources,
-        "tolerance_ok": tolerance_allowed(entity, implementation.item),
-        "green": green_channel(entity),
+        "credit": acceptance_outlook(entity, implementation.item),
         "deferred_days": DEFERRED_MATERIAL_DAYS,
     }
     if request.method != "POST":
@@ -236,9 +235,7 @@ def case_detail(request, number):
 def supply(request, number, spec):
     """A deferred (容缺) material handed in at the window: the scan if there is one, else the paper is noted."""
     case = selectors.desk_case(actor=request.user, number=number)
-    row = next((m for m in selectors.deferred_materials(case) if m.spec_id == spec), None)
-    if row is None:
-        raise NotFound()
+    row = deferred_material(case, spec)
     upload = request.FILES.get("scan")
     try:
         stored = store_uploaded_file(file=upload, field="scan") if upload is not None else None

@@ -231,3 +231,20 @@ def rotatable_department(actor, pk: int) -> Department:
     if department is None:
         raise NotFound()
     return department
+
+
+def held_for_applicants(user, specs) -> dict[int, list[str]]:
+    """For each licence-sourced material, the valid e-licences of those the user may apply for (its entities and
+    itself), so the form can say what will be drawn in before the applicant is chosen."""
+    applicants = [("entity", e) for e in user.entities.order_by("name")]
+    if getattr(user, "person", None) is not None:
+        applicants.append(("person", user.person))
+    held: dict[int, list[str]] = {}
+    for spec in specs:
+        if not spec.from_licence:
+            continue
+        for key, applicant in applicants:
+            licence, _why = usable_licence(licence_type=spec.licence_type, **{key: applicant})
+            if licence is not None:
+                held.setdefault(spec.pk, []).append(f"{applicant.name} {licence.number}")
+    return held

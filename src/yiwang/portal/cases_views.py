@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +31,7 @@ from yiwang.catalog.selectors import open_implementation
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.notifications import notifications_for, notifications_mark_read
 from yiwang.core.storage import store_uploaded_file, stored, upload_limit
-from yiwang.licences.selectors import usable_licence
+from yiwang.licences.selectors import held_for_applicants
 from yiwang.ratings.services import rating_submit
 
 from .forms import ApplicationExtrasForm, RatingForm, WithdrawForm, submission_data
@@ -117,24 +116,6 @@ def _collect_uploads(request, specs) -> tuple[dict, dict, dict]:
 def _commitments(request, specs) -> set[int]:
     """The materials the applicant replaces with a written commitment (告知承诺), where the catalog allows it."""
     return {spec.pk for spec in specs if spec.commitment and request.POST.get(f"commit-{_material_field(spec)}")}
-
-
-def _licences_held(user, specs) -> dict[int, list[str]]:
-    """For each licence-sourced material, the valid e-licences the user's applicants hold, so the form can say
-    which will be drawn in before the applicant is even chosen; one entry per applicant holding one."""
-    applicants = [*user.entities.order_by("name")]
-    if getattr(user, "person", None) is not None:
-        applicants.append(user.person)
-    held: dict[int, list[str]] = {}
-    for spec in specs:
-        if not spec.from_licence:
-            continue
-        for applicant in applicants:
-            key = "entity" if hasattr(applicant, "uscc") else "person"
-            licence, _why = usable_licence(licence_type=spec.licence_type, **{key: applicant})
-            if licence is not None:
-                held.setdefault(spec.pk, []).append(f"{applicant.name} {licence.number}")
-    return held
 
 
 def _material_rows(specs, kept: dict, errors: dict, committed=frozenset(), held=None) -> list[dict]:
@@ -240,7 +221,9 @@ def apply(request, code):
             "applicants": applicants,
             "token": token,
             "token_field": TOKEN_FIELD,
-            "materials": _material_rows(specs, kept, material_errors, committed, _licences_held(request.user, specs)),
+            "materials": _material_rows(
+                specs, kept, material_errors, committed, held_for_applicants(request.user, specs)
+            ),
             "allow_commitment": True,
             "material_general": material_errors.get("materials", []),
             "materials_have_errors": any(k != "materials" for k in material_errors),
@@ -316,9 +299,7 @@ def case_detail(request, number):
 def supply(request, number, spec):
     """The applicant uploads a material the window accepted on 容缺 terms."""
     case = selectors.applicant_case(request.user, number)
-    material = case.materials.filter(spec_id=spec).select_related("spec").first()
-    if material is None:
-        raise Http404
+    material = selectors.deferred_material(case, spec)
     upload = request.FILES.get("file")
     try:
         if upload is None:
