@@ -22,7 +22,16 @@ def served(env: dict, var_dir: str, workers: int):
         port = probe.getsockname()[1]
     with (Path(var_dir) / "server.log").open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "yiwang.config.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "yiwang.config.cli",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+            ],
             env=env,
             cwd=ROOT,
             stdout=log,

@@ -194,7 +194,17 @@ class RawFloor:
         cursor.execute(
             "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, action, target_type, target_id, data,"
             " prev_hash, hash) VALUES (%s, now(), %s, %s, %s, %s, %s, %s, %s, %s)",
-            [seq + 1, self.user, "bench", fields["action"], "cases.case", str(case_id), Jsonb(fields["data"]), prev, digest],
+            [
+                seq + 1,
+                self.user,
+                "bench",
+                fields["action"],
+                "cases.case",
+                str(case_id),
+                Jsonb(fields["data"]),
+                prev,
+                digest,
+            ],
         )
         cursor.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE id = 1", [seq + 1, digest])
 
@@ -207,7 +217,8 @@ class RawFloor:
             with self.conn.cursor() as cursor:
                 if action == "submit":
                     cursor.execute(
-                        "UPDATE cases_casenumbercounter SET last = last + 1 WHERE id = %s RETURNING last", [self.counter]
+                        "UPDATE cases_casenumbercounter SET last = last + 1 WHERE id = %s RETURNING last",
+                        [self.counter],
                     )
                     number = f"floor-{self.count}-{cursor.fetchone()[0]}"
                     cursor.execute(
@@ -369,7 +380,9 @@ def main() -> None:
     print(f"{'ratio yiwang / Spiff':<30} {ours / rates[spiff]:7.2f}×   (target ≥ 3×)")
     print(f"{'ratio yiwang / Spiff, reloaded':<30} {ours / rates[f'{spiff}, reloaded']:7.2f}×")
     if floor in rates:
-        print(f"{'ratio floor / Spiff':<30} {rates[floor] / rates[spiff]:7.2f}×   (the most any service layer could reach)")
+        print(
+            f"{'ratio floor / Spiff':<30} {rates[floor] / rates[spiff]:7.2f}×   (the most any service layer could reach)"
+        )
         print(f"{'ratio yiwang / floor':<30} {ours / rates[floor]:7.2f}×")
 
 

@@ -50,10 +50,10 @@ def _setup(items: int) -> None:
     load_catalog(data, load_organisation(data))
     loaded = time.perf_counter()
     made = generate_items(count=items)
-    print(f"database: {django.db.connection.vendor}; reference catalog loaded in {loaded - started:.1f} s; "
-          f"{made} synthetic items generated and indexed in {time.perf_counter() - loaded:.1f} s")
-
-
+    print(
+        f"database: {django.db.connection.vendor}; reference catalog loaded in {loaded - started:.1f} s; "
+        f"{made} synthetic items generated and indexed in {time.perf_counter() - loaded:.1f} s"
+    )
 
 
 def _baseline(query: str, *, limit: int = 10) -> list[str]:
@@ -109,8 +109,10 @@ def main() -> None:
     from yiwang.catalog.models import SearchEntry, SearchTerm
 
     cases = yaml.safe_load(QUERIES.read_text("utf-8"))
-    print(f"index: {SearchEntry.objects.count()} entries, {SearchTerm.objects.count()} terms; "
-          f"{len(cases)} queries × {args.rounds} rounds, top {TOP}")
+    print(
+        f"index: {SearchEntry.objects.count()} entries, {SearchTerm.objects.count()} terms; "
+        f"{len(cases)} queries × {args.rounds} rounds, top {TOP}"
+    )
     results = {}
     for label, run in (("yiwang search", _ours), ("baseline icontains", _baseline)):
         run(cases[0]["query"])  # load jieba's dictionary and the synonym table outside the timings
@@ -121,8 +123,10 @@ def main() -> None:
         results[label] = (recall, p50, p95)
         print(f"{label:<20} recall@{TOP} {recall:.3f}   p50 {p50:6.2f} ms   p95 {p95:6.2f} ms")
     ours, base = results["yiwang search"], results["baseline icontains"]
-    print(f"{'ratio (ours/base)':<20} recall@{TOP} {ours[0] / base[0]:.2f}×  p50 {ours[1] / base[1]:.2f}×  "
-          f"p95 {ours[2] / base[2]:.2f}×")
+    print(
+        f"{'ratio (ours/base)':<20} recall@{TOP} {ours[0] / base[0]:.2f}×  p50 {ours[1] / base[1]:.2f}×  "
+        f"p95 {ours[2] / base[2]:.2f}×"
+    )
     misses = [c["query"] for c in cases if not set(c["expect"]) <= set(_ours(c["query"], limit=TOP))]
     print(f"queries with an expected code outside our top {TOP}: {', '.join(misses) or 'none'}")
 

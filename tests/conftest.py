@@ -1,7 +1,11 @@
 """Shared fixtures. The reference catalog, the demo personas and their licences are loaded once per test database;
 each test runs in a transaction rolled back at its end."""
 
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 
 from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
@@ -11,6 +15,27 @@ from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
 
 pytest_plugins = ["tests.case_fixtures"]
+
+# The whole suite runs on a pinned clock, never the wall clock: from a Monday morning in Guangzhou, ticking.
+# CI runs it a second time with that moment moved (YIWANG_TEST_CLOCK_SHIFT_DAYS=400, into a year without holiday
+# data): a test that assumes the day it was written on fails there, not on the day the calendar turns.
+TEST_EPOCH = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+CLOCK_SHIFT_DAYS = int(os.environ.get("YIWANG_TEST_CLOCK_SHIFT_DAYS") or 0)
+
+
+def pytest_configure(config):
+    config._yiwang_clock = time_machine.travel(TEST_EPOCH + dt.timedelta(days=CLOCK_SHIFT_DAYS), tick=True)
+    config._yiwang_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_yiwang_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    return f"yiwang: the clock starts at {TEST_EPOCH + dt.timedelta(days=CLOCK_SHIFT_DAYS):%Y-%m-%d %H:%M %z}"
 
 
 def _load_shared_data() -> None:

@@ -17,8 +17,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 YIWANG = Path(sys.executable).parent / "yiwang"
 # The running server's environment (YIWANG_VAR_DIR, settings), shared with var_dir_env.
@@ -60,6 +67,7 @@ def run_in_server(env: dict, script: str) -> str:
         check=True,
     )
     return done.stdout.strip().splitlines()[-1]
+
 
 def _require_chromium() -> None:
     if CHROMIUM.exists():
@@ -103,8 +111,14 @@ def server_url(tmp_path_factory):
     port = _free_port()
     log = (var_dir / "serve.log").open("wb")
     # A session of its own, so teardown can stop gunicorn's master and its worker together.
-    server = subprocess.Popen([YIWANG, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                              cwd=var_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [YIWANG, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=var_dir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url + "/", server)
@@ -145,8 +159,6 @@ def page(server_url):
 def shot(page, name: str) -> None:
     """A full-page screenshot into test-artifacts/browser/, for a person to look at."""
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-
-
 
 
 def login(page, server_url: str, username: str, password: str = "yiwang-demo") -> None:

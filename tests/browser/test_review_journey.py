@@ -10,6 +10,7 @@ from .conftest import ACCEPTED_FOOD_PERMIT, login, run_in_server, shot
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture
 def case_number(var_dir_env):
     return run_in_server(var_dir_env, 'KEY = "review-journey"\n' + ACCEPTED_FOOD_PERMIT + "print(case.number)")

@@ -144,16 +144,22 @@ def test_national_day_with_a_suspension_and_an_extension(enterprise_agent, resta
     implementation = ItemImplementation.objects.get(code="R048-440105")
     tz = dt.timezone(dt.timedelta(hours=8))
     with time_machine.travel(dt.datetime(2026, 9, 28, 10, tzinfo=tz), tick=False) as clock:
-        case = services.case_submit(actor=enterprise_agent, implementation=implementation, entity=restaurant,
-                                    form_data=food_form(restaurant), uploads=uploads_for(implementation))
+        case = services.case_submit(
+            actor=enterprise_agent,
+            implementation=implementation,
+            entity=restaurant,
+            form_data=food_form(restaurant),
+            uploads=uploads_for(implementation),
+        )
         case = services.case_accept(actor=clerk, case=case)
         # Sep 29, 30, (Oct 1–7 off), Oct 8, 9, and Saturday Oct 10 worked: the fifth working day.
         assert case.due_on == D(2026, 10, 10)
         assert case.acceptance_due == D(2026, 10, 10)  # five working days to accept, counted the same way
 
         clock.move_to(dt.datetime(2026, 9, 29, 10, tzinfo=tz))
-        request = services.case_suspension_request(actor=reviewer, case=case, reason=Suspension.Reason.INSPECTION,
-                                                   note="现场勘查招牌安全")
+        request = services.case_suspension_request(
+            actor=reviewer, case=case, reason=Suspension.Reason.INSPECTION, note="现场勘查招牌安全"
+        )
         services.case_suspension_approve(actor=head, suspension=request)
         clock.move_to(dt.datetime(2026, 10, 9, 10, tzinfo=tz))
         case = services.case_resume(actor=reviewer, case=case)

@@ -19,8 +19,17 @@ from yiwang.catalog.models import (
 from yiwang.catalog.services import MATERIAL_FIELDS, item_version_draft, item_version_update
 from yiwang.core.models import AuditEntry
 
-MODELS = [ServiceItem, ItemVersion, ItemImplementation, Bundle, Topic, ConstructionStage, DualNotificationRule,
-          LicenceType, Synonym]
+MODELS = [
+    ServiceItem,
+    ItemVersion,
+    ItemImplementation,
+    Bundle,
+    Topic,
+    ConstructionStage,
+    DualNotificationRule,
+    LicenceType,
+    Synonym,
+]
 
 
 @pytest.fixture
@@ -63,8 +72,11 @@ def test_item_list_links_to_its_versions(admin_client):
 def test_a_published_version_cannot_be_edited(admin_client):
     version = ServiceItem.objects.get(code="R005").current_version
     page = admin_client.get(_url(ItemVersion, "change", version.pk)).content.decode()
-    for name in [*(f"name=\"{f}\"" for f in ("legal_basis", "promised_days", "fee", "prerequisites")),
-                 'name="materials-0-name"', 'name="_save"']:
+    for name in [
+        *(f'name="{f}"' for f in ("legal_basis", "promised_days", "fee", "prerequisites")),
+        'name="materials-0-name"',
+        'name="_save"',
+    ]:
         assert name not in page
     assert version.legal_basis in page
 
@@ -77,17 +89,29 @@ def test_a_published_version_cannot_be_edited(admin_client):
 
 def _draft_form(version: ItemVersion, **changes) -> dict:
     data = {
-        "legal_basis": version.legal_basis, "conditions": version.conditions,
-        "process_outline": version.process_outline, "form_schema": "{}",
-        "statutory_days": version.statutory_days or "", "promised_days": version.promised_days,
-        "fee": version.fee, "online_depth": version.online_depth, "max_visits": version.max_visits,
+        "legal_basis": version.legal_basis,
+        "conditions": version.conditions,
+        "process_outline": version.process_outline,
+        "form_schema": "{}",
+        "statutory_days": version.statutory_days or "",
+        "promised_days": version.promised_days,
+        "fee": version.fee,
+        "online_depth": version.online_depth,
+        "max_visits": version.max_visits,
         "result_licence_type": version.result_licence_type_id or "",
-        "result_description": version.result_description, "keywords": version.keywords,
+        "result_description": version.result_description,
+        "keywords": version.keywords,
         "prerequisites": [p.pk for p in version.prerequisites.all()],
     }
     materials = list(version.materials.order_by("position"))
-    data.update({"materials-TOTAL_FORMS": len(materials), "materials-INITIAL_FORMS": len(materials),
-                 "materials-MIN_NUM_FORMS": 0, "materials-MAX_NUM_FORMS": 1000})
+    data.update(
+        {
+            "materials-TOTAL_FORMS": len(materials),
+            "materials-INITIAL_FORMS": len(materials),
+            "materials-MIN_NUM_FORMS": 0,
+            "materials-MAX_NUM_FORMS": 1000,
+        }
+    )
     for i, m in enumerate(materials):
         data[f"materials-{i}-id"] = m.pk
         data[f"materials-{i}-version"] = version.pk
@@ -106,7 +130,9 @@ def _draft_form(version: ItemVersion, **changes) -> dict:
 def test_saving_a_draft_goes_through_the_service(admin_client, superuser):
     item = ServiceItem.objects.get(code="R005")
     draft = item_version_draft(actor=superuser, item=item)
-    data = _draft_form(draft, promised_days=2, **{"materials-0-name": "营业执照（电子证照）", "materials-1-DELETE": "on"})
+    data = _draft_form(
+        draft, promised_days=2, **{"materials-0-name": "营业执照（电子证照）", "materials-1-DELETE": "on"}
+    )
     count = draft.materials.count()
     response = admin_client.post(_url(ItemVersion, "change", draft.pk), data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
@@ -130,8 +156,9 @@ def test_publishing_a_draft_from_the_admin(admin_client, superuser):
     item = ServiceItem.objects.get(code="R005")
     draft = item_version_draft(actor=superuser, item=item)
     item_version_update(actor=superuser, version=draft, promised_days=4)
-    response = admin_client.post(_url(ItemVersion, "changelist"),
-                                 {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    response = admin_client.post(
+        _url(ItemVersion, "changelist"), {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.current_version_id == draft.pk
@@ -143,8 +170,9 @@ def test_a_prerequisite_cycle_is_shown_not_a_500(admin_client, superuser):
     item = ServiceItem.objects.get(code="R023")
     draft = item_version_draft(actor=superuser, item=item)
     item_version_update(actor=superuser, version=draft, prerequisites=[ServiceItem.objects.get(code="R021")])
-    response = admin_client.post(_url(ItemVersion, "changelist"),
-                                 {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    response = admin_client.post(
+        _url(ItemVersion, "changelist"), {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
     assert response.status_code == 200
     assert any("R021 → R022 → R023 → R021" in m for m in _messages(response))
     draft.refresh_from_db()
@@ -153,8 +181,9 @@ def test_a_prerequisite_cycle_is_shown_not_a_500(admin_client, superuser):
 
 def test_new_draft_action(admin_client):
     item = ServiceItem.objects.get(code="R010")
-    response = admin_client.post(_url(ItemVersion, "changelist"),
-                                 {"action": "open_draft", "_selected_action": [item.current_version_id]})
+    response = admin_client.post(
+        _url(ItemVersion, "changelist"), {"action": "open_draft", "_selected_action": [item.current_version_id]}
+    )
     assert response.status_code == 302
     draft = item.versions.get(status=ItemVersion.Status.DRAFT)
     assert draft.number == item.current_version.number + 1
@@ -162,10 +191,17 @@ def test_new_draft_action(admin_client):
 
 
 def test_creating_an_item_goes_through_the_service(admin_client, superuser):
-    response = admin_client.post(_url(ServiceItem, "add"), {
-        "code": "T9100", "name": "测试许可", "kind": "licensing", "department_kind": "SAMR",
-        "level": "county", "audience": "enterprise",
-    })
+    response = admin_client.post(
+        _url(ServiceItem, "add"),
+        {
+            "code": "T9100",
+            "name": "测试许可",
+            "kind": "licensing",
+            "department_kind": "SAMR",
+            "level": "county",
+            "audience": "enterprise",
+        },
+    )
     assert response.status_code == 302
     item = ServiceItem.objects.get(code="T9100")
     assert AuditEntry.objects.filter(action="catalog.item_create", target_id=str(item.pk), actor=superuser).exists()
@@ -174,13 +210,26 @@ def test_creating_an_item_goes_through_the_service(admin_client, superuser):
 def test_saving_a_bundle_goes_through_bundle_save(admin_client):
     bundle = Bundle.objects.get(code="B01")
     entries = list(bundle.entries.order_by("position"))
-    data = {"name": "开办企业一件事（新）", "audience": bundle.audience, "promise": bundle.promise,
-            "description": bundle.description, "keywords": bundle.keywords,
-            "entries-TOTAL_FORMS": len(entries), "entries-INITIAL_FORMS": len(entries),
-            "entries-MIN_NUM_FORMS": 0, "entries-MAX_NUM_FORMS": 1000}
+    data = {
+        "name": "开办企业一件事（新）",
+        "audience": bundle.audience,
+        "promise": bundle.promise,
+        "description": bundle.description,
+        "keywords": bundle.keywords,
+        "entries-TOTAL_FORMS": len(entries),
+        "entries-INITIAL_FORMS": len(entries),
+        "entries-MIN_NUM_FORMS": 0,
+        "entries-MAX_NUM_FORMS": 1000,
+    }
     for i, e in enumerate(reversed(entries)):
-        data.update({f"entries-{i}-id": e.pk, f"entries-{i}-bundle": bundle.pk,
-                     f"entries-{i}-position": i + 1, f"entries-{i}-item": e.item_id})
+        data.update(
+            {
+                f"entries-{i}-id": e.pk,
+                f"entries-{i}-bundle": bundle.pk,
+                f"entries-{i}-position": i + 1,
+                f"entries-{i}-item": e.item_id,
+            }
+        )
     response = admin_client.post(_url(Bundle, "change", bundle.pk), data)
     assert response.status_code == 302
     bundle.refresh_from_db()
@@ -195,8 +244,9 @@ def test_tables_without_a_service_still_write_audit_entries(admin_client):
     assert response.status_code == 302
     synonym = Synonym.objects.get(term="开网店")
     assert AuditEntry.objects.filter(action="catalog.synonym_create", target_id=str(synonym.pk)).exists()
-    response = admin_client.post(_url(Synonym, "changelist"),
-                                 {"action": "delete_selected", "_selected_action": [synonym.pk], "post": "yes"})
+    response = admin_client.post(
+        _url(Synonym, "changelist"), {"action": "delete_selected", "_selected_action": [synonym.pk], "post": "yes"}
+    )
     assert response.status_code == 302
     assert not Synonym.objects.filter(term="开网店").exists()
     assert AuditEntry.objects.filter(action="catalog.synonym_delete", target_id=str(synonym.pk)).exists()

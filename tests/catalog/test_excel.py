@@ -261,7 +261,9 @@ def test_malformed_form_schema(db, exported):
 
 
 def test_a_file_that_is_not_xlsx(db):
-    assert _refused("事项编码,事项名称\nR001,企业设立登记\n".encode()) == ["文件：无法读取：不是有效的 Excel 工作簿（.xlsx）"]
+    assert _refused("事项编码,事项名称\nR001,企业设立登记\n".encode()) == [
+        "文件：无法读取：不是有效的 Excel 工作簿（.xlsx）"
+    ]
 
 
 def test_item_basics_and_open_drafts_are_not_overwritten(db, exported):

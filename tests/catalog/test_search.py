@@ -121,16 +121,34 @@ def test_a_republished_item_is_found_by_its_new_keywords_and_its_old_terms_are_g
 
 
 def test_a_resaved_bundle_is_reindexed():
-    bundle_save(actor=None, code="B05", name="开网吧一件事", audience="enterprise",
-                items=list(ServiceItem.objects.filter(code__in=["R001", "R045"])), keywords="电竞酒店")
+    bundle_save(
+        actor=None,
+        code="B05",
+        name="开网吧一件事",
+        audience="enterprise",
+        items=list(ServiceItem.objects.filter(code__in=["R001", "R045"])),
+        keywords="电竞酒店",
+    )
     assert codes("电竞酒店", limit=1) == ["B05"]
     assert not SearchTerm.objects.filter(entry__bundle__code="B05", term="网咖").exists()
 
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "\n\t", "？！。，、……", "!!!???", "的了吗", "a", "开饭店" * 334, "x" * 1000,
-     "' OR 1=1; DROP TABLE catalog_searchterm; --", "%_%", "\x00身份证"],
+    [
+        "",
+        "   ",
+        "\n\t",
+        "？！。，、……",
+        "!!!???",
+        "的了吗",
+        "a",
+        "开饭店" * 334,
+        "x" * 1000,
+        "' OR 1=1; DROP TABLE catalog_searchterm; --",
+        "%_%",
+        "\x00身份证",
+    ],
 )
 def test_odd_queries_return_a_list_without_error(query):
     hits = search.search(query)

@@ -36,7 +36,9 @@ def test_a_grant_reaches_the_subscribed_department(
     subscribed, urban, in_review, samr_reviewer, urban_reviewer, django_capture_on_commit_callbacks, client
 ):
     with pytest.raises(Conflict):
-        services.subscription_add(actor=User.objects.get(username="hz-urban-admin"), department=urban, item=subscribed.item)
+        services.subscription_add(
+            actor=User.objects.get(username="hz-urban-admin"), department=urban, item=subscribed.item
+        )
     case = grant(in_review, samr_reviewer, urban_reviewer, django_capture_on_commit_callbacks)
     notice = DecisionNotice.objects.get()
     assert (notice.department, notice.case, notice.granted) == (urban, case, True)

@@ -60,7 +60,9 @@ def test_a_business_licence_notifies_the_food_and_tobacco_departments(told, new_
 
 
 def test_the_applicant_is_told_which_permits_to_apply_for(told, new_shop, enterprise_agent, citizen, client):
-    message = Notification.objects.get(user=enterprise_agent, url=reverse("coordination:told", args=[told.licence_number]))
+    message = Notification.objects.get(
+        user=enterprise_agent, url=reverse("coordination:told", args=[told.licence_number])
+    )
     assert "食品经营许可" in message.body and "烟草专卖零售许可证" in message.body
     client.force_login(enterprise_agent)
     page = client.get(message.url)

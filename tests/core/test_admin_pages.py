@@ -2,10 +2,23 @@
 
 import pytest
 
-READ_ONLY = ["cases/case", "workflow/task", "core/event", "core/auditentry", "ratings/rating",
-             "ratings/rectification", "core/consumerfailure"]
-OTHERS = ["workflow/processdefinition", "accounts/apitoken", "org/region", "org/staffrole", "accounts/person",
-          "core/workdayoverride"]
+READ_ONLY = [
+    "cases/case",
+    "workflow/task",
+    "core/event",
+    "core/auditentry",
+    "ratings/rating",
+    "ratings/rectification",
+    "core/consumerfailure",
+]
+OTHERS = [
+    "workflow/processdefinition",
+    "accounts/apitoken",
+    "org/region",
+    "org/staffrole",
+    "accounts/person",
+    "core/workdayoverride",
+]
 
 
 @pytest.mark.parametrize("model", READ_ONLY + OTHERS)

@@ -36,8 +36,10 @@ def test_header_has_nav_language_switch_and_login(client):
 
 
 def test_search_page_renders_hits_from_search(client, monkeypatch):
-    hits = [catalog_search.SearchHit("bundle", "B02", "开餐馆一件事", 3.0),
-            catalog_search.SearchHit("item", "R005", "食品经营许可（新办）", 2.0)]
+    hits = [
+        catalog_search.SearchHit("bundle", "B02", "开餐馆一件事", 3.0),
+        catalog_search.SearchHit("item", "R005", "食品经营许可（新办）", 2.0),
+    ]
     monkeypatch.setattr("yiwang.portal.views.catalog_search", lambda q, limit: hits)
     html = page(client, "/search/?q=开饭店要办哪些证")
     assert 'href="/bundles/B02/"' in html and "开餐馆一件事" in html
@@ -108,7 +110,7 @@ def test_item_guide_has_the_seven_elements(client):
 
 def test_item_guide_lists_materials_and_says_how_each_is_provided(client):
     html = page(client, "/items/R005/")
-    materials = html[html.index('id="materials"'):html.index("</table>", html.index('id="materials"'))]
+    materials = html[html.index('id="materials"') : html.index("</table>", html.index('id="materials"'))]
     assert "食品经营许可申请书" in materials
     assert "食品安全自查、从业人员健康管理等制度" in materials
     assert materials.count(">免提交<") == 1 and "共享数据：身份信息" in materials
@@ -183,7 +185,7 @@ def test_older_versions_stay_readable(client, catalog_admin):
 def test_bundle_page_lists_items_in_prerequisite_order(client):
     html = page(client, "/bundles/B02/")
     assert "开餐馆一件事" in html
-    table = html[html.index('id="bundle-items"'):]
+    table = html[html.index('id="bundle-items"') :]
     assert table.index("有限责任公司设立登记") < table.index("食品经营许可（新办）")  # R001 before R005
     assert "5 个工作日" in table  # R005's promised days
     assert "5 份" in table  # R005's materials count

@@ -1,6 +1,7 @@
 """The staff workbench shell: staff only, and scoped — another district's row is a 404, not a 403."""
 
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,13 @@ def test_implementation_list_is_scoped(client, samr_reviewer):
     assert "R005-440106" not in html
 
 
-@pytest.mark.parametrize(("persona", "visible", "hidden"), [
-    ("samr_reviewer", "R005-440105", "R005-440106"),
-    ("tianhe_reviewer", "R005-440106", "R005-440105"),
-])
+@pytest.mark.parametrize(
+    ("persona", "visible", "hidden"),
+    [
+        ("samr_reviewer", "R005-440105", "R005-440106"),
+        ("tianhe_reviewer", "R005-440106", "R005-440105"),
+    ],
+)
 def test_other_districts_implementation_is_404(client, request, persona, visible, hidden):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(f"/workbench/implementations/{visible}/").status_code == 200
@@ -48,10 +52,12 @@ def test_login_page_renders_and_logs_in(client, citizen):
 
 
 def test_admin_index_warns_about_missing_holiday_years(client, superuser):
-    # The suite runs on 2026-11-22: chinese_calendar covers 2026, not 2027, and no override is entered.
+    # chinese_calendar covers 2026 at most, and no override is entered: this year and next from 2027 on.
+    today = timezone.localdate()
+    years = "、".join(str(y) for y in (today.year, today.year + 1) if y > 2026)
     client.force_login(superuser)
     html = client.get("/admin/").content.decode()
     assert (
-        "尚未录入 2027 年节假日安排：相关期限按周末临时计算（临时）。"
+        f"尚未录入 {years} 年节假日安排：相关期限按周末临时计算（临时）。"
         "请依据国务院办公厅通知在「工作日调整」中录入，并登记「节假日安排年度」。"
     ) in html

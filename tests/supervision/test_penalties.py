@@ -23,7 +23,11 @@ D = dt.date
 @pytest.fixture
 def biz_licence(monday, new_shop, enterprise_agent, clerk, samr_reviewer, django_capture_on_commit_callbacks):
     grant_business_licence(
-        new_shop, agent=enterprise_agent, clerk=clerk, samr_reviewer=samr_reviewer, capture=django_capture_on_commit_callbacks
+        new_shop,
+        agent=enterprise_agent,
+        clerk=clerk,
+        samr_reviewer=samr_reviewer,
+        capture=django_capture_on_commit_callbacks,
     )
     return Licence.objects.get(holder_entity=new_shop, licence_type__code="BIZ_LICENCE")
 
@@ -74,7 +78,9 @@ def test_a_penalty_with_revocation_revokes_the_licence_and_lists_the_entity(
 
 
 def test_a_plain_penalty_goes_on_the_abnormal_list(new_shop, urban_inspector, urban):
-    services.penalty_record(actor=urban_inspector, entity=new_shop, department=urban, **_penalty(kinds=["warning"], amount=None))
+    services.penalty_record(
+        actor=urban_inspector, entity=new_shop, department=urban, **_penalty(kinds=["warning"], amount=None)
+    )
     record = CreditRecord.objects.get(entity=new_shop)
     assert record.list_kind == "abnormal" and record.ends_on is None
 

@@ -115,6 +115,38 @@ class Case(models.Model):
     # 绿色通道: a red-listed applicant's case, set at acceptance by a fast-track credit rule; queues sort it first.
     green_channel = models.BooleanField(_("绿色通道"), default=False)
 
+    # 查询码: printed on every notice and shown on submission; with the case number it opens the progress page
+    # to someone with no account (a walk-in), and nothing else.
+    query_code = models.CharField(_("查询码"), max_length=8, blank=True)
+    # 邮寄送达: where the result goes, captured at application and editable until delivery.
+    delivery_recipient = models.CharField(_("收件人"), max_length=60, blank=True)
+    delivery_phone = models.CharField(_("收件人电话"), max_length=20, blank=True)
+    delivery_address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
+    tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
+    # 窗口领取: the service centre whose 一窗出件 hands the result over.
+    pickup_center = models.ForeignKey(
+        "org.ServiceCenter",
+        verbose_name=_("领取地点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # 第四十四条: the decision is issued and delivered within 10 working days of being made.
+    delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
+    # 审核 → 审批: the reviewer's proposal, which the lead department's 负责人 then decides on.
+    proposed_grant = models.BooleanField(_("审核意见：准予"), null=True, blank=True)
+    proposal_reasons = models.TextField(_("审核意见"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     # The decision itself, kept after delivery (the status then says only 已送达); null until decided.
     granted = models.BooleanField(_("准予许可"), null=True, blank=True)

@@ -2,6 +2,7 @@
 moves its state through the model's guard, writes the timeline, the audit entry and the events together."""
 
 import datetime as dt
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -270,6 +271,7 @@ def case_submit(
         status=Case.Status.SUBMITTED,
         form_data=form_data,
         idempotency_key=idempotency_key,
+        query_code=f"{secrets.randbelow(10**6):06d}",
         received_on=today,
         acceptance_due=acceptance.date,
         promised_days=implementation.promised_days_for(version),
@@ -497,7 +499,9 @@ def _locked_task(task: Task, actor) -> tuple[Case, Task]:
     visible = restrict(Task.objects.all(), actor, "review").filter(pk=task.pk).values_list("case_id", flat=True).first()
     if visible is None:
         raise NotFound()
-    case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=visible)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=visible)
+    )
     return case, Task.objects.select_for_update().get(pk=task.pk)
 
 
@@ -794,7 +798,11 @@ def clock_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     overdue = Case.objects.filter(status=Case.Status.SUBMITTED, acceptance_due__lt=today).values_list("pk", flat=True)
     for pk in list(overdue):
         with transaction.atomic():
-            case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=pk)
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("region", "department", "version")
+                .get(pk=pk)
+            )
             if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
                 continue
             _accept(case, actor=None, accepted_on=case.received_on, deemed=True)

@@ -103,7 +103,8 @@ def _open_drafts(modeladmin, request, items) -> None:
             continue
         url = reverse("admin:catalog_itemversion_change", args=[draft.pk])
         modeladmin.message_user(
-            request, format_html(gettext("已为 {} 打开草稿 <a href=\"{}\">v{}</a>，修改后请发布"), item.code, url, draft.number),
+            request,
+            format_html(gettext('已为 {} 打开草稿 <a href="{}">v{}</a>，修改后请发布'), item.code, url, draft.number),
             messages.SUCCESS,
         )
 
@@ -133,8 +134,9 @@ class ServiceItemAdmin(ServiceWriteAdmin):
         version = obj.current_version
         if version is None:
             return "—"
-        return format_html('<a href="{}">v{}</a>', reverse("admin:catalog_itemversion_change", args=[version.pk]),
-                           version.number)
+        return format_html(
+            '<a href="{}">v{}</a>', reverse("admin:catalog_itemversion_change", args=[version.pk]), version.number
+        )
 
     @admin.display(description=_("全部版本"))
     def versions_link(self, obj):
@@ -192,8 +194,17 @@ class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
     search_fields = ("item__code", "item__name")
     list_select_related = ("item",)
     autocomplete_fields = ("result_licence_type", "prerequisites")
-    fields = ("item", "number", "status", *VERSION_FIELDS, "prerequisites",
-              "created_by", "created_at", "published_by", "published_at")
+    fields = (
+        "item",
+        "number",
+        "status",
+        *VERSION_FIELDS,
+        "prerequisites",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+    )
     inlines = [MaterialSpecInline]
     actions = ["publish", "open_draft"]
 
@@ -218,11 +229,17 @@ class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
         """Nothing here: the version and its materials are written together in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        rows = [f.cleaned_data for formset in formsets for f in formset.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [
+            f.cleaned_data
+            for formset in formsets
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
         materials = [{k: row[k] for k in MATERIAL_FIELDS} for row in sorted(rows, key=lambda r: r["position"])]
         item_version_update(
-            actor=request.user, version=form.instance, materials=materials,
+            actor=request.user,
+            version=form.instance,
+            materials=materials,
             prerequisites=list(form.cleaned_data["prerequisites"]),
             **{f: form.cleaned_data[f] for f in VERSION_FIELDS},
         )
@@ -279,12 +296,22 @@ class BundleAdmin(ServiceWriteAdmin, ServiceDeletes):
         """Nothing here: bundle_save writes the bundle and its items together in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        rows = [f.cleaned_data for formset in formsets for f in formset.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [
+            f.cleaned_data
+            for formset in formsets
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
         obj = form.instance
         bundle = bundle_save(
-            actor=request.user, code=obj.code, name=obj.name, audience=obj.audience, promise=obj.promise,
-            description=obj.description, keywords=obj.keywords, popular=obj.popular,
+            actor=request.user,
+            code=obj.code,
+            name=obj.name,
+            audience=obj.audience,
+            promise=obj.promise,
+            description=obj.description,
+            keywords=obj.keywords,
+            popular=obj.popular,
             items=[row["item"] for row in sorted(rows, key=lambda r: r["position"])],
         )
         obj.pk, obj._state.adding = bundle.pk, False

@@ -86,6 +86,7 @@ class CatalogImportFailed(ValidationFailed):
 
 # Column kinds: each reads a cell into a Python value (raising CellError) and writes the value back.
 
+
 class Text:
     def __init__(self, *, required: bool = False):
         self.required = required
@@ -119,7 +120,8 @@ class Integer:
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
         elif (isinstance(value, float) and value.is_integer()) or (
-                isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value)):
+            isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value)
+        ):
             number = int(value)
         if number is None or number < self.minimum or (self.maximum is not None and number > self.maximum):
             if self.maximum is None:
@@ -214,7 +216,10 @@ def _schema_problem(text: str) -> str | None:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return _("不是有效的 JSON（第 %(line)d 行第 %(col)d 列：%(msg)s）") % {
-            "line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+            "line": exc.lineno,
+            "col": exc.colno,
+            "msg": exc.msg,
+        }
     if not isinstance(data, dict):
         return _("必须是 JSON 对象（以 { 开头）")
     try:
@@ -304,6 +309,7 @@ def _label(sheet: str, key: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- export
 
+
 def catalog_export(*, file) -> dict[str, int]:
     """Write the published catalog to `file` (a path or a binary file object); returns rows per sheet."""
     rows = _export_rows()
@@ -335,25 +341,37 @@ def _export_rows() -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {sheet: [] for sheet in SHEETS}
     for item in items:
         version = item.current_version
-        rows[ITEMS].append({
-            "code": item.code, **{f: getattr(item, f) for f in ITEM_FIELDS},
-            **{f: getattr(version, f) for f in VERSION_FIELDS},
-            "result_licence_type": version.result_licence_type.code if version.result_licence_type else "",
-            "prerequisites": sorted(p.code for p in version.prerequisites.all()),
-        })
+        rows[ITEMS].append(
+            {
+                "code": item.code,
+                **{f: getattr(item, f) for f in ITEM_FIELDS},
+                **{f: getattr(version, f) for f in VERSION_FIELDS},
+                "result_licence_type": version.result_licence_type.code if version.result_licence_type else "",
+                "prerequisites": sorted(p.code for p in version.prerequisites.all()),
+            }
+        )
         for m in sorted(version.materials.all(), key=lambda m: m.position):
-            rows[MATERIALS].append({
-                "item": item.code, "position": m.position, **{f: getattr(m, f) for f in MATERIAL_FIELDS},
-                "licence_type": m.licence_type.code if m.licence_type else "",
-            })
+            rows[MATERIALS].append(
+                {
+                    "item": item.code,
+                    "position": m.position,
+                    **{f: getattr(m, f) for f in MATERIAL_FIELDS},
+                    "licence_type": m.licence_type.code if m.licence_type else "",
+                }
+            )
     implementations = (
-        ItemImplementation.objects.filter(item__in=items).select_related("item", "department")
+        ItemImplementation.objects.filter(item__in=items)
+        .select_related("item", "department")
         .order_by("item__code", "department__code")
     )
     for impl in implementations:
-        rows[IMPLEMENTATIONS].append({
-            "item": impl.item.code, "department": impl.department.code, **_implementation_values(impl),
-        })
+        rows[IMPLEMENTATIONS].append(
+            {
+                "item": impl.item.code,
+                "department": impl.department.code,
+                **_implementation_values(impl),
+            }
+        )
     for bundle in Bundle.objects.prefetch_related("entries__item").order_by("code"):
         rows[BUNDLES].append(_bundle_values(bundle))
     for lt in LicenceType.objects.order_by("code"):
@@ -371,11 +389,15 @@ def _implementation_values(impl: ItemImplementation) -> dict:
 
 def _bundle_values(bundle: Bundle) -> dict:
     entries = sorted(bundle.entries.all(), key=lambda e: e.position)
-    return {"code": bundle.code, **{f: getattr(bundle, f) for f in BUNDLE_FIELDS},
-            "items": [e.item.code for e in entries]}
+    return {
+        "code": bundle.code,
+        **{f: getattr(bundle, f) for f in BUNDLE_FIELDS},
+        "items": [e.item.code for e in entries],
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- import
+
 
 @dataclass
 class Row:
@@ -401,9 +423,14 @@ class ImportSummary:
         return _(
             "新增事项 %(created)d 个，发布新版本 %(published)d 个，未变化事项 %(unchanged)d 个；"
             "实施清单写入 %(impl)d 条，一件事写入 %(bundles)d 个，证照类型写入 %(lt)d 个"
-        ) % {"created": self.items_created, "published": self.versions_published,
-             "unchanged": self.items_unchanged, "impl": self.implementations_saved,
-             "bundles": self.bundles_saved, "lt": self.licence_types_saved}
+        ) % {
+            "created": self.items_created,
+            "published": self.versions_published,
+            "unchanged": self.items_unchanged,
+            "impl": self.implementations_saved,
+            "bundles": self.bundles_saved,
+            "lt": self.licence_types_saved,
+        }
 
 
 class _Issues(list):
@@ -430,8 +457,11 @@ def _issue_order(issue: Issue) -> tuple[int, int, int]:
     """File problems first, then sheet by sheet in workbook order, row by row, column by column."""
     sheets = list(SHEETS)
     labels = [c.label for c in SHEETS.get(issue.sheet, ())]
-    return (sheets.index(issue.sheet) if issue.sheet in sheets else -1, issue.row or 0,
-            labels.index(issue.column) if issue.column in labels else -1)
+    return (
+        sheets.index(issue.sheet) if issue.sheet in sheets else -1,
+        issue.row or 0,
+        labels.index(issue.column) if issue.column in labels else -1,
+    )
 
 
 def _read_workbook(file, issues: _Issues) -> dict[str, list[Row] | None]:
@@ -532,8 +562,9 @@ class _Plan:
         self.sheets = {sheet: rows or [] for sheet, rows in sheets.items()}
         self.existing = {
             item.code: item
-            for item in ServiceItem.objects.select_related("current_version__result_licence_type")
-            .prefetch_related("current_version__prerequisites", "current_version__materials__licence_type")
+            for item in ServiceItem.objects.select_related("current_version__result_licence_type").prefetch_related(
+                "current_version__prerequisites", "current_version__materials__licence_type"
+            )
         }
         self.drafts = dict(
             ItemVersion.objects.filter(status=ItemVersion.Status.DRAFT).values_list("item__code", "number")
@@ -578,48 +609,87 @@ class _Plan:
     def _check_licence_types(self) -> None:
         for row in self.licence_rows.values():
             v = row.values
-            _model_issues(self.issues, row, LicenceType(code=v["code"], name=v.get("name", ""),
-                                                        validity_years=v.get("validity_years")),
-                          exclude=[], fields={"code": "code", "name": "name", "validity_years": "validity_years"})
+            _model_issues(
+                self.issues,
+                row,
+                LicenceType(code=v["code"], name=v.get("name", ""), validity_years=v.get("validity_years")),
+                exclude=[],
+                fields={"code": "code", "name": "name", "validity_years": "validity_years"},
+            )
 
     def _check_items(self) -> None:
         for code, row in self.item_rows.items():
             v = row.values
             if row.ok("department_kind") and v["department_kind"] not in self.department_kinds:
-                self.issues.add(row, "department_kind",
-                                _("未知的部门类别 %(kind)s（须与部门的类别一致，如 SAMR）") % {"kind": v["department_kind"]})
-            if row.ok("result_licence_type") and v["result_licence_type"] and not self._known_licence(
-                    v["result_licence_type"]):
-                self.issues.add(row, "result_licence_type",
-                                _("未知的证照类型编码 %(code)s") % {"code": v["result_licence_type"]})
+                self.issues.add(
+                    row,
+                    "department_kind",
+                    _("未知的部门类别 %(kind)s（须与部门的类别一致，如 SAMR）") % {"kind": v["department_kind"]},
+                )
+            if (
+                row.ok("result_licence_type")
+                and v["result_licence_type"]
+                and not self._known_licence(v["result_licence_type"])
+            ):
+                self.issues.add(
+                    row, "result_licence_type", _("未知的证照类型编码 %(code)s") % {"code": v["result_licence_type"]}
+                )
             if row.ok("prerequisites"):
                 unknown = [c for c in v["prerequisites"] if not self._known_item(c)]
                 if unknown:
-                    self.issues.add(row, "prerequisites", _("未知的事项编码：%(codes)s") % {"codes": "、".join(unknown)})
-            if row.ok("statutory_days", "promised_days") and v["statutory_days"] is not None \
-                    and v["promised_days"] > v["statutory_days"]:
-                self.issues.add(row, "promised_days", _("承诺时限不得超过法定时限（%(n)d 个工作日）") % {"n": v["statutory_days"]})
+                    self.issues.add(
+                        row, "prerequisites", _("未知的事项编码：%(codes)s") % {"codes": "、".join(unknown)}
+                    )
+            if (
+                row.ok("statutory_days", "promised_days")
+                and v["statutory_days"] is not None
+                and v["promised_days"] > v["statutory_days"]
+            ):
+                self.issues.add(
+                    row, "promised_days", _("承诺时限不得超过法定时限（%(n)d 个工作日）") % {"n": v["statutory_days"]}
+                )
             item_values = {f: v.get(f, "") for f in ("code", *ITEM_FIELDS)}
-            _model_issues(self.issues, row, ServiceItem(**item_values), exclude=["current_version"],
-                          fields={f: f for f in item_values})
+            _model_issues(
+                self.issues,
+                row,
+                ServiceItem(**item_values),
+                exclude=["current_version"],
+                fields={f: f for f in item_values},
+            )
             version_values = {f: v[f] for f in VERSION_FIELDS if f != "result_licence_type" and row.ok(f)}
-            _model_issues(self.issues, row, ItemVersion(**version_values),
-                          exclude=["item", "number", "created_by", "published_by", "result_licence_type",
-                                   *(f for f in VERSION_FIELDS if not row.ok(f))],
-                          fields={f: f for f in VERSION_FIELDS})
+            _model_issues(
+                self.issues,
+                row,
+                ItemVersion(**version_values),
+                exclude=[
+                    "item",
+                    "number",
+                    "created_by",
+                    "published_by",
+                    "result_licence_type",
+                    *(f for f in VERSION_FIELDS if not row.ok(f)),
+                ],
+                fields={f: f for f in VERSION_FIELDS},
+            )
             existing = self.existing.get(code)
             if existing is not None:
                 for f in ITEM_FIELDS:
                     if row.ok(f) and getattr(existing, f) != v[f]:
-                        self.issues.add(row, f, _("与现有事项不一致（现为「%(old)s」）；事项基本信息不能通过导入修改")
-                                        % {"old": _display(existing, f)})
+                        self.issues.add(
+                            row,
+                            f,
+                            _("与现有事项不一致（现为「%(old)s」）；事项基本信息不能通过导入修改")
+                            % {"old": _display(existing, f)},
+                        )
 
     def _check_materials(self) -> None:
         positions: dict[tuple[str, int], Row] = {}
         for row in self.sheets.get(MATERIALS, []):
             v = row.values
             if row.ok("item") and ITEMS not in self.unreadable and v["item"] not in self.item_rows:
-                self.issues.add(row, "item", _("事项 %(code)s 不在「事项」表中；材料随事项一起导入") % {"code": v["item"]})
+                self.issues.add(
+                    row, "item", _("事项 %(code)s 不在「事项」表中；材料随事项一起导入") % {"code": v["item"]}
+                )
             if row.ok("item", "position"):
                 key = (v["item"], v["position"])
                 if key in positions:
@@ -627,22 +697,34 @@ class _Plan:
                 positions.setdefault(key, row)
             if row.ok("licence_type") and v["licence_type"] and not self._known_licence(v["licence_type"]):
                 self.issues.add(row, "licence_type", _("未知的证照类型编码 %(code)s") % {"code": v["licence_type"]})
-            if row.ok("source", "licence_type") and v["source"] == MaterialSpec.Source.LICENCE and not v["licence_type"]:
+            if (
+                row.ok("source", "licence_type")
+                and v["source"] == MaterialSpec.Source.LICENCE
+                and not v["licence_type"]
+            ):
                 self.issues.add(row, "licence_type", _("来源为电子证照的材料必须指定证照类型"))
-            if row.ok("source", "shared_source") and v["source"] == MaterialSpec.Source.SHARED \
-                    and not v["shared_source"]:
+            if (
+                row.ok("source", "shared_source")
+                and v["source"] == MaterialSpec.Source.SHARED
+                and not v["shared_source"]
+            ):
                 self.issues.add(row, "shared_source", _("来源为共享数据的材料必须指定数据来源"))
             values = {f: v[f] for f in MATERIAL_FIELDS if f != "licence_type" and row.ok(f)}
-            _model_issues(self.issues, row, MaterialSpec(position=v.get("position") or 1, **values),
-                          exclude=["version", "licence_type", *(f for f in MATERIAL_FIELDS if not row.ok(f))],
-                          fields={f: f for f in MATERIAL_FIELDS})
+            _model_issues(
+                self.issues,
+                row,
+                MaterialSpec(position=v.get("position") or 1, **values),
+                exclude=["version", "licence_type", *(f for f in MATERIAL_FIELDS if not row.ok(f))],
+                fields={f: f for f in MATERIAL_FIELDS},
+            )
             if row.ok("item"):
                 self.materials.setdefault(v["item"], []).append(row)
 
     def _prerequisite_graph(self) -> dict[str, list[str]]:
         edges = {
             code: [p.code for p in item.current_version.prerequisites.all()]
-            for code, item in self.existing.items() if item.current_version
+            for code, item in self.existing.items()
+            if item.current_version
         }
         for code, row in self.item_rows.items():
             edges[code] = row.values["prerequisites"] if row.ok("prerequisites") else []
@@ -653,8 +735,11 @@ class _Plan:
         for code, row in self.item_rows.items():
             cycle = _shortest_cycle(code, edges) if row.ok("prerequisites") else None
             if cycle:
-                self.issues.add(row, "prerequisites",
-                                _("前置条件形成循环（互为前置），不能发布：%(cycle)s") % {"cycle": " → ".join(cycle)})
+                self.issues.add(
+                    row,
+                    "prerequisites",
+                    _("前置条件形成循环（互为前置），不能发布：%(cycle)s") % {"cycle": " → ".join(cycle)},
+                )
 
     def _check_implementations(self) -> None:
         seen: dict[tuple[str, str], Row] = {}
@@ -670,9 +755,13 @@ class _Plan:
                     self.issues.add(row, "department", _("同一事项同一部门与第 %(n)d 行重复") % {"n": seen[key].number})
                 seen.setdefault(key, row)
             values = {f: v[f] for f in IMPLEMENTATION_FIELDS if row.ok(f)}
-            _model_issues(self.issues, row, ItemImplementation(**values),
-                          exclude=["item", "department", "code", *(f for f in IMPLEMENTATION_FIELDS if not row.ok(f))],
-                          fields={f: f for f in IMPLEMENTATION_FIELDS})
+            _model_issues(
+                self.issues,
+                row,
+                ItemImplementation(**values),
+                exclude=["item", "department", "code", *(f for f in IMPLEMENTATION_FIELDS if not row.ok(f))],
+                fields={f: f for f in IMPLEMENTATION_FIELDS},
+            )
             self.implementations.append(row)
 
     def _check_bundles(self) -> None:
@@ -683,9 +772,13 @@ class _Plan:
                 if unknown:
                     self.issues.add(row, "items", _("未知的事项编码：%(codes)s") % {"codes": "、".join(unknown)})
             values = {f: v[f] for f in ("code", *BUNDLE_FIELDS) if row.ok(f)}
-            _model_issues(self.issues, row, Bundle(**values),
-                          exclude=[f for f in ("code", *BUNDLE_FIELDS) if not row.ok(f)],
-                          fields={f: f for f in ("code", *BUNDLE_FIELDS)})
+            _model_issues(
+                self.issues,
+                row,
+                Bundle(**values),
+                exclude=[f for f in ("code", *BUNDLE_FIELDS) if not row.ok(f)],
+                fields={f: f for f in ("code", *BUNDLE_FIELDS)},
+            )
             self.bundles.append(row)
 
     def _classify_items(self) -> None:
@@ -697,8 +790,12 @@ class _Plan:
                 self.new.append(row)
             elif existing.current_version is None or _version_state(existing.current_version) != self._row_state(row):
                 if code in self.drafts:
-                    self.issues.add(row, "code", _("该事项有未发布的草稿（v%(n)d），请先在管理后台发布或处理后再导入")
-                                    % {"n": self.drafts[code]})
+                    self.issues.add(
+                        row,
+                        "code",
+                        _("该事项有未发布的草稿（v%(n)d），请先在管理后台发布或处理后再导入")
+                        % {"n": self.drafts[code]},
+                    )
                 self.changed.append(row)
             else:
                 self.unchanged += 1
@@ -713,8 +810,11 @@ class _Plan:
         }
 
     def summary(self) -> ImportSummary:
-        return ImportSummary(items_created=len(self.new), versions_published=len(self.new) + len(self.changed),
-                             items_unchanged=self.unchanged)
+        return ImportSummary(
+            items_created=len(self.new),
+            versions_published=len(self.new) + len(self.changed),
+            items_unchanged=self.unchanged,
+        )
 
     def _publish_order(self) -> list[Row]:
         """Prerequisites before the items that need them, so no publication meets a half-updated graph."""
@@ -756,15 +856,19 @@ class _Plan:
             fields = {f: v[f] for f in VERSION_FIELDS}
             fields["result_licence_type"] = licence_types.get(v["result_licence_type"])
             materials = [
-                {**{f: m.values[f] for f in MATERIAL_FIELDS}, "licence_type": licence_types.get(m.values["licence_type"])}
+                {
+                    **{f: m.values[f] for f in MATERIAL_FIELDS},
+                    "licence_type": licence_types.get(m.values["licence_type"]),
+                }
                 for m in sorted(self.materials.get(v["code"], []), key=lambda m: m.values["position"])
             ]
             prerequisites = [items[c] for c in v["prerequisites"]]
 
             def publish(item=item, fields=fields, materials=materials, prerequisites=prerequisites):
                 draft = item_version_draft(actor=actor, item=item)
-                item_version_update(actor=actor, version=draft, materials=materials, prerequisites=prerequisites,
-                                    **fields)
+                item_version_update(
+                    actor=actor, version=draft, materials=materials, prerequisites=prerequisites, **fields
+                )
                 item_version_publish(actor=actor, version=draft)
 
             self._guard(row, publish)
@@ -777,12 +881,15 @@ class _Plan:
         try:
             action()
         except PrerequisiteCycle as exc:
-            raise CatalogImportFailed([Issue(row.sheet, row.number, _label(row.sheet, "prerequisites"), exc.message)]) \
-                from exc
+            raise CatalogImportFailed(
+                [Issue(row.sheet, row.number, _label(row.sheet, "prerequisites"), exc.message)]
+            ) from exc
         except DomainError as exc:
             keys = {c.key for c in SHEETS[row.sheet]}
-            found = [Issue(row.sheet, row.number, _label(row.sheet, name) if name in keys else "", "；".join(msgs))
-                     for name, msgs in exc.fields.items()]
+            found = [
+                Issue(row.sheet, row.number, _label(row.sheet, name) if name in keys else "", "；".join(msgs))
+                for name, msgs in exc.fields.items()
+            ]
             raise CatalogImportFailed(found or [Issue(row.sheet, row.number, "", exc.message)]) from exc
 
     def _apply_licence_types(self, actor) -> int:
@@ -828,10 +935,15 @@ class _Plan:
             bundle = current.get(v["code"])
             if bundle is not None and _bundle_values(bundle) == wanted:
                 continue
-            self._guard(row, lambda v=v: bundle_save(
-                actor=actor, code=v["code"], items=[items[c] for c in v["items"]],
-                **{f: v[f] for f in BUNDLE_FIELDS},
-            ))
+            self._guard(
+                row,
+                lambda v=v: bundle_save(
+                    actor=actor,
+                    code=v["code"],
+                    items=[items[c] for c in v["items"]],
+                    **{f: v[f] for f in BUNDLE_FIELDS},
+                ),
+            )
             saved += 1
         return saved
 
@@ -848,9 +960,20 @@ def _version_state(version: ItemVersion) -> dict:
         if isinstance(value, str):
             fields[f] = value.strip()
     materials = [
-        (m.name.strip(), m.required, m.form, m.source, m.licence_type.code if m.licence_type else "",
-         m.shared_source.strip(), m.tolerable, m.commitment)
+        (
+            m.name.strip(),
+            m.required,
+            m.form,
+            m.source,
+            m.licence_type.code if m.licence_type else "",
+            m.shared_source.strip(),
+            m.tolerable,
+            m.commitment,
+        )
         for m in sorted(version.materials.all(), key=lambda m: m.position)
     ]
-    return {"fields": fields, "materials": materials,
-            "prerequisites": sorted(p.code for p in version.prerequisites.all())}
+    return {
+        "fields": fields,
+        "materials": materials,
+        "prerequisites": sorted(p.code for p in version.prerequisites.all()),
+    }

@@ -50,14 +50,82 @@ BUNDLE_BOOST = 1.15
 SYNONYM_TTL = 60.0  # seconds; bounds how long a same-length edit made in another process goes unseen
 
 # Filler in how people ask, never a reason to rank one entry above another.
-STOPWORDS = frozenset({
-    "我", "我们", "你", "您", "他", "她", "要", "想", "想要", "需要", "要办", "办", "办理", "怎么",
-    "怎么办", "怎样", "如何", "哪些", "哪里", "哪儿", "什么", "啥", "了", "的", "吗", "呢", "吧", "啊",
-    "呀", "个", "一个", "一下", "些", "在", "去", "到", "给", "能", "能不能", "可以", "可不可以", "需",
-    "有", "没有", "是", "不是", "和", "与", "及", "都", "还", "就", "请问", "自己", "家", "这个", "那个",
-    "应该", "一般", "现在", "已经", "时候", "多少", "多久", "手续", "流程", "相关", "问题", "咨询",
-    "申请", "一件", "事情",
-})
+STOPWORDS = frozenset(
+    {
+        "我",
+        "我们",
+        "你",
+        "您",
+        "他",
+        "她",
+        "要",
+        "想",
+        "想要",
+        "需要",
+        "要办",
+        "办",
+        "办理",
+        "怎么",
+        "怎么办",
+        "怎样",
+        "如何",
+        "哪些",
+        "哪里",
+        "哪儿",
+        "什么",
+        "啥",
+        "了",
+        "的",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "个",
+        "一个",
+        "一下",
+        "些",
+        "在",
+        "去",
+        "到",
+        "给",
+        "能",
+        "能不能",
+        "可以",
+        "可不可以",
+        "需",
+        "有",
+        "没有",
+        "是",
+        "不是",
+        "和",
+        "与",
+        "及",
+        "都",
+        "还",
+        "就",
+        "请问",
+        "自己",
+        "家",
+        "这个",
+        "那个",
+        "应该",
+        "一般",
+        "现在",
+        "已经",
+        "时候",
+        "多少",
+        "多久",
+        "手续",
+        "流程",
+        "相关",
+        "问题",
+        "咨询",
+        "申请",
+        "一件",
+        "事情",
+    }
+)
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ASCII_WORD = re.compile(r"[a-z]{2,12}")
 _SPLIT = re.compile(r"[\s,，、;；/|]+")
@@ -192,8 +260,9 @@ def index_item(item) -> None:
     )
     materials = list(version.materials.values_list("name", flat=True))
     department = Department.objects.filter(kind=item.department_kind).values_list("name", flat=True).first()
-    _store(entry, item_terms(name=item.name, keywords=version.keywords, materials=materials,
-                             department=department or ""))
+    _store(
+        entry, item_terms(name=item.name, keywords=version.keywords, materials=materials, department=department or "")
+    )
 
 
 def index_bundle(bundle) -> None:
@@ -277,7 +346,7 @@ def _query_terms(query: str, synonyms: dict[str, dict[str, float]]) -> dict[str,
     for run in _CJK_RUN.finditer(query):
         edges = sorted(edge for edge in bounds if run.start() <= edge <= run.end())
         for i, start in enumerate(edges):
-            for end in edges[i + 1:]:
+            for end in edges[i + 1 :]:
                 if end - start > NGRAM_MAX:
                     break
                 if end - start >= 2:
@@ -332,7 +401,8 @@ def search(query: str, *, limit: int = 10) -> list[SearchHit]:
         selective = [term for term, n in frequency.items() if n <= max(COMMON_MIN, total * COMMON_SHARE)]
         candidates = (
             f"AND entry_id IN (SELECT entry_id FROM {t['term']} WHERE term IN ({_marks(selective)}))"
-            if selective else ""
+            if selective
+            else ""
         )
         cursor.execute(
             f"SELECT s.entry_id, s.score, e.kind, e.title, e.boost, i.code, b.code "

@@ -90,9 +90,7 @@ def item_update(*, actor, item: ServiceItem, **fields) -> ServiceItem:
     item.save(update_fields=list(fields))
     if item.current_version_id:
         search.index_item(item)
-    audit_record(
-        actor=actor, action="catalog.item_update", target=item, data={"before": before, "after": fields}
-    )
+    audit_record(actor=actor, action="catalog.item_update", target=item, data={"before": before, "after": fields})
     return item
 
 
@@ -103,7 +101,9 @@ def item_version_discard(*, actor, version: ItemVersion) -> None:
     version = ItemVersion.objects.select_for_update(of=("self",)).select_related("item").get(pk=version.pk)
     version.ensure_draft()
     audit_record(
-        actor=actor, action="catalog.version_discard", target=version,
+        actor=actor,
+        action="catalog.version_discard",
+        target=version,
         data={"item": version.item.code, "number": version.number},
     )
     version.delete()
@@ -316,7 +316,9 @@ def reference_save(*, actor, obj, changed: list[str] | None = None):
     _full_clean(obj)
     obj.save()
     audit_record(
-        actor=actor, action=f"catalog.{obj._meta.model_name}_{'create' if created else 'update'}", target=obj,
+        actor=actor,
+        action=f"catalog.{obj._meta.model_name}_{'create' if created else 'update'}",
+        target=obj,
         data={"object": str(obj), **({"fields": changed} if changed is not None else {})},
     )
     return obj

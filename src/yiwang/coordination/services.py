@@ -59,7 +59,9 @@ def department_staff(department: Department, roles=DEPARTMENT_LISTENERS):
 
 def region_supervisors(region):
     """Supervisors whose reach covers the region (the district's and the city's)."""
-    roles = StaffRole.objects.filter(role=StaffRole.Role.SUPERVISOR, active=True, region__in=region.ancestors_and_self())
+    roles = StaffRole.objects.filter(
+        role=StaffRole.Role.SUPERVISOR, active=True, region__in=region.ancestors_and_self()
+    )
     return User.objects.filter(pk__in=roles.values("user"), is_active=True).order_by("pk")
 
 
@@ -93,9 +95,7 @@ def dual_notify(*, actor=None, entity, licence_number: str, issued_on: dt.date |
     existing = DualNotification.objects.filter(licence_number=licence_number).first()
     if existing is not None:
         return existing
-    rules = list(
-        DualNotificationRule.objects.filter(activity__in=entity.business_scope or []).select_related("item")
-    )
+    rules = list(DualNotificationRule.objects.filter(activity__in=entity.business_scope or []).select_related("item"))
     if not rules:
         return None
     issued_on = issued_on or _today()
@@ -253,7 +253,10 @@ def subscription_add(*, actor, department: Department, item: ServiceItem) -> Sub
     subscription.active = True
     subscription.save(update_fields=["active"])
     audit_record(
-        actor=actor, action="subscription.add", target=subscription, data={"department_id": department.pk, "item": item.code}
+        actor=actor,
+        action="subscription.add",
+        target=subscription,
+        data={"department_id": department.pk, "item": item.code},
     )
     return subscription
 
@@ -279,7 +282,11 @@ def decision_forward(*, case) -> list[DecisionNotice]:
         notice, created = DecisionNotice.objects.get_or_create(
             subscription=subscription,
             case=case,
-            defaults={"department": subscription.department, "granted": bool(case.granted), "decided_at": case.decided_at},
+            defaults={
+                "department": subscription.department,
+                "granted": bool(case.granted),
+                "decided_at": case.decided_at,
+            },
         )
         if not created:
             continue
@@ -287,7 +294,8 @@ def decision_forward(*, case) -> list[DecisionNotice]:
         for user in department_staff(subscription.department, roles=("inspector", "admin")):
             notify(
                 user=user,
-                title=_("审管联动：%(i)s %(r)s") % {"i": case.item.name, "r": _("准予许可") if case.granted else _("不予许可")},
+                title=_("审管联动：%(i)s %(r)s")
+                % {"i": case.item.name, "r": _("准予许可") if case.granted else _("不予许可")},
                 body=_("办件 %(n)s，申请人 %(a)s") % {"n": case.number, "a": case.applicant},
                 url=reverse("coordination:decisions"),
             )

@@ -19,7 +19,9 @@ from . import selectors, services
 @staff_required
 def claims(request):
     notices = list(selectors.claim_notices(request.user).order_by("claimed_at", "due_on", "pk")[:300])
-    counts = {level: sum(1 for n in notices if not n.claimed and n.warning == level) for level in ("red", "yellow", "green")}
+    counts = {
+        level: sum(1 for n in notices if not n.claimed and n.warning == level) for level in ("red", "yellow", "green")
+    }
     return render(
         request,
         "coordination/claims.html",

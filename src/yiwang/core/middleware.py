@@ -33,7 +33,10 @@ class NulByteGuardMiddleware:
 
     def __call__(self, request):
         bad = [name for name, values in request.GET.lists() if any("\x00" in v for v in [name, *values])]
-        if request.method == "POST" and request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        if request.method == "POST" and request.content_type in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
             bad += [name for name, values in request.POST.lists() if any("\x00" in v for v in [name, *values])]
         if "\x00" in request.path:
             bad.append("path")

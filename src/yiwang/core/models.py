@@ -155,7 +155,9 @@ class ConsumerFailure(models.Model):
 class Notification(models.Model):
     """An in-app message; SMS and e-mail copies go out through the configured senders."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
     title = models.CharField(_("标题"), max_length=120)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=200, blank=True)

@@ -23,11 +23,15 @@ RESULT_LIMIT = 30
 
 
 def home(request):
-    return render(request, "portal/home.html", {
-        "popular_bundles": bundle_list(popular=True),
-        "person_topics": topic_list(audience=ServiceItem.Audience.PERSON),
-        "enterprise_topics": topic_list(audience=ServiceItem.Audience.ENTERPRISE),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "popular_bundles": bundle_list(popular=True),
+            "person_topics": topic_list(audience=ServiceItem.Audience.PERSON),
+            "enterprise_topics": topic_list(audience=ServiceItem.Audience.ENTERPRISE),
+        },
+    )
 
 
 def search(request):
@@ -48,11 +52,15 @@ def suggest(request):
 
 def audience(request, audience):
     topics = [(topic, item_list(topic=topic.code)) for topic in topic_list(audience=audience)]
-    return render(request, "portal/audience.html", {
-        "audience": ServiceItem.Audience(audience),
-        "topics": topics,
-        "bundles": bundle_list(audience=audience),
-    })
+    return render(
+        request,
+        "portal/audience.html",
+        {
+            "audience": ServiceItem.Audience(audience),
+            "topics": topics,
+            "bundles": bundle_list(audience=audience),
+        },
+    )
 
 
 def topic(request, code):
@@ -68,8 +76,13 @@ def _home_regions():
 
 def departments(request):
     groups = [
-        (region, [(dept, item_list(department_kind=dept.kind, region_code=region.code))
-                  for dept in department_list(region_code=region.code)])
+        (
+            region,
+            [
+                (dept, item_list(department_kind=dept.kind, region_code=region.code))
+                for dept in department_list(region_code=region.code)
+            ],
+        )
         for region in _home_regions()
     ]
     return render(request, "portal/departments.html", {"groups": groups})
@@ -87,26 +100,34 @@ def item_detail(request, code, number=None):
     # The home region's implementation first: it is the one a citizen of this portal will go to.
     implementations = sorted(item_implementations(item=item), key=lambda i: i.department.region.code != home_code)
     main = implementations[0] if implementations else None
-    return render(request, "portal/item.html", {
-        "item": item,
-        "version": version,
-        "is_current": version.pk == item.current_version_id,
-        "versions": published_versions(item=item),
-        "materials": version.materials.all(),
-        "form": schema_form(version.form_schema) if version.form_schema else None,
-        "implementation": main,
-        "other_implementations": implementations[1:],
-        "promised_days": main.promised_days_for(version) if main else version.promised_days,
-        "prerequisites": version.prerequisites.all(),
-        "bundles": bundle_list().filter(items=item),
-    })
+    return render(
+        request,
+        "portal/item.html",
+        {
+            "item": item,
+            "version": version,
+            "is_current": version.pk == item.current_version_id,
+            "versions": published_versions(item=item),
+            "materials": version.materials.all(),
+            "form": schema_form(version.form_schema) if version.form_schema else None,
+            "implementation": main,
+            "other_implementations": implementations[1:],
+            "promised_days": main.promised_days_for(version) if main else version.promised_days,
+            "prerequisites": version.prerequisites.all(),
+            "bundles": bundle_list().filter(items=item),
+        },
+    )
 
 
 def bundles(request):
-    return render(request, "portal/bundles.html", {
-        "person_bundles": bundle_list(audience=ServiceItem.Audience.PERSON),
-        "enterprise_bundles": bundle_list(audience=ServiceItem.Audience.ENTERPRISE),
-    })
+    return render(
+        request,
+        "portal/bundles.html",
+        {
+            "person_bundles": bundle_list(audience=ServiceItem.Audience.PERSON),
+            "enterprise_bundles": bundle_list(audience=ServiceItem.Audience.ENTERPRISE),
+        },
+    )
 
 
 def bundle(request, code):

@@ -80,7 +80,9 @@ def rectification_answer(*, actor, rectification: Rectification, answer: str) ->
     found = (restrict(mine, actor, "review") | restrict(mine, actor, "approve")).first()
     if found is None:
         raise NotFound()
-    rectification = Rectification.objects.select_for_update(of=("self",)).select_related("rating__case").get(pk=found.pk)
+    rectification = (
+        Rectification.objects.select_for_update(of=("self",)).select_related("rating__case").get(pk=found.pk)
+    )
     if rectification.answered_at:
         raise Conflict(_("已答复"))
     rectification.answer, rectification.answered_by = answer.strip(), actor

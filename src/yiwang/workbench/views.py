@@ -30,13 +30,21 @@ def index(request):
 
 @staff_required
 def implementations(request):
-    return render(request, "workbench/implementations.html", {
-        "implementations": staff_implementation_list(actor=request.user),
-    })
+    return render(
+        request,
+        "workbench/implementations.html",
+        {
+            "implementations": staff_implementation_list(actor=request.user),
+        },
+    )
 
 
 @staff_required
 def implementation(request, code):
-    return render(request, "workbench/implementation.html", {
-        "implementation": staff_implementation(actor=request.user, code=code),
-    })
+    return render(
+        request,
+        "workbench/implementation.html",
+        {
+            "implementation": staff_implementation(actor=request.user, code=code),
+        },
+    )
