@@ -119,18 +119,23 @@ def server_url(tmp_path_factory):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    # The worker delivers events as in production (the e-licence on a grant, 电子送达), so no journey reaches past it.
+    worker = subprocess.Popen(
+        [YIWANG, "worker"], cwd=var_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url + "/", server)
         yield url
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=5)
+        for process in (server, worker):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=5)
         log.close()
 
 

@@ -21,6 +21,7 @@ from yiwang.core.auth import session_or_token
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.storage import store_uploaded_file, stored
+from yiwang.org.models import ServiceCenter
 from yiwang.ratings.services import rating_submit
 
 from . import clock, selectors, services
@@ -202,6 +203,13 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     delivery_method: str
+    delivery_recipient: str
+    delivery_phone: str
+    delivery_address: str
+    pickup_center: str | None
+    tracking_number: str
+    delivery_due: dt.date | None = Field(description="送达期限（行政许可法第四十四条：决定后十个工作日）")
+    delivered_at: dt.datetime | None
     form_data: dict
     promised_days: int
     statutory_days: int
@@ -225,6 +233,10 @@ class CaseDetailOut(CaseOut):
             "promised": {"date": obj.due_on, "provisional": obj.due_provisional},
             "statutory": {"date": obj.statutory_due_on, "provisional": obj.due_provisional},
         }
+
+    @staticmethod
+    def resolve_pickup_center(obj):
+        return obj.pickup_center.name if obj.pickup_center_id else None
 
     @staticmethod
     def resolve_timeline(obj):
@@ -266,6 +278,12 @@ class SubmissionIn(Schema):
         default_factory=list, max_length=50, description="以告知承诺替代的事项材料 id（须为可告知承诺的材料）"
     )
     delivery_method: Literal["online", "window", "post"] = "online"
+    delivery_recipient: Text = Field("", max_length=60, description="邮寄送达：收件人")
+    delivery_phone: Text = Field("", max_length=20, description="邮寄送达：收件人电话（手机或带区号的固定电话）")
+    delivery_address: Text = Field("", max_length=200, description="邮寄送达：邮寄地址")
+    pickup_center: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="窗口领取：领取结果的政务服务中心 id（本区划或上级区划的）"
+    )
 
 
 class CorrectionIn(Schema):
@@ -293,6 +311,15 @@ class DecisionIn(Schema):
 
 class DeliveryIn(Schema):
     method: Literal["online", "window", "post"] | None = None
+    tracking_number: Text = Field("", max_length=40, description="邮寄送达：邮件单号")
+
+
+class DeliveryDetailsIn(Schema):
+    method: Literal["online", "window", "post"]
+    recipient: Text = Field("", max_length=60)
+    phone: Text = Field("", max_length=20)
+    address: Text = Field("", max_length=200)
+    pickup_center: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 class RatingIn(Schema):
@@ -325,6 +352,15 @@ def _implementation(code: str) -> ItemImplementation:
     found = ItemImplementation.objects.filter(code=code).first()
     if found is None:
         raise ValidationFailed(fields={"implementation": [_("没有该实施清单")]})
+    return found
+
+
+def _pickup_center(pk: int | None) -> ServiceCenter | None:
+    if pk is None:
+        return None
+    found = ServiceCenter.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(fields={"pickup_center": [_("没有该政务服务中心")]})
     return found
 
 
@@ -375,6 +411,10 @@ def case_submit(
         uploads=_uploads(payload.materials),
         commitments=payload.commitments,
         delivery_method=payload.delivery_method,
+        delivery_recipient=payload.delivery_recipient,
+        delivery_phone=payload.delivery_phone,
+        delivery_address=payload.delivery_address,
+        pickup_center=_pickup_center(payload.pickup_center),
         idempotency_key=idempotency_key,
     )
     return Status(200 if repeat else 201, selectors.case_detail(actor, case.number))
@@ -452,7 +492,30 @@ def case_decision(request, number: CaseNumber, payload: DecisionIn):
 
 @router.post("/cases/{number}/delivery", response=answers(CaseDetailOut, *WRITE), summary="送达办理结果")
 def case_delivery(request, number: CaseNumber, payload: DeliveryIn):
-    services.case_deliver(actor=request.auth, case=selectors.visible_case(request.auth, number), method=payload.method)
+    services.case_deliver(
+        actor=request.auth,
+        case=selectors.visible_case(request.auth, number),
+        method=payload.method,
+        tracking_number=payload.tracking_number,
+    )
+    return selectors.case_detail(request.auth, number)
+
+
+@router.put(
+    "/cases/{number}/delivery-details",
+    response=answers(CaseDetailOut, *WRITE),
+    summary="申请人修改送达方式（送达前）：电子送达、邮寄（收件人、电话、地址）或窗口领取（领取地点）",
+)
+def case_delivery_details(request, number: CaseNumber, payload: DeliveryDetailsIn):
+    services.case_delivery_update(
+        actor=request.auth,
+        case=selectors.visible_case(request.auth, number),
+        method=payload.method,
+        recipient=payload.recipient,
+        phone=payload.phone,
+        address=payload.address,
+        pickup_center=_pickup_center(payload.pickup_center),
+    )
     return selectors.case_detail(request.auth, number)
 
 

@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "yiwang.cases"
     label = "cases"
     verbose_name = _("办件")
+
+    def ready(self):
+        from . import consumers  # noqa: F401  (registers the event consumers)

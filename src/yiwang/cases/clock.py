@@ -2,10 +2,13 @@
 
 行政许可法: 第三十二条 5 working days to accept or give one correction notice; 第四十二条 20 working days
 to decide (or the item's own limit; the promise runs inside it), 45 for joint handling, extendable once
-by 10 (joint: 15); 第四十五条 special procedures and the applicant's corrections do not count.
+by 10 (joint: 15); 第四十五条 special procedures and the applicant's corrections do not count;
+第四十四条 10 working days from the decision to issue and deliver it.
 """
 
 import datetime as dt
+
+from django.utils import timezone
 
 from yiwang.core.calendar import WorkCalendar
 
@@ -13,6 +16,7 @@ ACCEPTANCE_DAYS = 5
 JOINT_STATUTORY_DAYS = 45
 EXTENSION_DAYS = 10
 JOINT_EXTENSION_DAYS = 15
+DELIVERY_DAYS = 10
 YELLOW_SHARE = 0.8
 
 
@@ -64,3 +68,19 @@ def case_warning(case, today: dt.date, cal: WorkCalendar) -> str:
 def task_warning(task, today: dt.date, cal: WorkCalendar) -> str:
     limit = cal.working_days_between(task.opened_on, task.due_on).days
     return warning_level(start=task.opened_on, due=task.due_on, limit_days=limit, today=today, cal=cal)
+
+
+def set_delivery_due(case, cal: WorkCalendar) -> None:
+    """第四十四条: the decision just made is issued and delivered within 10 working days; its clock starts green."""
+    case.delivery_due = cal.add_working_days(timezone.localdate(case.decided_at), DELIVERY_DAYS).date
+    case.warning = "green"
+
+
+def delivery_warning(case, today: dt.date, cal: WorkCalendar) -> str:
+    return warning_level(
+        start=timezone.localdate(case.decided_at),
+        due=case.delivery_due,
+        limit_days=DELIVERY_DAYS,
+        today=today,
+        cal=cal,
+    )

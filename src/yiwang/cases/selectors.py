@@ -10,6 +10,7 @@ from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import get_restricted, restrict
+from yiwang.licences.models import Licence
 from yiwang.ratings.models import Rating, Rectification
 from yiwang.workflow import engine
 from yiwang.workflow.models import StageParticipant, Task
@@ -223,6 +224,29 @@ def rectification_for_department(actor, pk: int) -> Rectification:
     return get_restricted(Rectification.objects.all(), actor, "review", pk=pk)
 
 
+def awaiting_delivery(*, actor):
+    """待送达: decided cases not yet delivered that the actor may hand over, the nearest 第四十四条 date first."""
+    return (
+        restrict(Case.objects.filter(status__in=(Case.Status.GRANTED, Case.Status.DENIED)), actor, "deliver")
+        .select_related(
+            "item",
+            "department__region",
+            "applicant_person",
+            "applicant_entity",
+            "pickup_center",
+            "intake_window__center",
+        )
+        .order_by(F("delivery_due").asc(nulls_last=True), "decided_at", "pk")
+    )
+
+
+def delivery_case(*, actor, number: str) -> Case:
+    found = awaiting_delivery(actor=actor).filter(number=number).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def visible_cases(actor):
     """The actor's own applications and, for staff, the cases their roles let them view."""
     staff = restrict(Case.objects.all(), actor, "view").values("pk")
@@ -279,6 +303,7 @@ APPLICANT_STEPS = frozenset(
         "grant",
         "deny",
         "deliver",
+        "delivery_update",
         "withdraw",
     }
 )
@@ -321,6 +346,11 @@ def planned_stages(case: Case) -> list:
         .prefetch_related(Prefetch("participants", StageParticipant.objects.select_related("department")))
         .order_by("position")
     )
+
+
+def case_licence(case: Case):
+    """The licence issued on a case the caller already fetched through its own restricted read, if any."""
+    return Licence.objects.filter(case=case).select_related("licence_type").first()
 
 
 def case_rating(case: Case) -> Rating | None:

@@ -21,11 +21,13 @@ from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.storage import StoredFile
 from yiwang.credit import services as credit
 from yiwang.credit.models import Effect
+from yiwang.licences.models import Licence
 from yiwang.org.models import Department
 from yiwang.workflow import engine
 from yiwang.workflow.models import Task
 
 from . import clock
+from .delivery import clean_delivery
 from .materials import DEFERRED_MATERIAL_DAYS, material_sources
 from .models import (
     Case,
@@ -228,6 +230,10 @@ def case_submit(
     idempotency_key: str = "",
     commitments=(),
     deferred=(),
+    delivery_recipient: str = "",
+    delivery_phone: str = "",
+    delivery_address: str = "",
+    pickup_center=None,
 ) -> Case:
     """Submit an application. With an Idempotency-Key, a repeat returns the first case unchanged.
 
@@ -253,6 +259,15 @@ def case_submit(
         raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]})
     validate_submission(version.form_schema, form_data)
     region, today = implementation.department.region, _today()
+    delivery = clean_delivery(
+        method=delivery_method,
+        region=region,
+        channel=channel,
+        recipient=delivery_recipient,
+        phone=delivery_phone,
+        address=delivery_address,
+        pickup_center=pickup_center,
+    )
     cal = WorkCalendar(region)
     acceptance = clock.acceptance_deadline(today, cal)
     case = Case(
@@ -267,7 +282,7 @@ def case_submit(
         submitted_by=actor,
         channel=channel,
         intake_window=window,
-        delivery_method=delivery_method,
+        **delivery,
         status=Case.Status.SUBMITTED,
         form_data=form_data,
         idempotency_key=idempotency_key,
@@ -603,6 +618,7 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     # A blocking credit rule refuses a grant; a refusal stays possible and still records the hits.
     credit.credit_check(actor=actor, case=locked, checkpoint="decision", enforce=grant)
     locked.decided_at, locked.granted = timezone.now(), grant
+    clock.set_delivery_due(locked, _calendar(locked))
     locked.decision_reasons = reasons.strip() if grant else f"{reasons.strip()}\n{REMEDIES}"
     locked.result_data = result_data or {}
     locked.save()
@@ -627,11 +643,9 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     return locked
 
 
-@transaction.atomic
-def case_deliver(*, actor, case: Case, method: str | None = None) -> Case:
-    case = _locked(case, actor, "accept")
+def _deliver(case: Case, *, actor, note: str, tracking_number: str = "") -> Case:
     moved = case.move("deliver")
-    case.delivery_method = method or case.delivery_method
+    case.tracking_number = tracking_number
     case.delivered_at = timezone.now()
     case.save()
     _record(
@@ -639,10 +653,82 @@ def case_deliver(*, actor, case: Case, method: str | None = None) -> Case:
         actor=actor,
         action="deliver",
         moved=moved,
-        note=case.get_delivery_method_display(),
+        note=note,
         event="case.delivered",
+        data={"method": case.delivery_method, "tracking_number": tracking_number},
     )
-    _tell_applicant(case, _("办理结果已送达"), case.get_delivery_method_display())
+    _tell_applicant(case, _("办理结果已送达"), note)
+    return case
+
+
+@transaction.atomic
+def case_deliver(*, actor, case: Case, method: str | None = None, tracking_number: str = "") -> Case:
+    """Staff hand the result over: at the window, or posted with its tracking number (邮寄送达)."""
+    case = _locked(case, actor, "deliver")
+    method = method or case.delivery_method
+    if method not in Case.Delivery.values:
+        raise ValidationFailed(fields={"method": [_("不是可选的送达方式")]})
+    tracking_number = tracking_number.strip()
+    if method == Case.Delivery.POST:
+        if not tracking_number:
+            raise ValidationFailed(fields={"tracking_number": [_("邮寄送达须填写邮件单号")]})
+        if len(tracking_number) > 40 or not tracking_number.replace("-", "").isalnum():
+            raise ValidationFailed(fields={"tracking_number": [_("邮件单号只能由字母、数字和连字符组成，最长 40 位")]})
+        if not case.delivery_address:
+            raise ValidationFailed(fields={"tracking_number": [_("申请人未填写邮寄地址，不能邮寄送达")]})
+    case.delivery_method = method
+    if method != Case.Delivery.POST:
+        return _deliver(case, actor=actor, note=case.get_delivery_method_display())
+    note = _("邮寄送达：邮件单号 %(t)s，寄往 %(a)s") % {"t": tracking_number, "a": case.delivery_address}
+    return _deliver(case, actor=actor, note=note, tracking_number=tracking_number)
+
+
+def _awaits_licence(case: Case) -> bool:
+    """A granted case whose result is an e-licence is delivered with the licence, once it is issued."""
+    return bool(case.granted and case.version.result_licence_type_id and not Licence.objects.filter(case=case).exists())
+
+
+@transaction.atomic
+def case_deliver_electronically(*, case: Case) -> Case | None:
+    """电子送达, done by the platform: the decision document (and the e-licence, if the item issues one) put in the
+    applicant's account. Called when the decision is made and when the licence is issued; does nothing for a case
+    not (yet) due for it, so a repeated event changes nothing."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("version", "item", "department").get(pk=case.pk)
+    decided = case.status in (Case.Status.GRANTED, Case.Status.DENIED)
+    if not decided or case.delivery_method != Case.Delivery.ONLINE or _awaits_licence(case):
+        return None
+    note = _("电子送达：决定书已发送至申请人账户")
+    if case.granted and case.version.result_licence_type_id:
+        note = _("电子送达：决定书和电子证照已发送至申请人账户")
+    return _deliver(case, actor=None, note=note)
+
+
+@transaction.atomic
+def case_delivery_update(*, actor, case: Case, method: str, recipient="", phone="", address="", pickup_center=None):
+    """The applicant changes how the result reaches them, any time before it has been delivered."""
+    case = _locked(case, actor, "applicant")
+    if case.status not in (*Case.OPEN_STATES, Case.Status.GRANTED, Case.Status.DENIED):
+        raise InvalidTransition(_("办件当前为「%(s)s」，不能再修改送达方式") % {"s": case.get_status_display()})
+    fields = clean_delivery(
+        method=method,
+        region=case.region,
+        channel=case.channel,
+        recipient=recipient,
+        phone=phone,
+        address=address,
+        pickup_center=pickup_center,
+    )
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save()
+    note = case.get_delivery_method_display()
+    if case.delivery_method == Case.Delivery.POST:
+        note += _("：%(r)s，%(a)s") % {"r": case.delivery_recipient, "a": case.delivery_address}
+    elif case.pickup_center_id:
+        note += _("：%(c)s") % {"c": case.pickup_center}
+    _record(case, actor=actor, action="delivery_update", note=note, data={"method": case.delivery_method})
+    if case.delivery_method == Case.Delivery.ONLINE:
+        case_deliver_electronically(case=case)
     return case
 
 
@@ -792,7 +878,8 @@ def supervision_order_answer(*, actor, order: SupervisionOrder, answer: str) -> 
 
 
 def clock_sweep(*, today: dt.date | None = None) -> dict[str, int]:
-    """The worker's periodic job: deemed acceptance (第三十二条) and warning levels on open cases and tasks."""
+    """The worker's periodic job: deemed acceptance (第三十二条) and warning levels on open cases and tasks, and
+    on decided cases not yet delivered (第四十四条)."""
     today = today or _today()
     deemed = 0
     overdue = Case.objects.filter(status=Case.Status.SUBMITTED, acceptance_due__lt=today).values_list("pk", flat=True)
@@ -812,6 +899,13 @@ def clock_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     for case in Case.objects.filter(status__in=Case.OPEN_STATES).select_related("region").iterator():
         cal = cals.setdefault(case.region_id, WorkCalendar(case.region))
         level = clock.case_warning(case, today, cal)
+        if level != case.warning:
+            Case.objects.filter(pk=case.pk).update(warning=level)
+            changed += 1
+    awaiting = Case.objects.filter(status__in=(Case.Status.GRANTED, Case.Status.DENIED), delivery_due__isnull=False)
+    for case in awaiting.select_related("region").iterator():
+        cal = cals.setdefault(case.region_id, WorkCalendar(case.region))
+        level = clock.delivery_warning(case, today, cal)
         if level != case.warning:
             Case.objects.filter(pk=case.pk).update(warning=level)
             changed += 1

@@ -29,7 +29,12 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "inspect": {"inspector": "department"},
     # The organ head's confirmation of an extension or a suspension: the department's administrator.
     "approve": {"admin": "department"},
+    # Handing a decided case's result over (送达): the general window's clerks, or the lead department's staff.
+    "deliver": {"clerk": "region", "reviewer": "department", "admin": "department"},
 }
+# Actions only the row's own department may take, not the departments it reaches through a to-many path
+# (a case's assisting departments review it, but only its lead department hands its result over).
+OWN_DEPARTMENT_ONLY = frozenset({"deliver"})
 
 
 def staff_roles(actor) -> list:
@@ -61,6 +66,8 @@ def restrict(queryset: QuerySet, actor, action: str = "view") -> QuerySet:
     department_paths = getattr(model, "scope_department", None)
     if isinstance(department_paths, str):
         department_paths = (department_paths,)
+    if department_paths and action in OWN_DEPARTMENT_ONLY:
+        department_paths = department_paths[:1]
     allowed = ACTION_ROLES[action]
     condition = Q(pk__in=[])
     for role in staff_roles(actor):
@@ -91,6 +98,14 @@ def _crosses_to_many(model, path: str) -> bool:
         if model is None:
             return False
     return False
+
+
+def can_do(actor, action: str) -> bool:
+    """Whether the actor may take the action anywhere at all: to decide whether a link or a tab is shown."""
+    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    allowed = ACTION_ROLES[action]
+    return any(role.role in allowed for role in staff_roles(actor))
 
 
 def can(actor, action: str, obj) -> bool:

@@ -1,7 +1,7 @@
 """Reads at the desk, each restricted to what the acting clerk may see; missing and forbidden are one 404."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,17 +134,18 @@ def desk_case(*, actor, number: str) -> Case:
 
 
 def outbox_cases(*, actor) -> QuerySet[Case]:
-    """一窗出件: decided cases that came in at a window of the clerk's halls and are collected there."""
+    """一窗出件: decided cases collected at the clerk's halls: walk-ins that applied at one of its windows, and
+    online applications whose applicant chose one of them as the place to collect."""
     centers = clerk_windows(actor=actor).values("center")
     return (
-        restrict(Case.objects.all(), actor, "accept")
+        restrict(Case.objects.all(), actor, "deliver")
         .filter(
+            Q(intake_window__center__in=centers, pickup_center__isnull=True) | Q(pickup_center__in=centers),
             status__in=(Case.Status.GRANTED, Case.Status.DENIED),
             delivery_method=Case.Delivery.WINDOW,
-            intake_window__center__in=centers,
         )
-        .select_related("item", "intake_window__center", "applicant_person", "applicant_entity")
-        .order_by("decided_at", "pk")
+        .select_related("item", "intake_window__center", "pickup_center", "applicant_person", "applicant_entity")
+        .order_by(F("delivery_due").asc(nulls_last=True), "decided_at", "pk")
     )
 
 

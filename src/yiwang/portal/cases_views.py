@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +19,10 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors
 from yiwang.cases.models import Case
+from yiwang.cases.pdf import decision_pdf
 from yiwang.cases.services import (
     applicant_cases,
+    case_delivery_update,
     case_material_supply,
     case_resubmit,
     case_submit,
@@ -34,7 +37,7 @@ from yiwang.core.storage import store_uploaded_file, stored, upload_limit
 from yiwang.licences.selectors import held_for_applicants
 from yiwang.ratings.services import rating_submit
 
-from .forms import ApplicationExtrasForm, RatingForm, WithdrawForm, submission_data
+from .forms import ApplicationExtrasForm, DeliveryForm, RatingForm, WithdrawForm, submission_data
 
 TOKEN_FIELD = "case-token"
 FILENAME_MAX = 200
@@ -61,6 +64,7 @@ TIMELINE_LABELS = {
     "grant": gettext_lazy("准予许可"),
     "deny": gettext_lazy("不予许可"),
     "deliver": gettext_lazy("送达"),
+    "delivery_update": gettext_lazy("修改送达方式"),
     "withdraw": gettext_lazy("撤回申请"),
     "supply_material": gettext_lazy("补齐容缺材料"),
 }
@@ -178,8 +182,10 @@ def apply(request, code):
     if request.method == "POST":
         form = schema_form(version.form_schema, request.POST)
         extras = ApplicationExtrasForm(request.POST, applicants=applicants)
+        delivery = DeliveryForm(request.POST, region=implementation.department.region)
         token = request.POST.get(TOKEN_FIELD, "")[:64]
-        valid = all([_check_schema(version.form_schema, form), extras.is_valid()])  # all, to show every error
+        # all, not and: every form checks now, so every error shows in one round
+        valid = all([_check_schema(version.form_schema, form), extras.is_valid(), delivery.is_valid()])
         uploads, kept, material_errors = _collect_uploads(request, specs)
         committed = _commitments(request, specs)
         if valid and not material_errors:
@@ -193,7 +199,7 @@ def apply(request, code):
                     entity=entity,
                     uploads={pk: upload for pk, upload in uploads.items() if pk not in committed},
                     commitments=committed,
-                    delivery_method=extras.cleaned_data["case-delivery"],
+                    **delivery.submission(),
                     idempotency_key=token,
                 )
             except ValidationFailed as exc:
@@ -205,6 +211,7 @@ def apply(request, code):
     else:
         form = schema_form(version.form_schema)
         extras = ApplicationExtrasForm(applicants=applicants)
+        delivery = DeliveryForm(region=implementation.department.region)
         token = uuid.uuid4().hex
         status = 200
     return render(
@@ -217,7 +224,7 @@ def apply(request, code):
             "form": form,
             "extras": extras,
             "applicant_field": extras["case-applicant"] if applicants else None,
-            "delivery_field": extras["case-delivery"],
+            "delivery_form": delivery,
             "applicants": applicants,
             "token": token,
             "token_field": TOKEN_FIELD,
@@ -284,9 +291,53 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
                 [s for s in specs if not s.is_exempt], given.pop("kept", {}), given.pop("material_errors", {})
             ),
         )
+    context.update(_delivery_context(case, given.pop("delivery_form", None)))
     if case.status == Case.Status.DELIVERED and context["rating"] is None:
         context["rating_form"] = given.pop("rating_form", None) or RatingForm()
     return render(request, "portal/cases/detail.html", context, status=status)
+
+
+DELIVERY_EDITABLE = (*Case.OPEN_STATES, Case.Status.GRANTED, Case.Status.DENIED)
+
+
+def _delivery_context(case: Case, form=None) -> dict:
+    """What the case page shows about delivery (送达): the choice, editable until delivered; the 第四十四条 date;
+    the decision document and the licence once there is one."""
+    editable = case.status in DELIVERY_EDITABLE
+    return {
+        "delivery_form": (form or DeliveryForm(region=case.region, case=case)) if editable else None,
+        "delivery_form_open": form is not None,
+        "licence": selectors.case_licence(case) if case.decided_at else None,
+    }
+
+
+@login_required
+@require_POST
+def delivery(request, number):
+    case = selectors.applicant_case(request.user, number)
+    form = DeliveryForm(request.POST, region=case.region)
+    if form.is_valid():
+        try:
+            case_delivery_update(actor=request.user, case=case, **form.update())
+        except ValidationFailed as exc:
+            for name, errors in exc.fields.items():
+                form.add_error(DeliveryForm.FIELD_OF.get(name, "delivery-method"), errors)
+        else:
+            messages.success(request, _("送达方式已修改"))
+            return redirect("cases:detail", number=case.number)
+    return _render_case(request, case, status=422, delivery_form=form)
+
+
+@login_required
+def decision_document(request, number):
+    case = selectors.applicant_case(request.user, number)
+    licence = selectors.case_licence(case)
+    response = HttpResponse(
+        decision_pdf(case, licence_number=licence.number if licence else ""), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

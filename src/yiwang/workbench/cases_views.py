@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from yiwang.cases import selectors, services
 from yiwang.cases.models import ACTION_LABELS, Case, Suspension
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from yiwang.core.permissions import can, staff_roles
+from yiwang.core.permissions import can, can_do, staff_roles
 from yiwang.core.storage import material_store
 from yiwang.ratings.services import rectification_answer
 from yiwang.workflow.models import Task
@@ -26,6 +26,7 @@ from yiwang.workflow.models import Task
 from .views import staff_required
 
 RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition)
+DELIVERIES_SHOWN = 200
 SUSPENSION_REASONS = [
     (value, label) for value, label in Suspension.Reason.choices if value != Suspension.Reason.CORRECTION
 ]
@@ -48,13 +49,14 @@ LOG_LABELS = {
     "supervise": gettext_lazy("督办"),
     "supervision_answer": gettext_lazy("答复督办"),
     "supply_material": gettext_lazy("补齐容缺材料"),
+    "delivery_update": gettext_lazy("申请人修改送达方式"),
 }
 
 
 def _tabs(user) -> set[str]:
     if user.is_superuser:
-        return {"reviewer", "admin", "supervisor"}
-    return {role.role for role in staff_roles(user)}
+        return {"reviewer", "admin", "supervisor", "deliver"}
+    return {role.role for role in staff_roles(user)} | ({"deliver"} if can_do(user, "deliver") else set())
 
 
 def _page(request, template: str, context: dict, status: int = 200):
@@ -315,3 +317,41 @@ def rectification_answer_view(request, pk):
     rectification_answer(actor=request.user, rectification=rectification, answer=request.POST.get("answer", ""))
     messages.success(request, _("整改情况已答复，申请人可以看到"))
     return redirect("workbench:rectifications")
+
+
+@staff_required
+def deliveries(request):
+    """待送达: decided cases to hand over within 第四十四条's 10 working days; a posted one is delivered here by
+    entering its tracking number."""
+    return _deliveries_page(request)
+
+
+def _deliveries_page(request, *, error=None, posted_number="", status: int = 200):
+    cases = list(selectors.awaiting_delivery(actor=request.user)[:DELIVERIES_SHOWN])
+    for case in cases:
+        case.applicant_text = selectors.applicant_label(case)
+    context = {
+        "cases": cases,
+        "error": error,
+        "posted_number": posted_number,
+        "posted": request.POST if error else {},
+        "shown": DELIVERIES_SHOWN,
+    }
+    return _page(request, "workbench/cases/deliveries.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def delivery_post(request, number):
+    case = selectors.delivery_case(actor=request.user, number=number)
+    try:
+        services.case_deliver(
+            actor=request.user,
+            case=case,
+            method=Case.Delivery.POST,
+            tracking_number=request.POST.get("tracking_number", ""),
+        )
+    except RECOVERABLE as error:
+        return _deliveries_page(request, error=error, posted_number=case.number, status=error.status)
+    messages.success(request, _("%(n)s 已邮寄送达，申请人已收到邮件单号") % {"n": case.number})
+    return redirect("workbench:deliveries")

@@ -1,0 +1,162 @@
+"""The decision document (准予/不予行政许可决定书, 行政许可法第三十八条) as a PDF, delivered with the result.
+
+It embeds the same TrueType CJK font as the licence (licences.pdf), so it reads the same on any device, with
+or without Chinese fonts installed.
+"""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from yiwang.core.errors import InvalidTransition
+from yiwang.licences.pdf import FONT_FILE, FONT_NAME
+
+from .models import Case
+
+
+def _font() -> str:
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_FILE)))
+    return FONT_NAME
+
+
+def _date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def _esc(text) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=font, fontSize=12, leading=21, firstLineIndent=24, wordWrap="CJK")
+    plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
+    return {
+        "organ": ParagraphStyle("organ", fontName=font, fontSize=15, leading=22, alignment=TA_CENTER),
+        "title": ParagraphStyle(
+            "title", fontName=font, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm
+        ),
+        "number": ParagraphStyle("number", fontName=font, fontSize=10.5, leading=16, alignment=TA_RIGHT),
+        "body": body,
+        "plain": plain,
+        "point": ParagraphStyle("point", parent=plain, leftIndent=18, firstLineIndent=-18, spaceBefore=2),
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=11, leading=16, wordWrap="CJK"),
+        "sign": ParagraphStyle("sign", parent=plain, alignment=TA_RIGHT, spaceBefore=10 * mm),
+        "small": ParagraphStyle("small", parent=plain, fontSize=9.5, leading=15, textColor=colors.HexColor("#444444")),
+    }
+
+
+def _facts(rows: list[tuple[str, str]], style: ParagraphStyle) -> Table:
+    table = Table(
+        [[Paragraph(_esc(k), style), Paragraph(_esc(v), style)] for k, v in rows], colWidths=[38 * mm, 122 * mm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def decision_title(case: Case) -> str:
+    return _("准予行政许可决定书") if case.granted else _("不予行政许可决定书")
+
+
+def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
+    """The decision document of a decided case; a case not decided yet has none."""
+    if case.decided_at is None:
+        raise InvalidTransition(_("该办件尚未作出决定"))
+    s = _styles(_font())
+    decided_on = timezone.localdate(case.decided_at)
+    applicant = case.applicant
+    opening = _("你（单位）于%(day)s提出的《%(item)s》申请（办件编号 %(n)s），本机关已于%(acc)s依法受理。") % {
+        "day": _date(case.received_on),
+        "item": case.item.name,
+        "n": case.number,
+        "acc": _date(case.accepted_on),
+    }
+    story = [
+        Paragraph(_esc(case.department), s["organ"]),
+        Paragraph(_esc(decision_title(case)), s["title"]),
+        Paragraph(_esc(_("编号：%(n)s") % {"n": case.number}), s["number"]),
+        Spacer(1, 3 * mm),
+        Paragraph(_esc(_("%(who)s：") % {"who": applicant.name}), s["plain"]),
+        Spacer(1, 2 * mm),
+    ]
+    if case.granted:
+        story.append(
+            Paragraph(
+                _esc(
+                    opening
+                    + _(
+                        "经审查，你（单位）的申请符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第一款的规定，"
+                        "本机关决定准予行政许可。"
+                    )
+                ),
+                s["body"],
+            )
+        )
+        rows = [(_("许可事项"), case.item.name), (_("被许可人"), applicant.name)]
+        rows += [(str(k), str(v)) for k, v in (case.result_data or {}).items()]
+        if licence_number:
+            rows.append((_("电子证照编号"), licence_number))
+        if case.decision_reasons:
+            rows.append((_("说明"), case.decision_reasons))
+        story += [Spacer(1, 3 * mm), _facts(rows, s["cell"])]
+    else:
+        story.append(
+            Paragraph(
+                _esc(
+                    opening
+                    + _(
+                        "经审查，你（单位）的申请不符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第二款的规定，"
+                        "本机关决定不予行政许可。理由及救济途径如下："
+                    )
+                ),
+                s["body"],
+            )
+        )
+        lines = [line.strip() for line in case.decision_reasons.splitlines() if line.strip()]
+        story += [Spacer(1, 2 * mm), *[Paragraph(_esc(f"{i}. {t}"), s["point"]) for i, t in enumerate(lines, 1)]]
+    story += [
+        Paragraph(
+            _esc(case.department) + "<br/>" + _esc(_("（行政许可专用章）")) + "<br/>" + _date(decided_on), s["sign"]
+        ),
+        Spacer(1, 8 * mm),
+        Paragraph(
+            _esc(
+                _(
+                    "送达方式：%(m)s。本决定书依照《中华人民共和国行政许可法》第四十四条，自作出决定之日起十个工作日内送达。"
+                )
+                % {"m": case.get_delivery_method_display()}
+            ),
+            s["small"],
+        ),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=22 * mm,
+        bottomMargin=20 * mm,
+        title=f"{decision_title(case)} {case.number}",
+        author=str(case.department),
+    ).build(story)
+    return buffer.getvalue()
