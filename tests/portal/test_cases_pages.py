@@ -40,7 +40,10 @@ def _post_application(client, implementation, restaurant, *, token, form=None, *
     data = {
         **(form if form is not None else food_form(restaurant)),
         "case-applicant": f"entity-{restaurant.pk}",
-        "case-delivery": Case.Delivery.POST,
+        "delivery-method": Case.Delivery.POST,
+        "delivery-recipient": "赵六",
+        "delivery-phone": "13800000004",
+        "delivery-address": "广州市海珠区南洲路 88 号",
         "case-token": token,
         **_files(implementation, **file_options),
     }
@@ -129,7 +132,7 @@ def test_a_text_file_named_pdf_is_refused_by_its_content_and_nothing_is_lost(
     data = {
         **form,
         "case-applicant": f"entity-{restaurant.pk}",
-        "case-delivery": "online",
+        "delivery-method": "online",
         "case-token": "t-bad",
         **{f"kept-{field}": key for field, key in kept},
         f"material_{bad.pk}": SimpleUploadedFile("制度.pdf", PDF + b"rules", "application/pdf"),

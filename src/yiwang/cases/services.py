@@ -728,7 +728,7 @@ def case_delivery_update(*, actor, case: Case, method: str, recipient="", phone=
         note += _("：%(c)s") % {"c": case.pickup_center}
     _record(case, actor=actor, action="delivery_update", note=note, data={"method": case.delivery_method})
     if case.delivery_method == Case.Delivery.ONLINE:
-        case_deliver_electronically(case=case)
+        return case_deliver_electronically(case=case) or case
     return case
 
 

@@ -174,6 +174,9 @@ def desk_intake(
     ticket: QueueTicket | None = None,
     committed=(),
     deferred=(),
+    delivery_recipient: str = "",
+    delivery_phone: str = "",
+    delivery_address: str = "",
 ) -> Case:
     """A walk-in's application taken at the window and settled on the spot, all or nothing:
     submitted (channel=window) and then accepted, returned with one correction notice listing every missing
@@ -224,6 +227,9 @@ def desk_intake(
         channel=Case.Channel.WINDOW,
         window=window,
         delivery_method=delivery_method,
+        delivery_recipient=delivery_recipient,
+        delivery_phone=delivery_phone,
+        delivery_address=delivery_address,
         commitments=committed,
         deferred=deferred,
     )

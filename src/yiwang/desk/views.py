@@ -193,6 +193,9 @@ def intake(request, code):
             points=request.POST.get("points", "").splitlines(),
             reasons=request.POST.get("reasons", ""),
             delivery_method=request.POST.get("delivery_method", Case.Delivery.WINDOW),
+            delivery_recipient=request.POST.get("delivery_recipient", ""),
+            delivery_phone=request.POST.get("delivery_phone", ""),
+            delivery_address=request.POST.get("delivery_address", ""),
             ticket=selectors.current_ticket(actor=request.user, window=window),
         )
     except ValidationFailed as exc:
