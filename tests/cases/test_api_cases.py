@@ -11,6 +11,7 @@ from django.utils.crypto import get_random_string
 from tests.case_fixtures import PDF, food_form
 from yiwang.accounts.tokens import token_create
 from yiwang.cases.models import Case
+from yiwang.org.models import ServiceCenter
 from yiwang.workflow.models import Task
 
 
@@ -41,6 +42,7 @@ def submission(client, headers, implementation, entity, key="order-1"):
         "form": food_form(entity),
         "materials": materials,
         "delivery_method": "window",
+        "pickup_center": ServiceCenter.objects.get(name="海珠区政务服务中心").pk,
     }
     return post(client, "/api/v1/cases", {**headers, "Idempotency-Key": key}, body)
 
