@@ -173,3 +173,14 @@ def login(page, server_url: str, username: str, password: str = "yiwang-demo") -
     page.fill("input[name=password]", password)
     page.locator("form button[type=submit], form input[type=submit]").last.click()
     page.wait_for_load_state("networkidle")
+
+
+def reload_until(page, selector: str, text: str, timeout: float = 30) -> None:
+    """Reload until the element shows the text: what the worker does after a commit takes a moment."""
+    from playwright.sync_api import expect
+
+    deadline = time.monotonic() + timeout
+    while text not in (page.locator(selector).text_content() or "") and time.monotonic() < deadline:
+        time.sleep(1)
+        page.reload()
+    expect(page.locator(selector)).to_contain_text(text)

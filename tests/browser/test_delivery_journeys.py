@@ -8,13 +8,11 @@
 Everything is clicks and typing, except `accept`: see its docstring.
 """
 
-import time
-
 import pytest
 
 from tests.case_fixtures import PDF
 
-from .conftest import login, run_in_server, shot
+from .conftest import login, reload_until, run_in_server, shot
 
 pytestmark = pytest.mark.browser
 
@@ -32,17 +30,6 @@ def shots(page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         shot(page, f"{name}-{width}")
     page.set_viewport_size({"width": WIDE, "height": 900})
-
-
-def reload_until(page, selector: str, text: str, timeout: float = 30) -> None:
-    """Reload until the element shows the text: what the worker does after a commit takes a moment."""
-    from playwright.sync_api import expect
-
-    deadline = time.monotonic() + timeout
-    while text not in (page.locator(selector).text_content() or "") and time.monotonic() < deadline:
-        time.sleep(1)
-        page.reload()
-    expect(page.locator(selector)).to_contain_text(text)
 
 
 def switch_user(page, server_url: str, username: str) -> None:

@@ -6,7 +6,7 @@ the restaurant's agent and accepted at the window, as the citizen and desk journ
 
 import pytest
 
-from .conftest import ACCEPTED_FOOD_PERMIT, login, run_in_server, shot
+from .conftest import ACCEPTED_FOOD_PERMIT, login, reload_until, run_in_server, shot
 
 pytestmark = pytest.mark.browser
 
@@ -69,18 +69,15 @@ def test_two_departments_review_in_parallel_and_the_lead_grants(page, server_url
     expect(page.locator("#result")).to_contain_text("热食类食品制售")
     shot(page, "review-07-granted")
 
-    # The result reaches the applicant online, who rates it; a 差评 goes to the department for rectification.
-    deliver = (
-        "from yiwang.accounts.models import User\n"
-        "from yiwang.cases import services\n"
-        "from yiwang.cases.models import Case\n"
-        f"case = Case.objects.get(number={case_number!r})\n"
-        "services.case_deliver(actor=User.objects.get(username='hz-gov_service-clerk'), case=case, method='online')\n"
-        "print(case.number)\n"
-    )
-    run_in_server(var_dir_env, deliver)
+    # The result reaches the applicant online (电子送达, chosen at application): the platform issues the e-licence
+    # and delivers it with the decision document; the applicant finds both on the case page, and rates. A 差评
+    # goes to the department for rectification.
     login(page, server_url, "enterprise")
     page.goto(f"{server_url}/cases/{case_number}/")
+    reload_until(page, "#case-status", "已送达")
+    expect(page.locator("#delivery")).to_contain_text("电子送达")
+    expect(page.locator("#decision-document")).to_contain_text("准予行政许可决定书")
+    expect(page.locator("#case-licence")).to_be_visible()
     form = page.locator("#rating-form")
     expect(form).to_be_visible()
     form.get_by_label("不满意", exact=True).check()

@@ -21,6 +21,7 @@ from yiwang.core.errors import InvalidTransition
 from yiwang.licences.pdf import FONT_FILE, FONT_NAME
 
 from .models import Case
+from .services import REMEDIES
 
 
 def _font() -> str:
@@ -125,14 +126,20 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
                     opening
                     + _(
                         "经审查，你（单位）的申请不符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第二款的规定，"
-                        "本机关决定不予行政许可。理由及救济途径如下："
+                        "本机关决定不予行政许可。理由如下："
                     )
                 ),
                 s["body"],
             )
         )
-        lines = [line.strip() for line in case.decision_reasons.splitlines() if line.strip()]
-        story += [Spacer(1, 2 * mm), *[Paragraph(_esc(f"{i}. {t}"), s["point"]) for i, t in enumerate(lines, 1)]]
+        # The service appends the remedies to every refusal's reasons; the document gives them their own paragraph.
+        lines = [line.strip() for line in case.decision_reasons.splitlines() if line.strip() not in ("", REMEDIES)]
+        story += [
+            Spacer(1, 2 * mm),
+            *[Paragraph(_esc(f"{i}. {t}"), s["point"]) for i, t in enumerate(lines, 1)],
+            Spacer(1, 3 * mm),
+            Paragraph(_esc(REMEDIES), s["body"]),
+        ]
     story += [
         Paragraph(
             _esc(case.department) + "<br/>" + _esc(_("（行政许可专用章）")) + "<br/>" + _date(decided_on), s["sign"]
