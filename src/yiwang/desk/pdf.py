@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
+from yiwang.portal.progress import progress_address
 
 FONT = "STSong-Light"
 HOTLINE = "12345"
@@ -95,7 +96,7 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
     head = [
         Paragraph(_esc(case.department), ParagraphStyle("organ", parent=_TITLE, fontSize=15, spaceAfter=1 * mm)),
         Paragraph(_esc(title), _TITLE),
-        Paragraph(_esc(_("编号：%(n)s") % {"n": case.number}), _NUMBER),
+        Paragraph(_esc(_("编号：%(n)s　查询码：%(code)s") % {"n": case.number, "code": case.query_code}), _NUMBER),
         Paragraph(_esc(_("%(who)s：") % {"who": case.applicant.name}), _PLAIN),
         Spacer(1, 2 * mm),
     ]
@@ -104,8 +105,11 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
         Spacer(1, 8 * mm),
         Paragraph(
             _esc(
-                _("办件查询及咨询：政务服务便民热线 %(phone)s；或登录一网通办，以办件编号查询办理进度。")
-                % {"phone": HOTLINE}
+                _(
+                    "办件进度查询：无需账号，在 %(url)s 输入办件编号 %(n)s 和查询码 %(code)s 即可查询；"
+                    "咨询请拨打政务服务便民热线 %(phone)s。"
+                )
+                % {"url": progress_address(), "n": case.number, "code": case.query_code, "phone": HOTLINE}
             ),
             _SMALL,
         ),
