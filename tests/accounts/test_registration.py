@@ -186,9 +186,10 @@ def test_code_requests_are_throttled_per_phone(client, db, sms_outbox, settings)
     assert "过于频繁" in page and 'id="code-sent"' not in page
     assert len(sms_outbox) == 3
     # Another number from the same address is still served.
-    assert 'id="code-sent"' in client.post(
-        "/accounts/register/", _form(phone="13912340000", action="send_code")
-    ).content.decode()
+    assert (
+        'id="code-sent"'
+        in client.post("/accounts/register/", _form(phone="13912340000", action="send_code")).content.decode()
+    )
 
 
 def test_code_requests_are_throttled_per_address(client, db, sms_outbox, settings):

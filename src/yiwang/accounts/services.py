@@ -168,9 +168,7 @@ def user_register(
     pending = _code_match(phone=phone, purpose=PhoneCode.Purpose.REGISTER, code=code)
     with transaction.atomic():
         _code_use(pending)
-        user = User(
-            username=username, display_name=name, phone=phone, identity_level=User.IdentityLevel.REGISTERED
-        )
+        user = User(username=username, display_name=name, phone=phone, identity_level=User.IdentityLevel.REGISTERED)
         user.set_password(password)
         user.save()
         if person is None:

@@ -27,7 +27,9 @@ class RegisterForm(forms.Form):
     id_number = forms.CharField(label=gettext_lazy("居民身份证号码"), max_length=18, required=False)
     phone = forms.CharField(label=gettext_lazy("手机号码"), max_length=20, required=False)
     code = forms.CharField(label=gettext_lazy("短信验证码"), max_length=6, required=False)
-    password = forms.CharField(label=gettext_lazy("密码"), widget=forms.PasswordInput(render_value=True), required=False)
+    password = forms.CharField(
+        label=gettext_lazy("密码"), widget=forms.PasswordInput(render_value=True), required=False
+    )
     password_again = forms.CharField(
         label=gettext_lazy("确认密码"), widget=forms.PasswordInput(render_value=True), required=False
     )
@@ -36,7 +38,9 @@ class RegisterForm(forms.Form):
 class ResetForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("注册时的手机号码"), max_length=20, required=False)
     code = forms.CharField(label=gettext_lazy("短信验证码"), max_length=6, required=False)
-    password = forms.CharField(label=gettext_lazy("新密码"), widget=forms.PasswordInput(render_value=True), required=False)
+    password = forms.CharField(
+        label=gettext_lazy("新密码"), widget=forms.PasswordInput(render_value=True), required=False
+    )
     password_again = forms.CharField(
         label=gettext_lazy("确认新密码"), widget=forms.PasswordInput(render_value=True), required=False
     )
