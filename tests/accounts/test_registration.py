@@ -79,9 +79,11 @@ def test_a_wrong_code_is_counted_and_five_wrong_codes_kill_it(db):
 def test_an_expired_code_is_refused(db):
     services.phone_code_send(phone=PHONE, purpose=PhoneCode.Purpose.REGISTER)
     code = last_code(PHONE)
-    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5, seconds=1)):
-        with pytest.raises(ValidationFailed) as exc:
-            _register(code)
+    with (
+        time_machine.travel(timezone.now() + dt.timedelta(minutes=5, seconds=1)),
+        pytest.raises(ValidationFailed) as exc,
+    ):
+        _register(code)
     assert "已过期" in _fields(exc)["code"][0]
 
 
