@@ -10,6 +10,7 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiwang.core.errors import DomainError
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 class SmsFailed(DomainError):
     code = "sms_failed"
     status = 503
-    default_message = _("短信发送失败，请稍后再试")
+    default_message = gettext_lazy("短信发送失败，请稍后再试")
 
 
 class ConsoleSender:
