@@ -2,6 +2,7 @@
 VAR_DIR/sms-outbox.log) and sees the account page; a walk-in's case is looked up without login by the number and
 query code from the notice (issue #9, "Done when" (e))."""
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -131,3 +132,46 @@ def test_a_walk_in_looks_up_progress_without_login_from_the_notice(page, server_
     expect(page.locator("#timeline")).to_contain_text("受理")
     expect(page.locator("body")).not_to_contain_text("陈小红")
     both_widths(page, "accounts-05-progress")
+
+
+def test_the_legal_representative_binds_the_enterprise_and_authorises_an_agent(page, server_url, var_dir_env):
+    from playwright.sync_api import expect
+
+    page.goto(server_url + "/accounts/register/")
+    page.get_by_label("姓名").fill("赵六")
+    page.get_by_label("居民身份证号码").fill("440105199003051234")
+    page.get_by_label("手机号码").fill("13911110006")
+    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_label("短信验证码").fill(texted_code(var_dir_env["YIWANG_VAR_DIR"], "13911110006"))
+    page.get_by_label("用户名").fill("zhaoliu")
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_label("确认密码").fill(PASSWORD)
+    page.get_by_role("button", name="注册", exact=True).click()
+    page.wait_for_url("**/accounts/login/")
+    login(page, server_url, "zhaoliu", PASSWORD)
+    page.locator(".account").get_by_role("link", name="赵六").click()
+
+    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD18")  # one check digit off
+    page.get_by_role("button", name="核验并绑定").click()
+    expect(page.locator("#uscc-error")).to_contain_text("校验位")
+    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
+    page.get_by_role("button", name="核验并绑定").click()
+    expect(page.locator("#my-entities")).to_contain_text("广州市海珠区味道餐饮管理有限公司")
+    page.get_by_role("link", name="管理经办人").click()
+
+    date_input = page.get_by_label("授权截止日期")
+    today = dt.date.fromisoformat(date_input.get_attribute("min"))  # the date picker's earliest day
+    until = today + dt.timedelta(days=30)
+    page.get_by_label("经办人账号（用户名或手机号码）").fill("13800000001")  # 张三's phone
+    date_input.fill(until.isoformat())
+    page.get_by_role("button", name="授权", exact=True).click()
+    expect(page.locator("#grants")).to_contain_text("张三")
+    expect(page.locator("#grants")).to_contain_text(until.isoformat())
+    both_widths(page, "accounts-06-agents")
+
+    page.locator(".account").get_by_role("button", name="退出").click()
+    login(page, server_url, "citizen")
+    page.locator(".account").get_by_role("link", name="张三").click()
+    expect(page.locator("#my-entities")).to_contain_text("广州市海珠区味道餐饮管理有限公司")
+    expect(page.locator("#my-entities")).to_contain_text(f"授权至 {until.isoformat()}")
+    both_widths(page, "accounts-07-agent-account")

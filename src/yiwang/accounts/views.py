@@ -10,6 +10,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -162,6 +163,7 @@ def entity_bind(request):
 @login_required
 def entity_agents(request, entity_id: int):
     form = GrantForm(request.POST or None)
+    form.fields["expires_on"].widget.attrs["min"] = timezone.localdate().isoformat()
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
