@@ -20,6 +20,7 @@ from oauth2_provider.models import Application
 from requests.structures import CaseInsensitiveDict
 
 from yiwang.accounts.demo import DEMO_PASSWORD
+from yiwang.accounts.models import User
 
 BASE = "http://testserver"
 REDIRECT = "https://samr-system.example/callback"
@@ -161,7 +162,8 @@ def test_a_wrong_pkce_verifier_gets_no_token(department_system):
 def test_pkce_is_required(department_system):
     app, _ = department_system
     browser = Client()
-    browser.login(username="hz-samr-reviewer", password=DEMO_PASSWORD)
+    # force_login: django-axes needs the request that Client.login does not pass to authenticate().
+    browser.force_login(User.objects.get(username="hz-samr-reviewer"))
     answer = browser.get(
         "/o/authorize/",
         {"client_id": app.client_id, "response_type": "code", "scope": "openid", "redirect_uri": REDIRECT},

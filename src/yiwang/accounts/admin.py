@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.org.models import StaffRole
 
-from .models import ApiToken, Entity, Person, User
+from .models import ApiToken, Entity, EntityAgent, Person, User
 from .tokens import token_revoke
 
 
@@ -16,9 +16,13 @@ class StaffRoleInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "display_name", "is_staff", "is_active")
-    search_fields = ("username", "display_name")
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("平台信息"), {"fields": ("display_name", "phone")}))
+    list_display = ("username", "display_name", "identity_level", "is_staff", "is_active")
+    list_filter = ("identity_level", "is_staff", "is_active")
+    search_fields = ("username", "display_name", "phone")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("平台信息"), {"fields": ("display_name", "phone", "identity_level")}),
+    )
     inlines = [StaffRoleInline]
 
 
@@ -36,12 +40,20 @@ class PersonAdmin(admin.ModelAdmin):
         return obj.masked_id_number
 
 
+class EntityAgentInline(admin.TabularInline):
+    model = EntityAgent
+    fk_name = "entity"
+    extra = 0
+    autocomplete_fields = ("user", "granted_by")
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
     list_display = ("name", "uscc", "legal_representative", "status", "region")
     list_filter = ("status",)
     search_fields = ("name", "uscc")
-    autocomplete_fields = ("region", "agents")
+    autocomplete_fields = ("region",)
+    inlines = [EntityAgentInline]
 
 
 @admin.register(ApiToken)

@@ -22,10 +22,19 @@ ENTITIES = [
         "广州市海珠区味道餐饮管理有限公司",
         "91440105MA59ABCD17",
         "赵六",
+        "440105199003051234",
         "440105",
         ["餐饮服务", "食品销售"],
     ),
-    ("enterprise2", "广州天河云帆科技有限公司", "91440106MA5CXY312D", "钱七", "440106", ["软件开发", "技术服务"]),
+    (
+        "enterprise2",
+        "广州天河云帆科技有限公司",
+        "91440106MA5CXY312D",
+        "钱七",
+        "440106199107124561",
+        "440106",
+        ["软件开发", "技术服务"],
+    ),
 ]
 
 
@@ -70,19 +79,20 @@ def load_demo_people() -> list[tuple[str, str]]:
         ("hz-<部门>-<角色>", "海珠区每个部门 × clerk/reviewer/supervisor/inspector/admin"),
     ]
     for username, name, id_number, phone, region_code in PERSONS:
-        user = _user(username, name, password_hash, phone=phone)
+        user = _user(username, name, password_hash, phone=phone, identity_level=User.IdentityLevel.WINDOW_VERIFIED)
         Person.objects.update_or_create(
             id_number=id_number,
             defaults={"user": user, "name": name, "phone": phone, "region": Region.objects.get(code=region_code)},
         )
         accounts.append((username, f"自然人 {name}"))
-    for username, name, uscc, legal_rep, region_code, scope in ENTITIES:
+    for username, name, uscc, legal_rep, legal_rep_id, region_code, scope in ENTITIES:
         user = _user(username, f"{name}经办人", password_hash)
         entity, _ = Entity.objects.update_or_create(
             uscc=uscc,
             defaults={
                 "name": name,
                 "legal_representative": legal_rep,
+                "legal_representative_id_number": legal_rep_id,
                 "region": Region.objects.get(code=region_code),
                 "business_scope": scope,
                 "address": f"广州市{Region.objects.get(code=region_code).name}",

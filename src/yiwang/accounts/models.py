@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import birth_date_of, clean_identity_number, clean_uscc, mask_identity_number
@@ -8,8 +10,23 @@ from .identifiers import birth_date_of, clean_identity_number, clean_uscc, mask_
 class User(AbstractUser):
     """An account: a citizen, an enterprise's agent, or a staff member (whose roles are org.StaffRole rows)."""
 
+    class IdentityLevel(models.IntegerChoices):
+        # How sure the platform is that the account's holder is the person named on it; an item may ask for
+        # a minimum level before it accepts an online application.
+        NONE = 0, _("未实名")
+        # Registered online: name and identity number pass the GB 11643 check digit and match no other
+        # account, and the phone number received a one-time code. Nobody has seen the person or the card.
+        REGISTERED = 1, _("一级：注册并验证手机")
+        # A clerk has seen the identity card at a service-centre window and confirmed the account.
+        WINDOW_VERIFIED = 2, _("二级：窗口实名核验")
+        # Verified in person with a face/card reader, or by the national e-licence (电子证照) of the card.
+        ON_SITE_VERIFIED = 3, _("三级：现场或电子证照核验")
+
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    identity_level = models.PositiveSmallIntegerField(
+        _("实名等级"), choices=IdentityLevel.choices, default=IdentityLevel.NONE
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -54,6 +71,14 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
 
+class EntityQuerySet(models.QuerySet):
+    def acting_for(self, user, *, on=None):
+        """The entities the user may act for on a day: a grant that is neither revoked nor expired."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(pk__in=EntityAgent.objects.in_force(on=on).filter(user=user).values("entity"))
+
+
 class Entity(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("存续")
@@ -65,6 +90,8 @@ class Entity(models.Model):
     name = models.CharField(_("名称"), max_length=120)
     entity_type = models.CharField(_("主体类型"), max_length=40, default="有限责任公司")
     legal_representative = models.CharField(_("法定代表人"), max_length=60)
+    # Compared with the binding person's number when known; the register holds it for entities registered here.
+    legal_representative_id_number = models.CharField(_("法定代表人身份证号码"), max_length=18, blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
     region = models.ForeignKey(
         "org.Region", verbose_name=_("登记机关所在区划"), null=True, blank=True, on_delete=models.PROTECT
@@ -72,8 +99,19 @@ class Entity(models.Model):
     # Business-scope activities as the dual-notification table names them (餐饮服务, 卷烟零售 …).
     business_scope = models.JSONField(_("经营范围"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    agents = models.ManyToManyField(User, verbose_name=_("经办人"), blank=True, related_name="entities")
+    # Every grant ever made, expired and revoked ones included: ask Entity.objects.acting_for(user) or
+    # entity.has_agent(user) for who may act today.
+    agents = models.ManyToManyField(
+        User,
+        verbose_name=_("经办人"),
+        blank=True,
+        related_name="entities",
+        through="EntityAgent",
+        through_fields=("entity", "user"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("法人/市场主体")
@@ -85,6 +123,68 @@ class Entity(models.Model):
     def clean(self):
         if self.uscc:
             self.uscc = clean_uscc(self.uscc)
+
+    def agents_in_force(self, *, on=None):
+        return User.objects.filter(pk__in=self.agent_grants.in_force(on=on).values("user"))
+
+    def has_agent(self, user, *, on=None) -> bool:
+        return bool(getattr(user, "pk", None)) and self.agent_grants.in_force(on=on).filter(user=user).exists()
+
+
+class EntityAgentQuerySet(models.QuerySet):
+    def in_force(self, *, on=None):
+        day = on or timezone.localdate()
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day), revoked_at__isnull=True)
+
+
+class EntityAgent(models.Model):
+    """A person's authority to act for an entity (经办人授权), granted by its legal representative."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("主体"), on_delete=models.CASCADE, related_name="agent_grants")
+    user = models.ForeignKey(User, verbose_name=_("经办人"), on_delete=models.CASCADE, related_name="agent_grants")
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The last day the grant is valid. Empty for the legal representative's own binding and for grants
+    # recorded before authorisations had an expiry.
+    expires_on = models.DateField(_("授权截止日期"), null=True, blank=True)
+    granted_at = models.DateTimeField(_("授权时间"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = EntityAgentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("经办人授权")
+        verbose_name_plural = _("经办人授权")
+        constraints = [models.UniqueConstraint(fields=["entity", "user"], name="entity_agent_once")]
+
+    def __str__(self):
+        return f"{self.entity} · {self.user}"
+
+    def in_force_on(self, day) -> bool:
+        return self.revoked_at is None and (self.expires_on is None or self.expires_on >= day)
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS. Only a keyed hash of the code is kept."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("注册")
+        RESET = "reset", _("找回密码")
+
+    phone = models.CharField(_("手机号码"), max_length=20)
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    # Wrong codes typed against this one; past the limit it is dead and a new one must be requested.
+    attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
 
 
 class ApiToken(models.Model):

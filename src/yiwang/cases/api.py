@@ -342,7 +342,7 @@ def _applicant(actor, *, person: str | None, entity: str | None) -> tuple[Person
         if found_person is None:
             raise NotFound(_("未找到该申请人，或您不能代其申报"))
     if entity is not None:
-        found_entity = actor.entities.filter(uscc=entity.strip().upper()).first()
+        found_entity = Entity.objects.acting_for(actor).filter(uscc=entity.strip().upper()).first()
         if found_entity is None:
             raise NotFound(_("未找到该申请人，或您不能代其申报"))
     return found_person, found_entity

@@ -80,7 +80,7 @@ def applicant_cases(actor):
     mine = (
         Case.objects.filter(submitted_by=actor)
         | Case.objects.filter(applicant_person__user=actor)
-        | Case.objects.filter(applicant_entity__agents=actor)
+        | Case.objects.filter(applicant_entity__in=Entity.objects.acting_for(actor))
     )
     return Case.objects.filter(pk__in=mine.values("pk"))
 
@@ -121,7 +121,7 @@ def _applicant_user(case: Case):
         return case.applicant_person.user
     if case.channel == Case.Channel.ONLINE:
         return case.submitted_by
-    return case.applicant_entity.agents.order_by("pk").first()
+    return case.applicant_entity.agents_in_force().order_by("pk").first()
 
 
 def _tell_applicant(case: Case, title: str, body: str = "") -> None:
@@ -139,7 +139,7 @@ def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bo
     if staff_roles(actor) and any(r.role == "clerk" for r in staff_roles(actor)):
         return True  # a window clerk registers walk-in applicants
     if entity is not None:
-        return entity.agents.filter(pk=actor.pk).exists()
+        return entity.has_agent(actor)
     return person is not None and person.user_id == actor.pk
 
 

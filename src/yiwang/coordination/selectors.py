@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from yiwang.accounts.models import Entity
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import get_restricted, restrict
 
@@ -45,7 +46,9 @@ def told(actor, licence_number: str) -> DualNotification:
     """What a licence's holder was told; only the entity's agents see it."""
     if actor is None or not actor.is_authenticated:
         raise NotFound()
-    found = DualNotification.objects.filter(licence_number=licence_number, entity__agents=actor).first()
+    found = DualNotification.objects.filter(
+        licence_number=licence_number, entity__in=Entity.objects.acting_for(actor)
+    ).first()
     if found is None:
         raise NotFound()
     return found

@@ -150,7 +150,7 @@ def dual_notify(*, actor=None, entity, licence_number: str, issued_on: dt.date |
     body = "\n".join(
         _("%(a)s：需办理「%(i)s」") % {"a": "、".join(p["activities"]), "i": p["item_name"]} for p in permits
     )
-    for user in entity.agents.filter(is_active=True):
+    for user in entity.agents_in_force().filter(is_active=True):
         notify(
             user=user,
             title=_("营业执照已发放，以下经营项目还需办理许可"),

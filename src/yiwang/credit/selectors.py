@@ -99,7 +99,7 @@ def _applies_to(rule: CreditRule) -> list[str]:
 def entities_acted_for(actor):
     if actor is None or not actor.is_authenticated:
         return Entity.objects.none()
-    return actor.entities.order_by("name")
+    return Entity.objects.acting_for(actor).order_by("name")
 
 
 def own_credit(actor, on: dt.date | None = None) -> list[OwnCredit]:

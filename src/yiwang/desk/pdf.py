@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
+from yiwang.portal.progress import progress_address
 
 FONT = "STSong-Light"
 HOTLINE = "12345"
@@ -80,7 +81,7 @@ def _facts(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
+def _document(case: Case, title: str, story: list, issued: dt.date, lookup: str = "") -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -95,7 +96,7 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
     head = [
         Paragraph(_esc(case.department), ParagraphStyle("organ", parent=_TITLE, fontSize=15, spaceAfter=1 * mm)),
         Paragraph(_esc(title), _TITLE),
-        Paragraph(_esc(_("编号：%(n)s") % {"n": case.number}), _NUMBER),
+        Paragraph(_esc(_("编号：%(n)s　查询码：%(code)s") % {"n": case.number, "code": case.query_code}), _NUMBER),
         Paragraph(_esc(_("%(who)s：") % {"who": case.applicant.name}), _PLAIN),
         Spacer(1, 2 * mm),
     ]
@@ -104,8 +105,11 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
         Spacer(1, 8 * mm),
         Paragraph(
             _esc(
-                _("办件查询及咨询：政务服务便民热线 %(phone)s；或登录一网通办，以办件编号查询办理进度。")
-                % {"phone": HOTLINE}
+                _(
+                    "办件进度查询：无需账号，在 %(url)s 输入办件编号 %(n)s 和查询码 %(code)s 即可查询；"
+                    "咨询请拨打政务服务便民热线 %(phone)s。"
+                )
+                % {"url": lookup or progress_address(), "n": case.number, "code": case.query_code, "phone": HOTLINE}
             ),
             _SMALL,
         ),
@@ -114,7 +118,7 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def acceptance_notice(case: Case) -> bytes:
+def acceptance_notice(case: Case, lookup: str = "") -> bytes:
     days = case.promised_days
     promised = (
         _("即办件，当场办结") if days == 0 else _("%(n)d 个工作日，%(d)s 前办结") % {"n": days, "d": _date(case.due_on)}
@@ -158,10 +162,10 @@ def acceptance_notice(case: Case) -> bytes:
             _SMALL,
         ),
     ]
-    return _document(case, _("受理通知书"), story, case.accepted_on or case.received_on)
+    return _document(case, _("受理通知书"), story, case.accepted_on or case.received_on, lookup)
 
 
-def correction_notice(case: Case) -> bytes:
+def correction_notice(case: Case, lookup: str = "") -> bytes:
     notice = case.corrections.order_by("-issued_at", "-pk").first()
     if notice is None:
         raise InvalidTransition(_("该办件没有补正告知"))
@@ -189,10 +193,10 @@ def correction_notice(case: Case) -> bytes:
             ]
         ),
     ]
-    return _document(case, _("一次性告知书"), story, timezone.localdate(notice.issued_at))
+    return _document(case, _("一次性告知书"), story, timezone.localdate(notice.issued_at), lookup)
 
 
-def refusal_notice(case: Case) -> bytes:
+def refusal_notice(case: Case, lookup: str = "") -> bytes:
     reasons = [r for r in case.closed_reason.splitlines() if r.strip()] or [case.closed_reason]
     story = [
         Paragraph(
@@ -211,7 +215,8 @@ def refusal_notice(case: Case) -> bytes:
         Paragraph(_esc(REMEDIES), _BODY),
     ]
     refused = case.log.filter(action="refuse_acceptance").order_by("-at").first()
-    return _document(case, _("不予受理通知书"), story, timezone.localdate(refused.at) if refused else case.received_on)
+    issued = timezone.localdate(refused.at) if refused else case.received_on
+    return _document(case, _("不予受理通知书"), story, issued, lookup)
 
 
 NOTICES = {
@@ -232,8 +237,9 @@ def notice_kind(case: Case) -> str | None:
     return None
 
 
-def notice_pdf(case: Case, kind: str | None = None) -> tuple[str, bytes]:
-    """(title, PDF bytes) of the case's notice: the one asked for, or the one its state calls for."""
+def notice_pdf(case: Case, kind: str | None = None, *, lookup: str = "") -> tuple[str, bytes]:
+    """(title, PDF bytes) of the case's notice: the one asked for, or the one its state calls for. `lookup` is the
+    progress lookup's address to print (portal.progress.progress_address(request))."""
     kind = kind or notice_kind(case)
     if kind is None or kind not in NOTICES:
         raise InvalidTransition(_("该办件尚未受理、告知补正或不予受理，没有可打印的通知书"))
@@ -244,4 +250,4 @@ def notice_pdf(case: Case, kind: str | None = None) -> tuple[str, bytes]:
     if kind == "refusal" and case.status != Case.Status.ACCEPTANCE_REFUSED:
         raise InvalidTransition(_("该办件未被不予受理"))
     title, build = NOTICES[kind]
-    return str(title), build(case)
+    return str(title), build(case, lookup)

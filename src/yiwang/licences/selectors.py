@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import mask_identity_number
+from yiwang.accounts.models import Entity
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.org.models import Department
@@ -139,7 +140,7 @@ def wallet_for(*, actor):
     if actor is None or not actor.is_authenticated:
         return Licence.objects.none()
     return (
-        Licence.objects.filter(Q(holder_person__user=actor) | Q(holder_entity__agents=actor))
+        Licence.objects.filter(Q(holder_person__user=actor) | Q(holder_entity__in=Entity.objects.acting_for(actor)))
         .select_related(*RELATED)
         .distinct()
         .order_by("-issued_on", "-pk")
@@ -236,7 +237,7 @@ def rotatable_department(actor, pk: int) -> Department:
 def held_for_applicants(user, specs) -> dict[int, list[str]]:
     """For each licence-sourced material, the valid e-licences of those the user may apply for (its entities and
     itself), so the form can say what will be drawn in before the applicant is chosen."""
-    applicants = [("entity", e) for e in user.entities.order_by("name")]
+    applicants = [("entity", e) for e in Entity.objects.acting_for(user).order_by("name")]
     if getattr(user, "person", None) is not None:
         applicants.append(("person", user.person))
     held: dict[int, list[str]] = {}

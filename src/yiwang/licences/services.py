@@ -63,7 +63,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 def _holder_users(licence: Licence) -> list:
     if licence.holder_entity_id:
-        return list(licence.holder_entity.agents.all())
+        return list(licence.holder_entity.agents_in_force())
     user = licence.holder_person.user
     return [user] if user is not None else []
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yiwang.accounts.models import Entity
 from yiwang.cases import selectors
 from yiwang.cases.models import Case
 from yiwang.cases.pdf import decision_pdf
@@ -72,7 +73,7 @@ TIMELINE_LABELS = {
 
 def _applicants(user) -> list[tuple[str, str]]:
     """Whom this account may apply for: each entity it is an agent of, and the person it belongs to."""
-    choices = [(f"entity-{e.pk}", f"{e.name}（{e.uscc}）") for e in user.entities.order_by("name")]
+    choices = [(f"entity-{e.pk}", f"{e.name}（{e.uscc}）") for e in Entity.objects.acting_for(user).order_by("name")]
     person = getattr(user, "person", None)
     if person is not None:
         choices.append(("person", _("本人：%(p)s") % {"p": person}))
@@ -82,7 +83,7 @@ def _applicants(user) -> list[tuple[str, str]]:
 def _resolve_applicant(user, choice: str):
     if choice == "person":
         return user.person, None
-    return None, user.entities.get(pk=int(choice.removeprefix("entity-")))
+    return None, Entity.objects.acting_for(user).get(pk=int(choice.removeprefix("entity-")))
 
 
 def _material_field(spec: MaterialSpec) -> str:

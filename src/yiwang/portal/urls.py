@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("items/<str:code>/v/<int:number>/", views.item_detail, name="item_version"),
     path("bundles/", views.bundles, name="bundles"),
     path("bundles/<str:code>/", views.bundle, name="bundle"),
+    path("progress/", progress_views.progress, name="progress"),
 ]

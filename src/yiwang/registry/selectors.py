@@ -53,7 +53,7 @@ def subjects_of(user) -> list[str]:
     """Whose data the user may see reads of: their own identity number and the USCC of each entity they act for."""
     if user is None or not user.is_authenticated:
         return []
-    subjects = list(user.entities.values_list("uscc", flat=True))
+    subjects = list(Entity.objects.acting_for(user).values_list("uscc", flat=True))
     person = getattr(user, "person", None)
     if person is not None:
         subjects.append(person.id_number)

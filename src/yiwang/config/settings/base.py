@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ between machines come from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "yiwang.supervision",
     "yiwang.webhooks",
     "oauth2_provider",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yiwang.core.middleware.DomainErrorMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yiwang.config.urls"
@@ -111,6 +115,30 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# django-axes first: it refuses a locked-out username+address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_ENABLED = True
+
+# One cache for every web worker: rate limits (django-ratelimit) count in it, so a per-process memory cache
+# would let each worker grant its own allowance. The table is created by accounts' migration 0004.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yiwang_cache"}}
+# One-time codes by SMS: per phone number and per client address; progress lookups per client address.
+SMS_CODE_RATES = {"phone": "5/h", "ip": "20/h"}
+PROGRESS_LOOKUP_RATE = "10/m"
+
+# Where SMS goes: a dotted path to a class with send(phone, text). yiwang.accounts.sms has a console sender
+# (logs the text), a file sender (appends to VAR_DIR/sms-outbox.log), an HTTP sender (POSTs JSON to
+# SMS_HTTP_URL with SMS_HTTP_TOKEN as bearer token: the operator's SMS gateway) and an in-memory outbox for tests.
+SMS_SENDER = os.environ.get("SMS_SENDER", "yiwang.accounts.sms.ConsoleSender")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -19,3 +19,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Static files come straight from the apps in tests; nothing is collected.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Codes land in a list the tests read (yiwang.accounts.sms.outbox).
+SMS_SENDER = "yiwang.accounts.sms.LocmemSender"

@@ -1,0 +1,11 @@
+from django import template
+
+from yiwang.portal.progress import progress_address as address
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def progress_address(context) -> str:
+    """Where a person without an account looks up a case's progress (the address printed on notices)."""
+    return address(context.get("request"))
