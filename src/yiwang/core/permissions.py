@@ -29,6 +29,10 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "inspect": {"inspector": "department"},
     # The organ head's confirmation of an extension or a suspension: the department's administrator.
     "approve": {"admin": "department"},
+    # 网上预约 at a hall: see the day's bookings and turn a booking code into a ticket at the window.
+    "appointments": {"clerk": "region", "admin": "region"},
+    # Open, close and add bookable slots, and generate them from the weekly timetable: the hall's administrator.
+    "appointment_slots": {"admin": "region"},
 }
 
 

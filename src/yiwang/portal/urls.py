@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("items/<str:code>/v/<int:number>/", views.item_detail, name="item_version"),
     path("bundles/", views.bundles, name="bundles"),
     path("bundles/<str:code>/", views.bundle, name="bundle"),
+    path("appointments/", include("yiwang.portal.appointments_urls")),
 ]
