@@ -323,10 +323,12 @@ def appointment_slots_generate(*, actor, center: ServiceCenter, days: int = BOOK
 def _clock(value, field: str) -> dt.time:
     if isinstance(value, dt.time):
         return value
-    try:
-        return dt.time.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationFailed(fields={field: [_("请填写时间，如 09:00")]}) from None
+    for form in ("%H:%M", "%H:%M:%S"):  # strptime, unlike fromisoformat, takes "9:00" as a person types it
+        try:
+            return dt.datetime.strptime(str(value).strip(), form).time()
+        except ValueError:
+            continue
+    raise ValidationFailed(fields={field: [_("请填写时间，如 09:00")]})
 
 
 @transaction.atomic
@@ -408,7 +410,13 @@ def appointment_book(
         raise ValidationFailed(fields={"applicant": [_("您不是该企业的经办人，不能为其预约")]})
     if entity is None and person is None:
         raise ValidationFailed(fields={"applicant": [_("账号尚未实名，请选择您代办的企业")]})
-    slot = AppointmentSlot.objects.select_for_update().select_related("center__region").filter(pk=slot.pk).first()
+    # Only the slot row: bookings of other slots, and ticket numbering at the hall, go on meanwhile.
+    slot = (
+        AppointmentSlot.objects.select_for_update(of=("self",))
+        .select_related("center__region")
+        .filter(pk=slot.pk)
+        .first()
+    )
     if slot is None or not slot_serves(slot, implementation):
         raise ValidationFailed(fields={"slot": [_("所选时段不办理本事项，请重新选择")]})
     now = timezone.now()
@@ -467,7 +475,7 @@ def appointment_book(
 def appointment_cancel(*, actor, appointment: Appointment) -> Appointment:
     """The booker gives the slot back, until the slot starts."""
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("slot__center", "implementation__item")
         .filter(pk=appointment.pk, user=actor)
         .first()
@@ -501,7 +509,7 @@ def appointment_arrive(*, actor=None, center: ServiceCenter, code: str) -> Queue
     if not code:
         raise ValidationFailed(fields={"code": [_("请输入预约码")]})
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("slot__center", "implementation__item", "ticket")
         .filter(code=code)
         .first()
