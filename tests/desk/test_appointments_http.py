@@ -175,3 +175,21 @@ def test_another_districts_clerk_sees_404(monday, client, tianhe_clerk, citizen,
 def test_a_citizen_has_no_staff_page(monday, client, citizen, hall):
     client.force_login(citizen)
     assert client.get(f"/desk/appointments/{hall.pk}/").status_code == 403
+
+
+@pytest.mark.parametrize("model", ["appointmentpattern", "appointmentslot", "appointment"])
+def test_the_admin_lists_open(client, superuser, model):
+    client.force_login(superuser)
+    assert client.get(f"/admin/desk/{model}/").status_code == 200
+
+
+def test_bookings_are_not_made_in_the_admin_but_slots_are_generated_there(monday, client, superuser, hall):
+    from yiwang.desk.models import AppointmentPattern
+
+    client.force_login(superuser)
+    assert client.get("/admin/desk/appointment/add/").status_code == 403
+    row = AppointmentPattern.objects.create(
+        center=hall, starts=dt.time(9), ends=dt.time(10), capacity=3, weekdays="12345"
+    )
+    client.post("/admin/desk/appointmentpattern/", {"action": "generate", "_selected_action": [row.pk]})
+    assert AppointmentSlot.objects.filter(center=hall, day=MONDAY, capacity=3).exists()
