@@ -282,3 +282,12 @@ def test_concurrent_bookings_never_exceed_the_capacity(db, marriage, restaurant)
     assert not errors, errors
     assert sorted(outcomes) == ["booked"] * 3 + ["full"] * 5
     assert booked == 3
+
+
+def test_the_periodic_sweep_keeps_the_horizon_filled_as_days_pass(monday, hall):
+    from yiwang.desk.tasks import appointment_slots_sweep
+
+    load_demo_appointments()
+    monday.shift(dt.timedelta(days=7))
+    assert appointment_slots_sweep.call() == 7 * 5  # a week later: five more working days at the far end
+    assert appointment_slots_sweep.call() == 0
