@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from yiwang.accounts.models import User
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from yiwang.core.models import AuditEntry, Notification, WorkdayOverride
+from yiwang.core.models import AuditEntry, Event, Notification, WorkdayOverride
 from yiwang.desk import services
 from yiwang.desk.demo import load_demo_appointments
 from yiwang.desk.models import Appointment, AppointmentPattern, AppointmentSlot, QueueTicket
@@ -169,6 +169,9 @@ def test_arrival_within_the_slot_is_called_before_walk_ins_and_turns_into_a_tick
     with pytest.raises(Conflict) as again:
         services.appointment_arrive(actor=clerk, center=hall, code=booked.code)
     assert "Y001" in again.value.message
+    events = {e.type: e.payload for e in Event.objects.filter(payload__appointment=booked.code)}
+    assert set(events) == {"appointment.booked", "appointment.arrived"}
+    assert events["appointment.arrived"]["ticket"] == "Y001" and citizen.person.name not in str(events)
     assert QueueTicket.objects.filter(center=hall).count() == 2
     called = services.ticket_call_next(actor=clerk, window=window1)
     assert called == ticket

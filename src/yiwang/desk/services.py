@@ -21,6 +21,7 @@ from yiwang.catalog.models import ItemImplementation
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.events import emit
 from yiwang.core.notifications import notify
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.storage import StoredFile
@@ -392,6 +393,22 @@ def _new_code() -> str:
             return code
 
 
+def _appointment_event(event: str, appointment: Appointment, **data) -> None:
+    # No name or phone: the outbox feeds department systems, and a booking's who is not theirs to know.
+    emit(
+        event,
+        {
+            "appointment": appointment.code,
+            "appointment_id": appointment.pk,
+            "center_id": appointment.slot.center_id,
+            "implementation": appointment.implementation.code,
+            "day": appointment.day.isoformat(),
+            "status": appointment.status,
+            **data,
+        },
+    )
+
+
 def _slot_label(slot: AppointmentSlot) -> str:
     return f"{slot.day:%Y-%m-%d} {slot.starts:%H:%M}—{slot.ends:%H:%M}"
 
@@ -461,6 +478,7 @@ def appointment_book(
         target=appointment,
         data={"code": appointment.code, "slot": slot.pk, "implementation": implementation.code},
     )
+    _appointment_event("appointment.booked", appointment)
     notify(
         user=actor,
         title=_("预约成功：%(item)s") % {"item": implementation.item.name},
@@ -489,6 +507,7 @@ def appointment_cancel(*, actor, appointment: Appointment) -> Appointment:
     appointment.status, appointment.cancelled_at = Appointment.Status.CANCELLED, timezone.now()
     appointment.save(update_fields=["status", "cancelled_at"])
     audit_record(actor=actor, action="appointment.cancel", target=appointment, data={"code": appointment.code})
+    _appointment_event("appointment.cancelled", appointment)
     notify(
         user=actor,
         title=_("预约已取消：%(item)s") % {"item": appointment.implementation.item.name},
@@ -555,4 +574,5 @@ def appointment_arrive(*, actor=None, center: ServiceCenter, code: str) -> Queue
         target=appointment,
         data={"code": appointment.code, "ticket": ticket.number, "late": late},
     )
+    _appointment_event("appointment.arrived", appointment, ticket=ticket.number, late=late)
     return ticket
