@@ -142,7 +142,7 @@ def test_the_desk_page_shows_the_queue_and_calls_by_htmx(monday, desk, hall):
         desk.post(reverse("desk:kiosk", args=[hall.pk]), {"lane": lane})
     page = desk.get(reverse("desk:index"))
     assert page.status_code == 200
-    assert page.context["counts"] == {"normal": 1, "priority": 1}
+    assert page.context["counts"] == {"normal": 1, "priority": 1, "appointment": 0}
     called = desk.post(reverse("desk:call"), HTTP_HX_REQUEST="true")
     assert called.status_code == 200 and "V001" in called.content.decode()
     assert called.templates[0].name == "desk/_queue.html"

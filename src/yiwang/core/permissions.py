@@ -31,6 +31,10 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "approve": {"admin": "department"},
     # Handing a decided case's result over (送达): the general window's clerks, or the lead department's staff.
     "deliver": {"clerk": "region", "reviewer": "department", "admin": "department"},
+    # 网上预约 at a hall: see the day's bookings and turn a booking code into a ticket at the window.
+    "appointments": {"clerk": "region", "admin": "region"},
+    # Open, close and add bookable slots, and generate them from the weekly timetable: the hall's administrator.
+    "appointment_slots": {"admin": "region"},
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).

@@ -1,7 +1,9 @@
 """Reads at the desk, each restricted to what the acting clerk may see; missing and forbidden are one 404."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,11 +13,12 @@ from yiwang.cases.models import Case, CaseMaterial
 from yiwang.catalog.models import ItemImplementation
 from yiwang.catalog.search import search
 from yiwang.catalog.selectors import staff_implementation_list
+from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.org.models import ServiceCenter, Window
 
-from .models import QueueTicket
+from .models import Appointment, AppointmentSlot, QueueTicket
 
 
 def is_clerk(actor) -> bool:
@@ -52,14 +55,15 @@ def queue_counts(*, center) -> dict[str, int]:
     counts = QueueTicket.objects.filter(center=center, day=today, status=QueueTicket.Status.WAITING).aggregate(
         normal=Count("pk", filter=Q(lane=QueueTicket.Lane.NORMAL)),
         priority=Count("pk", filter=Q(lane=QueueTicket.Lane.PRIORITY)),
+        appointment=Count("pk", filter=Q(lane=QueueTicket.Lane.APPOINTMENT)),
     )
     return counts
 
 
 def current_ticket(*, actor, window: Window) -> QueueTicket | None:
-    """The number now called to this window, if any."""
+    """The number now called to this window, if any (with the booking it came from, if it came from one)."""
     return (
-        restrict(QueueTicket.objects.all(), actor, "accept")
+        restrict(QueueTicket.objects.select_related("appointment__implementation__item"), actor, "accept")
         .filter(window=window, day=timezone.localdate(), status=QueueTicket.Status.CALLED)
         .first()
     )
@@ -154,3 +158,113 @@ def outbox_case(*, actor, number: str) -> Case:
     if found is None:
         raise NotFound()
     return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 网上预约
+
+# How far ahead a booking may reach, in working days after today; the timetable is generated as far.
+BOOKING_HORIZON_DAYS = 10
+# How long before the slot starts a booked visitor may already take their appointment-lane ticket.
+ARRIVAL_GRACE = dt.timedelta(minutes=30)
+
+
+def last_bookable_day(region) -> dt.date:
+    return WorkCalendar(region).add_working_days(timezone.localdate(), BOOKING_HORIZON_DAYS).date
+
+
+def slot_serves(slot: AppointmentSlot, implementation: ItemImplementation) -> bool:
+    """A hall handles its own district's items: at the general windows any of them, at a department's only its."""
+    department = implementation.department
+    return slot.center.region_id == department.region_id and slot.department_id in (None, department.pk)
+
+
+def _serving(implementation: ItemImplementation) -> QuerySet[AppointmentSlot]:
+    department = implementation.department
+    return AppointmentSlot.objects.filter(
+        Q(department__isnull=True) | Q(department=department), center__region=department.region_id
+    )
+
+
+def _upcoming(slots: QuerySet[AppointmentSlot], region) -> QuerySet[AppointmentSlot]:
+    today = timezone.localdate()
+    return slots.filter(open=True, day__gte=today, day__lte=last_bookable_day(region))
+
+
+def is_bookable(*, implementation: ItemImplementation | None) -> bool:
+    """Whether the guide offers 网上预约: a hall that handles the item has open slots in the booking horizon."""
+    if implementation is None or not implementation.active:
+        return False
+    return _upcoming(_serving(implementation), implementation.department.region).exists()
+
+
+def bookable_slots(*, implementation: ItemImplementation) -> dict[dt.date, list[AppointmentSlot]]:
+    """The slots still open to booking for the item, by day: open, not over, not full; each with `remaining`."""
+    now = timezone.now()
+    slots = (
+        _upcoming(_serving(implementation), implementation.department.region)
+        .select_related("center")
+        .annotate(taken=Count("appointments", filter=Q(appointments__status__in=Appointment.ACTIVE)))
+        .order_by("day", "starts", "center", "pk")
+    )
+    days: dict[dt.date, list[AppointmentSlot]] = {}
+    for slot in slots:
+        slot.remaining = slot.capacity - slot.taken
+        if slot.remaining > 0 and slot.ends_at() > now:
+            days.setdefault(slot.day, []).append(slot)
+    return days
+
+
+def my_appointments(*, actor) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(user=actor)
+        .select_related("slot__center", "implementation__item", "ticket", "entity")
+        .order_by("-day", "-slot__starts", "-pk")
+    )
+
+
+def my_appointment(*, actor, code: str) -> Appointment:
+    found = my_appointments(actor=actor).filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def appointment_centers(*, actor) -> QuerySet[ServiceCenter]:
+    """The halls whose bookings the staff member may see."""
+    return restrict(ServiceCenter.objects.select_related("region"), actor, "appointments").order_by("region__path")
+
+
+def appointment_center(*, actor, pk) -> ServiceCenter:
+    found = appointment_centers(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def manages_slots(*, actor, center: ServiceCenter) -> bool:
+    return restrict(ServiceCenter.objects.filter(pk=center.pk), actor, "appointment_slots").exists()
+
+
+def center_day(*, actor, center: ServiceCenter, day: dt.date) -> list[AppointmentSlot]:
+    """A hall's slots of one day with their bookings, for its staff."""
+    bookings = Appointment.objects.select_related("implementation__item", "ticket", "entity").order_by("pk")
+    return list(
+        restrict(AppointmentSlot.objects.all(), actor, "appointments")
+        .filter(center=center, day=day)
+        .select_related("department")
+        .prefetch_related(Prefetch("appointments", queryset=bookings))
+        .order_by("starts", "pk")
+    )
+
+
+def center_slot(*, actor, pk) -> AppointmentSlot:
+    found = restrict(AppointmentSlot.objects.all(), actor, "appointments").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def open_slot(*, pk) -> AppointmentSlot | None:
+    """The slot a booking form names; whether it may still be booked is the booking service's to say."""
+    return AppointmentSlot.objects.select_related("center").filter(pk=pk).first() if str(pk).isdigit() else None

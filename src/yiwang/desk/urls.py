@@ -17,4 +17,10 @@ urlpatterns = [
     path("outbox/<str:number>/deliver/", views.deliver, name="deliver"),
     path("rate/<str:number>/", views.rate, name="rate"),
     path("kiosk/<int:center>/", views.kiosk, name="kiosk"),
+    path("appointments/", views.appointments, name="appointments"),
+    path("appointments/<int:center>/", views.appointment_center, name="appointment_center"),
+    path("appointments/<int:center>/checkin/", views.appointment_checkin, name="appointment_checkin"),
+    path("appointments/<int:center>/slots/", views.appointment_slot_new, name="appointment_slot_new"),
+    path("appointments/<int:center>/generate/", views.appointment_generate, name="appointment_generate"),
+    path("appointments/slots/<int:pk>/toggle/", views.appointment_slot_toggle, name="appointment_slot_toggle"),
 ]

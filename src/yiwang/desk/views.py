@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,17 @@ from yiwang.workbench.views import staff_required
 from . import selectors
 from .models import QueueTicket
 from .pdf import NOTICES, notice_kind, notice_pdf
-from .services import desk_intake, missing_materials, ticket_call_next, ticket_finish, ticket_issue
+from .services import (
+    appointment_arrive,
+    appointment_slot_add,
+    appointment_slot_set_open,
+    appointment_slots_generate,
+    desk_intake,
+    missing_materials,
+    ticket_call_next,
+    ticket_finish,
+    ticket_issue,
+)
 
 WINDOW_KEY = "desk_window"
 APPLICANT_KEY = "desk_applicant"
@@ -307,11 +318,122 @@ def kiosk(request, center):
     if request.method == "POST":
         actor = request.user if request.user.is_authenticated else None
         try:
-            context["ticket"] = ticket_issue(
-                actor=actor, center=hall, lane=request.POST.get("lane", ""), uscc=request.POST.get("uscc", "")
-            )
-        except ValidationFailed as exc:
-            context.update(errors=exc.fields, posted=request.POST)
+            if "booking_code" in request.POST:
+                context["ticket"] = appointment_arrive(actor=actor, center=hall, code=request.POST["booking_code"])
+            else:
+                context["ticket"] = ticket_issue(
+                    actor=actor, center=hall, lane=request.POST.get("lane", ""), uscc=request.POST.get("uscc", "")
+                )
+        except DomainError as exc:
+            field = "booking_code" if "booking_code" in request.POST else "uscc"
+            errors = {field if name == "code" else name: problems for name, problems in exc.fields.items()}
+            context.update(errors=errors or {field: [exc.message]}, posted=request.POST)
             return render(request, "desk/kiosk.html", context, status=exc.status)
         context["counts"] = selectors.queue_counts(center=hall)
     return render(request, "desk/kiosk.html", context)
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return timezone.localdate()
+
+
+@staff_required
+def appointments(request):
+    """The halls whose bookings the staff member may see; with one hall, straight to its day."""
+    centers = list(selectors.appointment_centers(actor=request.user))
+    if len(centers) == 1:
+        return redirect("desk:appointment_center", center=centers[0].pk)
+    return render(request, "desk/appointments.html", {"centers": centers})
+
+
+@staff_required
+def appointment_center(request, center):
+    hall = selectors.appointment_center(actor=request.user, pk=center)
+    return _center_page(request, hall, _day(request.GET.get("day", "")))
+
+
+def _center_page(request, hall, day, status=200, **extra):
+    """A hall's bookings of one day; a refused form comes back on it with its errors and what was typed."""
+    context = {
+        "center": hall,
+        "day": day,
+        "previous": day - dt.timedelta(days=1),
+        "next": day + dt.timedelta(days=1),
+        "slots": selectors.center_day(actor=request.user, center=hall, day=day),
+        "manages": selectors.manages_slots(actor=request.user, center=hall),
+        "now": timezone.now(),
+        **extra,
+    }
+    return render(request, "desk/appointment_center.html", context, status=status)
+
+
+def _back_to_day(center, day) -> HttpResponse:
+    return redirect(reverse("desk:appointment_center", args=[center.pk]) + f"?day={day:%Y-%m-%d}")
+
+
+@staff_required
+@require_POST
+def appointment_checkin(request, center):
+    """The clerk looks a booking code up for a visitor and hands them the ticket it turns into."""
+    hall = selectors.appointment_center(actor=request.user, pk=center)
+    try:
+        ticket = appointment_arrive(actor=request.user, center=hall, code=request.POST.get("booking_code", ""))
+    except DomainError as exc:
+        errors = {"booking_code": [m for msgs in exc.fields.values() for m in msgs] or [exc.message]}
+        return _center_page(request, hall, timezone.localdate(), exc.status, errors=errors, posted=request.POST)
+    appointment = ticket.appointment
+    messages.success(
+        request,
+        _("预约 %(code)s（%(name)s）已取号：%(n)s%(late)s")
+        % {
+            "code": appointment.code,
+            "name": appointment.applicant_name,
+            "n": ticket.number,
+            "late": _("，已过预约时段，按普通号排队") if appointment.late else "",
+        },
+    )
+    return _back_to_day(hall, ticket.day)
+
+
+@staff_required
+@require_POST
+def appointment_slot_new(request, center):
+    hall = selectors.appointment_center(actor=request.user, pk=center)
+    try:
+        slot = appointment_slot_add(
+            actor=request.user,
+            center=hall,
+            day=request.POST.get("day", ""),
+            starts=request.POST.get("starts", ""),
+            ends=request.POST.get("ends", ""),
+            capacity=request.POST.get("capacity", ""),
+        )
+    except ValidationFailed as exc:
+        day = _day(request.POST.get("day", ""))
+        return _center_page(request, hall, day, exc.status, slot_errors=exc.fields, posted=request.POST)
+    messages.success(
+        request, _("已加开时段 %(s)s") % {"s": f"{slot.day:%Y-%m-%d} {slot.starts:%H:%M}—{slot.ends:%H:%M}"}
+    )
+    return _back_to_day(hall, slot.day)
+
+
+@staff_required
+@require_POST
+def appointment_generate(request, center):
+    hall = selectors.appointment_center(actor=request.user, pk=center)
+    made = appointment_slots_generate(actor=request.user, center=hall)
+    messages.success(request, _("已按每周排班生成 %(n)d 个时段") % {"n": made})
+    return redirect("desk:appointment_center", center=hall.pk)
+
+
+@staff_required
+@require_POST
+def appointment_slot_toggle(request, pk):
+    slot = appointment_slot_set_open(
+        actor=request.user, slot=selectors.center_slot(actor=request.user, pk=pk), open="open" in request.POST
+    )
+    messages.success(request, _("时段已开放预约") if slot.open else _("时段已停止预约，已有的预约仍然有效"))
+    return _back_to_day(slot.center, slot.day)

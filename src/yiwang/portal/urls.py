@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import progress_views, views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("bundles/", views.bundles, name="bundles"),
     path("bundles/<str:code>/", views.bundle, name="bundle"),
     path("progress/", progress_views.progress, name="progress"),
+    path("appointments/", include("yiwang.portal.appointments_urls")),
 ]

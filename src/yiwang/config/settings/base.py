@@ -189,6 +189,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.coordination.tasks.claim_sweep",
     "yiwang.webhooks.tasks.delivery_sweep",
     "yiwang.core.tasks.event_redeliver_sweep",
+    "yiwang.desk.tasks.appointment_slots_sweep",
 ]
 
 # Single sign-on: the platform is the OpenID Connect provider for department systems (django-oauth-toolkit at

@@ -7,6 +7,7 @@ from django.core.management import BaseCommand, call_command
 
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
 from yiwang.catalog.reference import load_catalog, reference_data
+from yiwang.desk.demo import load_demo_appointments
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         accounts = load_demo_people()
         load_demo_licences()
         load_demo_processes()
+        load_demo_appointments()
         if items:
             from yiwang.catalog.generated import generate_items
 
