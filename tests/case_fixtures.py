@@ -40,8 +40,8 @@ def urban_reviewer(db):
 
 @pytest.fixture
 def samr_head(db):
-    """海珠区市场监督管理局's administrator, who confirms extensions and suspensions (the organ head)."""
-    return User.objects.get(username="hz-samr-admin")
+    """海珠区市场监督管理局's 负责人: signs its decisions, confirms its extensions and suspensions."""
+    return User.objects.get(username="hz-samr-head")
 
 
 def food_form(entity):

@@ -334,9 +334,9 @@ def acceptance_queue(actor):
     """网上预审: applications awaiting acceptance that the actor may accept, green channel first, then the
     nearest 第三十二条 deadline."""
     cases = restrict(Case.objects.filter(status=Case.Status.SUBMITTED), actor, "accept")
-    return cases.select_related("item", "department", "applicant_person", "applicant_entity").order_by(
-        "-green_channel", "acceptance_due", "number"
-    )
+    return cases.select_related(
+        "item", "region", "department__region", "applicant_person", "applicant_entity"
+    ).order_by("-green_channel", "acceptance_due", "number")
 
 
 def case_to_accept(actor, number: str) -> Case:
