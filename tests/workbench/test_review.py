@@ -139,17 +139,17 @@ def test_the_lead_proposes_and_the_head_decides(reviewed, client, samr_reviewer,
     assert 'id="proposal-sent"' in page and "现场核查符合要求" in page
 
     _as(client, samr_head)
-    page = client.get(f"/workbench/decisions/{reviewed.number}/").content.decode()
+    page = client.get(f"/workbench/signing/{reviewed.number}/").content.decode()
     assert 'id="signing"' in page and "现场核查符合要求" in page and page.count("符合规定") >= 2
     response = client.post(
-        f"/workbench/decisions/{reviewed.number}/sign/",
+        f"/workbench/signing/{reviewed.number}/sign/",
         {"decision": "grant", "scope": "热食类食品制售", "remark": ""},
     )
     assert response.status_code == 302
     reviewed.refresh_from_db()
     assert reviewed.status == Case.Status.GRANTED
     assert reviewed.result_data == {"经营项目": "热食类食品制售"}
-    assert client.post(f"/workbench/decisions/{reviewed.number}/sign/", {"decision": "grant"}).status_code == 404
+    assert client.post(f"/workbench/signing/{reviewed.number}/sign/", {"decision": "grant"}).status_code == 404
 
 
 def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_reviewer, samr_head):
@@ -162,12 +162,12 @@ def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_
     assert client.post(f"/workbench/cases/{reviewed.number}/propose/", proposal).status_code == 302
 
     _as(client, samr_head)
-    response = client.post(f"/workbench/decisions/{reviewed.number}/sign/", {"decision": "deny", "reasons": " "})
+    response = client.post(f"/workbench/signing/{reviewed.number}/sign/", {"decision": "deny", "reasons": " "})
     assert response.status_code == 422 and "不予许可必须说明理由" in response.content.decode()
     reviewed.refresh_from_db()
     assert reviewed.status == Case.Status.UNDER_REVIEW
     response = client.post(
-        f"/workbench/decisions/{reviewed.number}/sign/", {"decision": "deny", "reasons": "经营场所与居民楼距离不足"}
+        f"/workbench/signing/{reviewed.number}/sign/", {"decision": "deny", "reasons": "经营场所与居民楼距离不足"}
     )
     assert response.status_code == 302
     reviewed.refresh_from_db()
