@@ -40,7 +40,13 @@ def urban_reviewer(db):
 
 @pytest.fixture
 def samr_head(db):
-    """海珠区市场监督管理局's 负责人: signs its decisions, confirms its extensions and suspensions."""
+    """海珠区市场监督管理局's administrator, who confirms extensions and suspensions (the organ head)."""
+    return User.objects.get(username="hz-samr-admin")
+
+
+@pytest.fixture
+def samr_signer(db):
+    """海珠区市场监督管理局's 负责人: signs its decisions (审批) on the reviewer's proposal."""
     return User.objects.get(username="hz-samr-head")
 
 

@@ -26,13 +26,15 @@ def shots(page, name: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
-def _open_from_the_acceptance_queue(page, server_url, number):
+def _open_from_the_acceptance_queue(page, server_url, number, landing_shot=None):
     from playwright.sync_api import expect
 
     login(page, server_url, "hz-gov_service-clerk")
     page.wait_for_url(f"{server_url}/workbench/")
     waiting = page.locator('[data-queue="acceptance"]')
     expect(waiting).to_be_visible()
+    if landing_shot:
+        shots(page, landing_shot)
     waiting.get_by_role("link", name="待受理").click()
     page.wait_for_url("**/workbench/acceptance/")
     row = page.locator("#acceptance-queue tbody tr", has_text=number)
@@ -64,7 +66,7 @@ def test_one_correction_notice_then_the_clerk_accepts(page, server_url, tmp_path
 
     # The clerk starts the day at the workbench: 待受理 holds the application with its 第三十二条 countdown.
     page.context.clear_cookies()
-    row = _open_from_the_acceptance_queue(page, server_url, number)
+    row = _open_from_the_acceptance_queue(page, server_url, number, landing_shot="acceptance-00-clerk-workbench")
     expect(row).to_contain_text("食品经营许可（新办）")
     shots(page, "acceptance-01-queue")
     row.get_by_role("link", name=number).click()

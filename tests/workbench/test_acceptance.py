@@ -158,10 +158,10 @@ def test_staff_land_on_the_workbench_after_login(client, username, lands_on):
     assert response.redirect_chain[-1][0] == lands_on
 
 
-def test_the_landing_shows_only_the_queues_a_role_can_open(client, clerk, samr_head, supervisor):
+def test_the_landing_shows_only_the_queues_a_role_can_open(client, clerk, samr_signer, supervisor):
     clerk_page = _as(client, clerk).get("/workbench/").content.decode()
     assert 'data-queue="acceptance"' in clerk_page and 'data-queue="decisions"' not in clerk_page
-    head_page = _as(client, samr_head).get("/workbench/").content.decode()
+    head_page = _as(client, samr_signer).get("/workbench/").content.decode()
     assert 'data-queue="decisions"' in head_page and 'data-queue="acceptance"' not in head_page
     assert 'data-queue="review"' not in head_page
     supervisor_page = _as(client, supervisor).get("/workbench/").content.decode()

@@ -28,24 +28,24 @@ def _sign_off(case, mode):
     ItemVersion.objects.filter(pk=case.version_id).update(sign_off=mode)
 
 
-def test_the_reviewer_proposes_and_the_head_decides(reviewed, samr_reviewer, samr_head):
+def test_the_reviewer_proposes_and_the_head_decides(reviewed, samr_reviewer, samr_signer):
     with pytest.raises(PermissionDenied, match="负责人审批"):
         services.case_decide(actor=samr_reviewer, case=reviewed, grant=True)
     with pytest.raises(InvalidTransition, match="尚未提出审核意见"):
-        services.case_decide(actor=samr_head, case=reviewed, grant=True)
+        services.case_decide(actor=samr_signer, case=reviewed, grant=True)
     case = services.case_propose(actor=samr_reviewer, case=reviewed, grant=True, reasons="现场核查符合要求")
     assert case.proposed_by == samr_reviewer and case.proposed_grant is True
     assert case.status == Case.Status.UNDER_REVIEW
-    assert [t.case_id for t in selectors.decision_queue(samr_head)] == [case.pk]
+    assert [t.case_id for t in selectors.decision_queue(samr_signer)] == [case.pk]
     with pytest.raises(Conflict):
         services.case_propose(actor=samr_reviewer, case=reviewed, grant=False, reasons="再想想")
 
-    case = services.case_decide(actor=samr_head, case=reviewed, grant=True)
+    case = services.case_decide(actor=samr_signer, case=reviewed, grant=True)
     assert case.status == Case.Status.GRANTED
-    assert case.tasks.get(role=Task.Role.DECISION).assignee == samr_head
+    assert case.tasks.get(role=Task.Role.DECISION).assignee == samr_signer
     assert list(case.log.values_list("action", flat=True))[-2:] == ["propose", "grant"]
     assert Notification.objects.filter(title__contains="已作出决定").exists()
-    assert not selectors.decision_queue(samr_head).exists()
+    assert not selectors.decision_queue(samr_signer).exists()
 
 
 def test_the_head_cannot_decide_their_own_proposal(reviewed, samr_reviewer):
@@ -70,28 +70,28 @@ def test_an_assisting_department_cannot_propose_nor_another_head_decide(reviewed
             services.case_decide(actor=User.objects.get(username=outsider), case=reviewed, grant=True)
 
 
-def test_deciding_against_the_proposal_needs_reasons(reviewed, samr_reviewer, samr_head):
+def test_deciding_against_the_proposal_needs_reasons(reviewed, samr_reviewer, samr_signer):
     services.case_propose(actor=samr_reviewer, case=reviewed, grant=True, reasons="符合条件")
     with pytest.raises(ValidationFailed) as refused:
-        services.case_decide(actor=samr_head, case=reviewed, grant=False)
+        services.case_decide(actor=samr_signer, case=reviewed, grant=False)
     assert "与审核意见不一致" in str(refused.value.fields["reasons"])
-    case = services.case_decide(actor=samr_head, case=reviewed, grant=False, reasons="油烟排放距离不足")
+    case = services.case_decide(actor=samr_signer, case=reviewed, grant=False, reasons="油烟排放距离不足")
     assert case.status == Case.Status.DENIED and "油烟排放距离不足" in case.decision_reasons
 
 
 @pytest.mark.parametrize("mode", [ItemVersion.SignOff.INSTANT, ItemVersion.SignOff.SINGLE])
-def test_instant_and_single_approver_items_are_decided_by_the_reviewer(reviewed, samr_reviewer, samr_head, mode):
+def test_instant_and_single_approver_items_are_decided_by_the_reviewer(reviewed, samr_reviewer, samr_signer, mode):
     _sign_off(reviewed, mode)
     with pytest.raises(InvalidTransition):
         services.case_propose(actor=samr_reviewer, case=reviewed, grant=True, reasons="符合条件")
-    assert not selectors.decision_queue(samr_head).exists()
+    assert not selectors.decision_queue(samr_signer).exists()
     case = services.case_decide(actor=samr_reviewer, case=reviewed, grant=True)
     assert case.status == Case.Status.GRANTED and case.proposed_at is None
 
 
-def test_a_second_decision_is_a_conflict(reviewed, samr_reviewer, samr_head, superuser):
+def test_a_second_decision_is_a_conflict(reviewed, samr_reviewer, samr_signer, superuser):
     services.case_propose(actor=samr_reviewer, case=reviewed, grant=True, reasons="符合条件")
-    services.case_decide(actor=samr_head, case=reviewed, grant=True)
+    services.case_decide(actor=samr_signer, case=reviewed, grant=True)
     with pytest.raises(Conflict):
         services.case_decide(actor=superuser, case=reviewed, grant=False, reasons="晚到的决定")
     reviewed.refresh_from_db()
@@ -109,3 +109,10 @@ def test_the_reference_catalog_marks_sign_off():
 def test_the_guide_names_the_sign_off(client):
     page = client.get("/items/R003/").content.decode()
     assert 'id="sign-off"' in page and "单人审批" in page
+
+
+def test_the_head_also_confirms_the_departments_extensions(in_review, samr_reviewer, samr_signer):
+    extension = services.case_extension_request(actor=samr_reviewer, case=in_review, reason="需现场核查")
+    assert list(selectors.pending_extensions(samr_signer)) == [extension]
+    case = services.case_extension_approve(actor=samr_signer, extension=extension)
+    assert case.extension_days > 0

@@ -121,7 +121,7 @@ def test_return_for_correction_sends_one_notice_with_every_point(in_review, clie
     assert CorrectionNotice.objects.get(case=in_review).points == ["平面图未标尺寸", "缺少健康证明"]
 
 
-def test_the_lead_proposes_and_the_head_decides(reviewed, client, samr_reviewer, urban_reviewer, samr_head):
+def test_the_lead_proposes_and_the_head_decides(reviewed, client, samr_reviewer, urban_reviewer, samr_signer):
     page = _as(client, samr_reviewer).get(f"/workbench/cases/{reviewed.number}/").content.decode()
     assert 'id="decision"' in page and 'id="propose"' in page and 'id="grant"' not in page
     assert "海珠区城市管理和综合执法局" in page or "城市管理" in page
@@ -138,7 +138,7 @@ def test_the_lead_proposes_and_the_head_decides(reviewed, client, samr_reviewer,
     page = client.get(f"/workbench/cases/{reviewed.number}/").content.decode()
     assert 'id="proposal-sent"' in page and "现场核查符合要求" in page
 
-    _as(client, samr_head)
+    _as(client, samr_signer)
     page = client.get(f"/workbench/signing/{reviewed.number}/").content.decode()
     assert 'id="signing"' in page and "现场核查符合要求" in page and page.count("符合规定") >= 2
     response = client.post(
@@ -152,7 +152,7 @@ def test_the_lead_proposes_and_the_head_decides(reviewed, client, samr_reviewer,
     assert client.post(f"/workbench/signing/{reviewed.number}/sign/", {"decision": "grant"}).status_code == 404
 
 
-def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_reviewer, samr_head):
+def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_reviewer, samr_signer):
     _as(client, samr_reviewer)
     response = client.post(f"/workbench/cases/{reviewed.number}/propose/", {"proposal": "deny", "reasons": " "})
     assert response.status_code == 422 and "请填写审核意见的理由" in response.content.decode()
@@ -161,7 +161,7 @@ def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_
     proposal = {"proposal": "deny", "reasons": "经营场所与居民楼距离不足"}
     assert client.post(f"/workbench/cases/{reviewed.number}/propose/", proposal).status_code == 302
 
-    _as(client, samr_head)
+    _as(client, samr_signer)
     response = client.post(f"/workbench/signing/{reviewed.number}/sign/", {"decision": "deny", "reasons": " "})
     assert response.status_code == 422 and "不予许可必须说明理由" in response.content.decode()
     reviewed.refresh_from_db()

@@ -282,7 +282,7 @@ def test_the_walk_finds_the_queues_filled(world):
     """The world gives each queue at least one row for somebody: the count check above is not 0 == 0."""
     users = {p: User.objects.get(username=u) for p, u in PERSONAS.items()}
     for queue in QUEUES:
-        assert any(queue.rows(users[p]).exists() for p in STAFF), queue.key
+        assert any(queue.rows(actor=users[p]).exists() for p in STAFF), queue.key
 
 
 def test_the_landing_keeps_its_queries_flat(world, client, django_assert_max_num_queries):

@@ -40,7 +40,7 @@ def index(request):
 
 def _rows(request, key: str):
     queue = next(q for q in QUEUES if q.key == key)
-    return queue.rows(request.user)[:ROWS_PER_PAGE]
+    return queue.rows(actor=request.user)[:ROWS_PER_PAGE]
 
 
 @staff_required

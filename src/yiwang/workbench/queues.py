@@ -21,7 +21,7 @@ class Queue:
     key: str
     label: str | Promise
     url_name: str
-    rows: Callable  # rows(actor) -> the queryset the page lists
+    rows: Callable  # rows(actor=...) -> the queryset the page lists
     actions: tuple[str, ...]  # any one of these permission actions opens the page
 
     def opens_for(self, actor) -> bool:
@@ -48,4 +48,4 @@ def queues_for(actor) -> list[Queue]:
 
 def queue_counts(actor) -> list[tuple[Queue, int]]:
     """The landing page's figures: one COUNT per queue the actor can open."""
-    return [(queue, queue.rows(actor).count()) for queue in queues_for(actor)]
+    return [(queue, queue.rows(actor=actor).count()) for queue in queues_for(actor)]
