@@ -1,11 +1,15 @@
 """审核 → 审批: the lead department's reviewer proposes, its 负责人 decides; 即办 and 单人审批 items skip the head."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from yiwang.accounts.models import User
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Case
-from yiwang.catalog.models import ItemVersion
+from yiwang.catalog.excel import catalog_export, catalog_import
+from yiwang.catalog.models import ItemVersion, ServiceItem
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.models import Notification
 from yiwang.org.models import StaffRole
@@ -116,3 +120,21 @@ def test_the_head_also_confirms_the_departments_extensions(in_review, samr_revie
     assert list(selectors.pending_extensions(samr_signer)) == [extension]
     case = services.case_extension_approve(actor=samr_signer, extension=extension)
     assert case.extension_days > 0
+
+
+def test_an_excel_import_keeps_the_items_sign_off():
+    """The workbook carries no sign-off column: a new version from it keeps the one before's."""
+    buffer = io.BytesIO()
+    catalog_export(file=buffer)
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    sheet = book["事项"]
+    promised = next(c.column for c in sheet[1] if str(c.value).endswith(" promised_days"))
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "R003")
+    sheet.cell(row, promised, 2)
+    changed = io.BytesIO()
+    book.save(changed)
+    old = ServiceItem.objects.get(code="R003").current_version
+    catalog_import(actor=None, file=io.BytesIO(changed.getvalue()))
+    new = ServiceItem.objects.get(code="R003").current_version
+    assert new.number == old.number + 1 and new.promised_days == 2
+    assert new.sign_off == ItemVersion.SignOff.SINGLE
