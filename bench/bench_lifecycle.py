@@ -12,8 +12,8 @@ yiwang: one case of 娱乐场所经营许可 (R044-440105) per iteration, each s
 transaction, with the actor read from the database for each call as a request would: case_submit by the
 restaurant's agent (the two applicant materials stored once with store_upload and reused), case_accept by
 the 海珠区 window clerk, five task_complete "agree" (文广旅 lead; 公安, 消防 (city), 城管, 生态环境
-countersign), each reviewer finding their task by department, case_decide (grant) by 文广旅, case_deliver
-by the clerk. That is 9 transactions with their timeline rows, audit entries, outbox events, queued event
+countersign), each reviewer finding their task by department, case_propose by 文广旅's reviewer,
+case_decide (grant) by its 负责人, case_deliver by the clerk. That is 10 transactions with their timeline rows, audit entries, outbox events, queued event
 deliveries and notifications.
 
 SpiffWorkflow: bench/lifecycle.bpmn (accept → 5 parallel user tasks → join → decide), one workflow per
@@ -117,7 +117,8 @@ class Ours:
         for username in REVIEWERS:
             task = Task.objects.get(case=case, department_id=self.departments[username], status=Task.Status.OPEN)
             services.task_complete(actor=self._user(username), task=task, outcome="agree", opinion="同意")
-        case = services.case_decide(actor=self._user("hz-culture-reviewer"), case=case, grant=True)
+        services.case_propose(actor=self._user("hz-culture-reviewer"), case=case, grant=True, reasons="符合条件")
+        case = services.case_decide(actor=self._user("hz-culture-head"), case=case, grant=True)
         services.case_deliver(actor=self._user("hz-gov_service-clerk"), case=case)
 
     def check(self) -> str:

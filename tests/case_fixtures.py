@@ -7,6 +7,7 @@ import time_machine
 
 from yiwang.accounts.models import Entity, User
 from yiwang.cases import services
+from yiwang.cases.models import Case
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.storage import store_upload
 
@@ -43,6 +44,12 @@ def samr_head(db):
     return User.objects.get(username="hz-samr-admin")
 
 
+@pytest.fixture
+def samr_signer(db):
+    """海珠区市场监督管理局's 负责人: signs its decisions (审批) on the reviewer's proposal."""
+    return User.objects.get(username="hz-samr-head")
+
+
 def food_form(entity):
     return {
         "applicant_name": entity.name,
@@ -77,3 +84,17 @@ def submitted(monday, enterprise_agent, restaurant, food_permit):
 @pytest.fixture
 def in_review(submitted, clerk):
     return services.case_accept(actor=clerk, case=submitted)
+
+
+def decide(case, *, grant: bool = True, reasons: str = "", result_data: dict | None = None):
+    """审核 then 审批 as the lead department's own people: its reviewer proposes (unless a proposal stands) and
+    its 负责人 signs; a 即办 or 单人审批 item is decided by the reviewer alone."""
+    case = Case.objects.select_related("department", "version").get(pk=case.pk)
+    kind = case.department.kind.lower()
+    reviewer = User.objects.get(username=f"hz-{kind}-reviewer")
+    actor = reviewer
+    if case.version.needs_head:
+        if case.proposed_at is None:
+            services.case_propose(actor=reviewer, case=case, grant=grant, reasons=reasons or "符合法定条件，拟准予许可")
+        actor = User.objects.get(username=f"hz-{kind}-head")
+    return services.case_decide(actor=actor, case=case, grant=grant, reasons=reasons, result_data=result_data)

@@ -54,9 +54,11 @@ def inbox(client, headers) -> dict[str, dict]:
 
 
 def test_the_whole_lifecycle_over_http_with_tokens(
-    monday, client, enterprise_agent, restaurant, food_permit, clerk, urban_reviewer, samr_reviewer
+    monday, client, enterprise_agent, restaurant, food_permit, clerk, urban_reviewer, samr_reviewer, samr_signer
 ):
-    agent, desk, urban, samr = (bearer(u) for u in (enterprise_agent, clerk, urban_reviewer, samr_reviewer))
+    agent, desk, urban, samr, head = (
+        bearer(u) for u in (enterprise_agent, clerk, urban_reviewer, samr_reviewer, samr_signer)
+    )
 
     first = submission(client, agent, food_permit, restaurant)
     assert first.status_code == 201, first.content
@@ -95,10 +97,14 @@ def test_the_whole_lifecycle_over_http_with_tokens(
     assert done.status_code == 200
     assert "decision" in inbox(client, samr)
 
+    refused = post(client, f"/api/v1/cases/{number}/decision", samr, {"grant": True})
+    assert refused.status_code == 403  # the reviewer proposes; the department's head decides
+    proposed = post(client, f"/api/v1/cases/{number}/proposal", samr, {"grant": True, "reasons": "符合法定条件"})
+    assert proposed.status_code == 200, proposed.content
     decided = post(
         client,
         f"/api/v1/cases/{number}/decision",
-        samr,
+        head,
         {"grant": True, "result_data": {"经营项目": "热食类食品制售"}},
     )
     assert decided.status_code == 200, decided.content
@@ -116,7 +122,7 @@ def test_the_whole_lifecycle_over_http_with_tokens(
     seen = client.get(f"/api/v1/cases/{number}", headers=agent).json()
     actions = [entry["action"] for entry in seen["timeline"]]
     assert actions[:3] == ["submit", "accept", "start_review"]
-    assert actions[-2:] == ["grant", "deliver"]
+    assert actions[-3:] == ["propose", "grant", "deliver"]
     assert seen["rating"]["score"] == 5
     assert {t["status"] for t in seen["tasks"]} == {"agreed", "done"}
     listed = client.get("/api/v1/cases", headers=agent).json()

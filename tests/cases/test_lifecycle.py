@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import decide, food_form, uploads_for
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.catalog.models import ItemVersion
@@ -100,7 +100,7 @@ def test_parallel_review_then_lead_decides_then_delivery(in_review, samr_reviewe
     services.task_complete(actor=samr_reviewer, task=tasks["SAMR"], outcome="agree", opinion="现场核查符合要求")
     assert case.tasks.filter(role=Task.Role.DECISION, status=Task.Status.OPEN).exists()
 
-    case = services.case_decide(actor=samr_reviewer, case=case, grant=True, result_data={"经营项目": "热食类食品制售"})
+    case = decide(case, grant=True, result_data={"经营项目": "热食类食品制售"})
     assert case.status == Case.Status.GRANTED
     granted = Event.objects.get(type="case.granted")
     assert granted.payload["case"] == case.number and granted.payload["item"] == "R005"
@@ -120,10 +120,8 @@ def test_a_countersign_refusal_goes_to_the_lead_who_must_give_reasons(in_review,
     services.task_complete(actor=urban_reviewer, task=tasks["URBAN"], outcome="disagree", opinion="无油烟净化设施")
     services.task_complete(actor=samr_reviewer, task=tasks["SAMR"], outcome="agree", opinion="材料齐全")
     with pytest.raises(ValidationFailed):
-        services.case_decide(actor=samr_reviewer, case=in_review, grant=False)
-    case = services.case_decide(
-        actor=samr_reviewer, case=in_review, grant=False, reasons="城管部门会签不同意：无油烟净化设施"
-    )
+        services.case_propose(actor=samr_reviewer, case=in_review, grant=False, reasons="")
+    case = decide(in_review, grant=False, reasons="城管部门会签不同意：无油烟净化设施")
     assert case.status == Case.Status.DENIED
     assert case.granted is False
     assert "行政复议" in case.decision_reasons and "六个月" in case.decision_reasons

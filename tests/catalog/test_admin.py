@@ -101,6 +101,7 @@ def _draft_form(version: ItemVersion, **changes) -> dict:
         "result_licence_type": version.result_licence_type_id or "",
         "result_description": version.result_description,
         "keywords": version.keywords,
+        "sign_off": version.sign_off,
         "prerequisites": [p.pk for p in version.prerequisites.all()],
     }
     materials = list(version.materials.order_by("position"))

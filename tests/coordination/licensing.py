@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import decide, food_form, uploads_for
 from yiwang.accounts.models import Entity
 from yiwang.cases import services
 from yiwang.catalog.models import ItemImplementation
@@ -39,4 +39,4 @@ def grant_business_licence(entity, *, agent, clerk, samr_reviewer, capture):
         services.task_claim(actor=samr_reviewer, task=task)
         services.task_complete(actor=samr_reviewer, task=task, outcome="agree", opinion="符合登记条件")
     with capture(execute=True):
-        return services.case_decide(actor=samr_reviewer, case=case, grant=True, result_data={"经营范围": "餐饮服务"})
+        return decide(case, grant=True, result_data={"经营范围": "餐饮服务"})

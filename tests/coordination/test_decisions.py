@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.case_fixtures import decide
 from tests.licences.conftest import grant
 from yiwang.accounts.models import User
 from yiwang.catalog.models import ServiceItem
@@ -62,7 +63,7 @@ def test_a_refusal_flows_too_and_a_cancelled_subscription_hears_nothing(
     cases.task_claim(actor=samr_reviewer, task=tasks["SAMR"])
     cases.task_complete(actor=samr_reviewer, task=tasks["SAMR"], outcome="agree", opinion="同意")
     with django_capture_on_commit_callbacks(execute=True):
-        cases.case_decide(actor=samr_reviewer, case=in_review, grant=False, reasons="现场不符合要求")
+        decide(in_review, grant=False, reasons="现场不符合要求")
     assert DecisionNotice.objects.get().granted is False
 
     services.subscription_cancel(actor=User.objects.get(username="hz-urban-admin"), subscription=subscribed)

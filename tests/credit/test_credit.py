@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 
+from tests.case_fixtures import decide
 from yiwang.cases import services as cases
 from yiwang.cases.models import Case
 from yiwang.catalog.models import ServiceItem
@@ -99,9 +100,9 @@ def test_a_block_at_decision_refuses_a_grant_but_not_a_denial(
     _record(restaurant, "serious", samr, reason="虚假申报骗取补贴")
     _to_decision(case, samr_reviewer, urban_reviewer)
     with pytest.raises(ValidationFailed, match="虚假申报骗取补贴"):
-        cases.case_decide(actor=samr_reviewer, case=case, grant=True)
+        decide(case, grant=True)
     assert case.tasks.filter(role=Task.Role.DECISION, status__in=Task.OPEN_STATES).exists()
-    case = cases.case_decide(actor=samr_reviewer, case=case, grant=False, reasons="申请人被列入严重违法失信名单")
+    case = decide(case, grant=False, reasons="申请人被列入严重违法失信名单")
     assert case.granted is False
     hit = RuleHit.objects.get(case=case, rule__code="block-grant")
     assert hit.checkpoint == Checkpoint.DECISION and hit.effect == Effect.BLOCK

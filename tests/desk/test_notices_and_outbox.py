@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from tests.case_fixtures import food_form
+from tests.case_fixtures import decide, food_form
 from yiwang.cases import services as cases
 from yiwang.cases.models import Case
 from yiwang.desk import pdf, services
@@ -130,7 +130,7 @@ def decided_at_window(monday, clerk, window1, food_permit, restaurant, samr_revi
     for task in case.tasks.all():
         who = samr_reviewer if task.department.kind == "SAMR" else urban_reviewer
         cases.task_complete(actor=who, task=task, outcome="agree", opinion="同意")
-    return cases.case_decide(actor=samr_reviewer, case=case, grant=True)
+    return decide(case, grant=True)
 
 
 def test_one_window_out_delivers_and_the_tablet_takes_the_rating(

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.case_fixtures import PDF, food_form, uploads_for
+from tests.case_fixtures import PDF, decide, food_form, uploads_for
 from yiwang.accounts.models import Entity
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as cases
@@ -124,7 +124,7 @@ def test_a_tolerable_material_is_deferred_with_a_due_date_and_the_grant_waits_fo
 
     _to_decision(case, samr_reviewer, urban_reviewer)
     with pytest.raises(InvalidTransition, match=SELF_CHECK):
-        cases.case_decide(actor=samr_reviewer, case=case, grant=True)
+        decide(case, grant=True)
 
     stored = store_upload(data=PDF + b"self-check", field="file")
     cases.case_material_supply(
@@ -134,7 +134,7 @@ def test_a_tolerable_material_is_deferred_with_a_due_date_and_the_grant_waits_fo
     assert deferred.provided == CaseMaterial.Provided.UPLOADED and deferred.due_on is None
     assert deferred.file_key == stored.key and "已补齐" in deferred.note
     assert case.log.filter(action="supply_material").exists()
-    granted = cases.case_decide(actor=samr_reviewer, case=case, grant=True)
+    granted = decide(case, grant=True)
     assert granted.status == Case.Status.GRANTED
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.case_fixtures import decide
 from yiwang.cases import services
 from yiwang.workflow.models import Task
 
@@ -13,9 +14,8 @@ def grant(case, samr_reviewer, urban_reviewer, capture):
     services.task_complete(actor=samr_reviewer, task=tasks["SAMR"], outcome="agree", opinion="符合要求")
     assert case.tasks.filter(role=Task.Role.DECISION).exists()
     with capture(execute=True):
-        return services.case_decide(
-            actor=samr_reviewer,
-            case=case,
+        return decide(
+            case,
             grant=True,
             result_data={"经营项目": "热食类食品制售", "主体业态": "餐饮服务经营者"},
         )

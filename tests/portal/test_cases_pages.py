@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.case_fixtures import PDF, food_form
+from tests.case_fixtures import PDF, decide, food_form
 from yiwang.cases import services
 from yiwang.cases.models import Case
 from yiwang.core.models import Notification
@@ -193,7 +193,7 @@ def test_a_departments_opinion_shows_only_once_the_case_is_decided(
     services.task_complete(
         actor=samr_reviewer, task=in_review.tasks.get(department__kind="SAMR"), outcome="agree", opinion="符合"
     )
-    services.case_decide(actor=samr_reviewer, case=in_review, grant=False, reasons="布局不符合要求")
+    decide(in_review, grant=False, reasons="布局不符合要求")
     page = agent_client.get(f"/cases/{in_review.number}/").content.decode()
     assert "油烟净化设施已现场核实" in page
     result = re.search(r'id="result">(.*?)</section>', page, re.S).group(1)
@@ -270,9 +270,7 @@ def test_rating_after_delivery_and_the_rectification_answer(
     for task in in_review.tasks.all():
         who = samr_reviewer if task.department.kind == "SAMR" else urban_reviewer
         services.task_complete(actor=who, task=task, outcome="agree", opinion="同意")
-    services.case_deliver(
-        actor=clerk, case=services.case_decide(actor=samr_reviewer, case=in_review, grant=True), method="window"
-    )
+    services.case_deliver(actor=clerk, case=decide(in_review, grant=True), method="window")
     page = agent_client.get(url).content.decode()
     assert 'id="rating-form"' in page and "非常满意" in page and "办理超时" in page
     assert "准予许可" in re.search(r'id="result">(.*?)</section>', page, re.S).group(1)

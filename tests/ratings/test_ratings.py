@@ -1,5 +1,6 @@
 import pytest
 
+from tests.case_fixtures import decide
 from yiwang.accounts.services import person_register
 from yiwang.cases import services
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -12,7 +13,7 @@ def delivered(in_review, samr_reviewer, urban_reviewer, clerk):
     for task in in_review.tasks.all():
         who = samr_reviewer if task.department.kind == "SAMR" else urban_reviewer
         services.task_complete(actor=who, task=task, outcome="agree", opinion="同意")
-    case = services.case_decide(actor=samr_reviewer, case=in_review, grant=True)
+    case = decide(in_review, grant=True)
     return services.case_deliver(actor=clerk, case=case, method="window")
 
 

@@ -3,7 +3,7 @@
 import pytest
 from stdnum.cn import uscc as uscc_code
 
-from tests.case_fixtures import uploads_for
+from tests.case_fixtures import decide, uploads_for
 from tests.registry.conftest import fetch_token, read, register
 from yiwang.accounts.models import Entity, Person
 from yiwang.cases import services
@@ -44,7 +44,7 @@ def _granted(actor, implementation, *, clerk, reviewer, result_data, person=None
     case = services.case_accept(actor=clerk, case=case)
     for task in case.tasks.exclude(role=Task.Role.DECISION):
         services.task_complete(actor=reviewer, task=task, outcome="agree", opinion="材料齐全，符合法定形式")
-    return services.case_decide(actor=reviewer, case=case, grant=True, result_data=result_data)
+    return decide(case, grant=True, result_data=result_data)
 
 
 def _deliver(case):
@@ -140,7 +140,7 @@ def test_cases_of_other_items_leave_the_register_alone(in_review, samr_reviewer,
     for task in in_review.tasks.exclude(role=Task.Role.DECISION).select_related("department"):
         reviewer = urban_reviewer if task.department.kind == "URBAN" else samr_reviewer
         services.task_complete(actor=reviewer, task=task, outcome="agree", opinion="同意")
-    case = services.case_decide(actor=samr_reviewer, case=in_review, grant=True)
+    case = decide(in_review, grant=True)
     _deliver(case)
     assert not EntityChange.objects.exists()
     with pytest.raises(ValidationFailed):

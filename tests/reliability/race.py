@@ -89,7 +89,8 @@ def main() -> None:
         )
     )
     services.task_complete(actor=user(username="hz-samr-reviewer"), task=samr_task, outcome="agree", opinion="同意")
-    decided = race(lambda: services.case_decide(actor=user(username="hz-samr-reviewer"), case=case, grant=True))
+    services.case_propose(actor=user(username="hz-samr-reviewer"), case=case, grant=True, reasons="符合法定条件")
+    decided = race(lambda: services.case_decide(actor=user(username="hz-samr-head"), case=case, grant=True))
 
     case.refresh_from_db()
     log = list(CaseLog.objects.filter(case=case).values_list("action", flat=True))

@@ -1,4 +1,4 @@
-"""Twenty reviewers press the same button at once: one wins, nineteen get a clean 409, the case stays whole."""
+"""Twenty reviewers (then twenty heads) press the same button at once: one wins, nineteen get a clean 409, the case stays whole."""
 
 import json
 import subprocess
@@ -33,8 +33,9 @@ def test_twenty_concurrent_answers_and_decisions_one_wins(demo_database):
     assert result["log"].count("grant") == 1
     assert result["tasks"] == [["assisting", "agreed"], ["decision", "done"], ["lead", "agreed"]]
 
-    # submit, accept, start_review, 2 answers, grant: each wrote one timeline row and one audit entry.
-    assert result["log"] == ["submit", "accept", "start_review", "task_agree", "task_agree", "grant"]
+    # submit, accept, start_review, 2 answers, the reviewer's proposal, the head's grant: each wrote one
+    # timeline row and one audit entry.
+    assert result["log"] == ["submit", "accept", "start_review", "task_agree", "task_agree", "propose", "grant"]
     assert result["audit_for_case"] == len(result["log"])
     assert result["audit_verify"][0], result["audit_verify"][1]
     assert result["cases_with_key"] == 1

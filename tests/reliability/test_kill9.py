@@ -39,7 +39,8 @@ django.setup()
 from yiwang.accounts.models import User
 from yiwang.accounts.tokens import token_create
 print(json.dumps({u: token_create(actor=None, user=User.objects.get(username=u), name="reliability")[1]
-                  for u in ["enterprise", "hz-gov_service-clerk", "hz-samr-reviewer", "hz-urban-reviewer"]}))
+                  for u in ["enterprise", "hz-gov_service-clerk", "hz-samr-reviewer", "hz-urban-reviewer",
+                            "hz-samr-head"]}))
 """
 ENQUEUE_SWEEP = """
 import django
@@ -147,10 +148,11 @@ def _upload(client: Client, name: str) -> str:
 
 
 def _review(port: int, tokens: dict, numbers: list[str], stop: threading.Event, decided: list[str]) -> None:
-    """Staff work the acknowledged cases: accept, both departments agree, 市场监管 grants. Errors while the
+    """Staff work the acknowledged cases: accept, both departments agree, 市场监管 proposes and its head grants. Errors while the
     server is down are expected; a case is retried from wherever it stands on the next pass."""
     clerk = Client(port, tokens["hz-gov_service-clerk"])
     reviewers = {kind: Client(port, tokens[f"hz-{kind}-reviewer"]) for kind in ("urban", "samr")}
+    head = Client(port, tokens["hz-samr-head"])
     while not stop.is_set():
         for number in list(numbers):
             if number in decided or stop.is_set():
@@ -167,7 +169,8 @@ def _review(port: int, tokens: dict, numbers: list[str], stop: threading.Event, 
                         reviewers[kind].call(
                             "POST", f"/api/v1/tasks/{task['id']}/completion", {"outcome": "agree", "opinion": "同意"}
                         )
-            answer = reviewers["samr"].call("POST", f"/api/v1/cases/{number}/decision", {"grant": True})
+            reviewers["samr"].call("POST", f"/api/v1/cases/{number}/proposal", {"grant": True, "reasons": "同意"})
+            answer = head.call("POST", f"/api/v1/cases/{number}/decision", {"grant": True})
             if answer and answer[0] == 200:
                 decided.append(number)
         time.sleep(0.05)

@@ -121,36 +121,53 @@ def test_return_for_correction_sends_one_notice_with_every_point(in_review, clie
     assert CorrectionNotice.objects.get(case=in_review).points == ["平面图未标尺寸", "缺少健康证明"]
 
 
-def test_the_lead_sees_every_department_and_decides(reviewed, client, samr_reviewer, urban_reviewer):
+def test_the_lead_proposes_and_the_head_decides(reviewed, client, samr_reviewer, urban_reviewer, samr_signer):
     page = _as(client, samr_reviewer).get(f"/workbench/cases/{reviewed.number}/").content.decode()
-    assert 'id="decision"' in page
+    assert 'id="decision"' in page and 'id="propose"' in page and 'id="grant"' not in page
     assert "海珠区城市管理和综合执法局" in page or "城市管理" in page
     assert page.count("符合规定") >= 2  # both departments' opinions
 
     urban_page = _as(client, urban_reviewer).get(f"/workbench/cases/{reviewed.number}/").content.decode()
     assert 'id="decision"' not in urban_page and "由牵头部门查看" in urban_page
-    assert client.post(f"/workbench/cases/{reviewed.number}/decide/", {"decision": "grant"}).status_code == 404
-
+    proposal = {"proposal": "grant", "reasons": "现场核查符合要求"}
+    assert client.post(f"/workbench/cases/{reviewed.number}/propose/", proposal).status_code == 404
+    # A reviewer cannot sign: the decision is the head's.
     _as(client, samr_reviewer)
+    assert client.post(f"/workbench/cases/{reviewed.number}/decide/", {"decision": "grant"}).status_code == 403
+    assert client.post(f"/workbench/cases/{reviewed.number}/propose/", proposal).status_code == 302
+    page = client.get(f"/workbench/cases/{reviewed.number}/").content.decode()
+    assert 'id="proposal-sent"' in page and "现场核查符合要求" in page
+
+    _as(client, samr_signer)
+    page = client.get(f"/workbench/signing/{reviewed.number}/").content.decode()
+    assert 'id="signing"' in page and "现场核查符合要求" in page and page.count("符合规定") >= 2
     response = client.post(
-        f"/workbench/cases/{reviewed.number}/decide/", {"decision": "grant", "scope": "热食类食品制售", "remark": ""}
+        f"/workbench/signing/{reviewed.number}/sign/",
+        {"decision": "grant", "scope": "热食类食品制售", "remark": ""},
     )
     assert response.status_code == 302
     reviewed.refresh_from_db()
     assert reviewed.status == Case.Status.GRANTED
     assert reviewed.result_data == {"经营项目": "热食类食品制售"}
-    again = client.post(f"/workbench/cases/{reviewed.number}/decide/", {"decision": "grant"})
-    assert again.status_code == 409
+    assert client.post(f"/workbench/signing/{reviewed.number}/sign/", {"decision": "grant"}).status_code == 404
 
 
-def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_reviewer):
+def test_a_denial_needs_reasons_and_carries_the_remedies(reviewed, client, samr_reviewer, samr_signer):
     _as(client, samr_reviewer)
-    response = client.post(f"/workbench/cases/{reviewed.number}/decide/", {"decision": "deny", "reasons": " "})
+    response = client.post(f"/workbench/cases/{reviewed.number}/propose/", {"proposal": "deny", "reasons": " "})
+    assert response.status_code == 422 and "请填写审核意见的理由" in response.content.decode()
+    reviewed.refresh_from_db()
+    assert reviewed.proposed_at is None
+    proposal = {"proposal": "deny", "reasons": "经营场所与居民楼距离不足"}
+    assert client.post(f"/workbench/cases/{reviewed.number}/propose/", proposal).status_code == 302
+
+    _as(client, samr_signer)
+    response = client.post(f"/workbench/signing/{reviewed.number}/sign/", {"decision": "deny", "reasons": " "})
     assert response.status_code == 422 and "不予许可必须说明理由" in response.content.decode()
     reviewed.refresh_from_db()
     assert reviewed.status == Case.Status.UNDER_REVIEW
     response = client.post(
-        f"/workbench/cases/{reviewed.number}/decide/", {"decision": "deny", "reasons": "经营场所与居民楼距离不足"}
+        f"/workbench/signing/{reviewed.number}/sign/", {"decision": "deny", "reasons": "经营场所与居民楼距离不足"}
     )
     assert response.status_code == 302
     reviewed.refresh_from_db()

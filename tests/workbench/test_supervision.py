@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import decide, food_form, uploads_for
 from yiwang.cases import services
 from yiwang.cases.models import Case, SupervisionOrder
 from yiwang.ratings.models import Rectification
@@ -81,7 +81,7 @@ def badly_rated(in_review, samr_reviewer, urban_reviewer, clerk, enterprise_agen
     for task in in_review.tasks.filter(status__in=Task.OPEN_STATES):
         reviewer = samr_reviewer if task.department_id == in_review.department_id else urban_reviewer
         services.task_complete(actor=reviewer, task=task, outcome="agree", opinion="同意")
-    services.case_decide(actor=samr_reviewer, case=in_review, grant=True)
+    decide(in_review, grant=True)
     services.case_deliver(actor=clerk, case=in_review)
     return rating_submit(actor=enterprise_agent, case=in_review, score=1, comment="等了很久，无人回复")
 

@@ -57,6 +57,9 @@ def load_demo_people() -> list[tuple[str, str]]:
             username = f"hz-{dept.kind.lower()}-{role}"
             user = _user(username, f"{dept.name}{StaffRole.Role(role).label}", password_hash, is_staff=role == "admin")
             StaffRole.objects.get_or_create(user=user, role=role, department=dept, defaults={"region": haizhu})
+    for dept in Department.objects.filter(region=haizhu).order_by("kind"):
+        user = _user(f"hz-{dept.kind.lower()}-head", f"{dept.name}负责人", password_hash)
+        StaffRole.objects.get_or_create(user=user, role="head", department=dept, defaults={"region": haizhu})
     for kind in ("SAMR", "HEALTH"):
         dept = Department.objects.get(region__code="440106", kind=kind)
         user = _user(f"th-{kind.lower()}-reviewer", f"天河区{dept.name}审批人员", password_hash)
@@ -72,6 +75,7 @@ def load_demo_people() -> list[tuple[str, str]]:
         ("hz-gov_service-clerk", "海珠区政务服务中心综合窗口人员"),
         ("hz-samr-reviewer", "海珠区市场监督管理局审批人员"),
         ("hz-health-reviewer", "海珠区卫生健康局审批人员"),
+        ("hz-samr-head", "海珠区市场监督管理局负责人（审批决定）"),
         ("hz-gov_service-admin", "海珠区事项目录管理员"),
         ("hz-gov_service-supervisor", "海珠区效能监察员"),
         ("th-samr-reviewer", "天河区市场监督管理局审批人员（看不到海珠区的数据）"),

@@ -309,6 +309,11 @@ class DecisionIn(Schema):
     result_data: JsonObject = Field(default_factory=dict)
 
 
+class ProposalIn(Schema):
+    grant: bool
+    reasons: Text = Field(max_length=4000)
+
+
 class DeliveryIn(Schema):
     method: Literal["online", "window", "post"] | None = None
     tracking_number: Text = Field("", max_length=40, description="邮寄送达：邮件单号")
@@ -475,9 +480,24 @@ def case_resubmission(request, number: CaseNumber, payload: ResubmissionIn):
 
 
 @router.post(
+    "/cases/{number}/proposal",
+    response=answers(CaseDetailOut, *WRITE),
+    summary="牵头部门审核人提出审核意见（拟准予或拟不予，须说明理由），待负责人审批",
+)
+def case_proposal(request, number: CaseNumber, payload: ProposalIn):
+    services.case_propose(
+        actor=request.auth,
+        case=selectors.visible_case(request.auth, number),
+        grant=payload.grant,
+        reasons=payload.reasons,
+    )
+    return selectors.case_detail(request.auth, number)
+
+
+@router.post(
     "/cases/{number}/decision",
     response=answers(CaseDetailOut, *WRITE),
-    summary="牵头部门作出决定：准予（附结果数据）或不予许可（须说明理由）",
+    summary="作出决定：负责人审批审核意见（即办、单人审批事项由审核人决定）；准予附结果数据，不予须说明理由",
 )
 def case_decision(request, number: CaseNumber, payload: DecisionIn):
     services.case_decide(

@@ -355,3 +355,54 @@ def case_licence(case: Case):
 
 def case_rating(case: Case) -> Rating | None:
     return Rating.objects.filter(case=case).select_related("rectification").first()
+
+
+# --- the workbench queues: each page's rows and its landing count come from the same function ----------
+
+
+def acceptance_queue(actor):
+    """网上预审: applications awaiting acceptance that the actor may accept, green channel first, then the
+    nearest 第三十二条 deadline."""
+    cases = restrict(Case.objects.filter(status=Case.Status.SUBMITTED), actor, "accept")
+    return cases.select_related(
+        "item", "region", "department__region", "applicant_person", "applicant_entity"
+    ).order_by("-green_channel", "acceptance_due", "number")
+
+
+def case_to_accept(actor, number: str) -> Case:
+    found = acceptance_queue(actor).select_related("version").filter(number=number).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def decision_queue(actor):
+    """待审批: decision tasks with a reviewer's proposal that the actor, the lead department's 负责人, signs."""
+    tasks = restrict(
+        Task.objects.filter(role=Task.Role.DECISION, status__in=Task.OPEN_STATES, case__proposed_at__isnull=False),
+        actor,
+        "decide",
+    )
+    return (
+        _with_case(tasks)
+        .select_related("case__proposed_by")
+        .order_by("-case__green_channel", "due_on", "case__proposed_at", "pk")
+    )
+
+
+def case_to_decide(actor, number: str) -> Case:
+    """A case awaiting the actor's 审批, with what the decision page shows."""
+    task = decision_queue(actor).filter(case__number=number).first()
+    if task is None:
+        raise NotFound()
+    return case_for_staff(actor, number)
+
+
+def warned_tasks(actor):
+    """预警: open tasks past their yellow or red line, the actor's department's (or, for a supervisor, the
+    region's), red first."""
+    open_tasks = Task.objects.filter(status__in=Task.OPEN_STATES).exclude(warning="green")
+    reviewed = restrict(open_tasks, actor, "review").values("pk")
+    supervised = restrict(open_tasks, actor, "supervise").values("pk")
+    tasks = Task.objects.filter(Q(pk__in=reviewed) | Q(pk__in=supervised))
+    return _with_case(tasks).annotate(rank=WARNING_RANK).order_by("rank", "due_on", "pk")

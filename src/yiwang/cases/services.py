@@ -381,6 +381,12 @@ def case_resubmit(
 @transaction.atomic
 def case_accept(*, actor, case: Case, window=None) -> Case:
     case = _locked(case, actor, "accept")
+    try:
+        validate_submission(case.version.form_schema, case.form_data)
+    except ValidationFailed as invalid:
+        # Deemed acceptance (第三十二条) is the law's, not a clerk's: only an explicit acceptance is refused here.
+        message = _("申请表未通过校验，不能受理，请发出一次性告知书要求补正")
+        raise ValidationFailed(message, fields=invalid.fields) from None
     return _accept(case, actor=actor, accepted_on=_today(), window=window)
 
 
@@ -595,17 +601,68 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
     return task
 
 
+def _open_decision(case: Case) -> Task:
+    """The case's open decision task, locked; a case already decided is a conflict for whoever comes second."""
+    decision = case.tasks.select_for_update().filter(role=Task.Role.DECISION, status__in=Task.OPEN_STATES).first()
+    if decision is None:
+        if case.decided_at is not None:
+            raise Conflict(_("该办件已作出决定（%(s)s），请刷新") % {"s": case.get_status_display()})
+        raise InvalidTransition(_("各部门审查尚未完成，暂不能作出决定"))
+    return decision
+
+
+def _require_on_task(task: Task, actor, action: str) -> None:
+    if not restrict(Task.objects.filter(pk=task.pk), actor, action).exists():
+        raise NotFound()
+
+
+@transaction.atomic
+def case_propose(*, actor, case: Case, grant: bool, reasons: str) -> Case:
+    """审核: the lead department's reviewer proposes a decision, which its 负责人 then signs (审批)."""
+    locked = _locked(case, actor, "review")
+    decision = _open_decision(locked)
+    _require_on_task(decision, actor, "review")
+    if not locked.version.needs_head:
+        raise InvalidTransition(_("该事项为%(m)s，由审核人直接作出决定") % {"m": locked.version.get_sign_off_display()})
+    if not reasons.strip():
+        raise ValidationFailed(fields={"reasons": [_("请填写审核意见的理由")]})
+    if locked.proposed_at is not None:
+        raise Conflict(_("%(who)s已提出审核意见，待负责人审批") % {"who": locked.proposed_by})
+    locked.proposed_grant, locked.proposal_reasons = grant, reasons.strip()
+    locked.proposed_by, locked.proposed_at = actor, timezone.now()
+    locked.save(update_fields=["proposed_grant", "proposal_reasons", "proposed_by", "proposed_at"])
+    decision.assignee = decision.assignee or actor
+    decision.save(update_fields=["assignee"])
+    verdict = _("拟准予许可") if grant else _("拟不予许可")
+    _record(
+        locked,
+        actor=actor,
+        action="propose",
+        note=f"{verdict}：{locked.proposal_reasons}",
+        event="case.proposed",
+        data={"grant": grant},
+    )
+    return locked
+
+
 @transaction.atomic
 def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_data: dict | None = None) -> Case:
-    """The lead department's decision, once every stage has answered."""
-    locked = _locked(case, actor, "review")
-    decision = locked.tasks.select_for_update().filter(role=Task.Role.DECISION, status__in=Task.OPEN_STATES).first()
-    if decision is None:
-        if locked.decided_at is not None:
-            raise Conflict(_("该办件已作出决定（%(s)s），请刷新") % {"s": locked.get_status_display()})
-        raise InvalidTransition(_("各部门审查尚未完成，暂不能作出决定"))
-    if not restrict(Task.objects.filter(pk=decision.pk), actor, "review").exists():
-        raise NotFound()
+    """The lead department's decision, once every stage has answered: its 负责人 signs the reviewer's proposal
+    (审批), or, for a 即办 or 单人审批 item, the reviewer decides directly."""
+    locked = _locked(case, actor, "view")
+    decision = _open_decision(locked)
+    if locked.version.needs_head:
+        if not restrict(Task.objects.filter(pk=decision.pk), actor, "decide").exists():
+            _require_on_task(decision, actor, "review")
+            raise PermissionDenied(_("该事项须由部门负责人审批，审核人请提出审核意见"))
+        if locked.proposed_at is None:
+            raise InvalidTransition(_("审核人尚未提出审核意见，暂不能审批"))
+        if locked.proposed_by_id == actor.pk:
+            raise PermissionDenied(_("不能审批自己提出的审核意见，须由部门负责人审批"))
+        if grant != locked.proposed_grant and not reasons.strip():
+            raise ValidationFailed(fields={"reasons": [_("审批决定与审核意见不一致，须说明理由")]})
+    else:
+        _require_on_task(decision, actor, "review")
     if not grant and not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予许可必须说明理由")]})
     outstanding = locked.materials.filter(provided=CaseMaterial.Provided.DEFERRED).select_related("spec")

@@ -32,6 +32,7 @@ from .models import (
 from .services import (
     ITEM_FIELDS,
     MATERIAL_FIELDS,
+    SIGN_OFF_FIELDS,
     VERSION_FIELDS,
     bundle_delete,
     bundle_save,
@@ -189,7 +190,7 @@ class MaterialSpecInline(admin.TabularInline):
 class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
     """Drafts are edited here and published by the action; a published version is shown, never changed."""
 
-    list_display = ("item", "number", "status", "promised_days", "online_depth", "published_at")
+    list_display = ("item", "number", "status", "promised_days", "sign_off", "online_depth", "published_at")
     list_filter = ("status", "item__kind", "item__department_kind")
     search_fields = ("item__code", "item__name")
     list_select_related = ("item",)
@@ -199,6 +200,7 @@ class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
         "number",
         "status",
         *VERSION_FIELDS,
+        *SIGN_OFF_FIELDS,
         "prerequisites",
         "created_by",
         "created_at",
@@ -241,7 +243,7 @@ class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
             version=form.instance,
             materials=materials,
             prerequisites=list(form.cleaned_data["prerequisites"]),
-            **{f: form.cleaned_data[f] for f in VERSION_FIELDS},
+            **{f: form.cleaned_data[f] for f in (*VERSION_FIELDS, *SIGN_OFF_FIELDS)},
         )
 
     @admin.action(description=_("发布"), permissions=["change"])

@@ -71,6 +71,13 @@ class ItemVersion(models.Model):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
+    class SignOff(models.TextChoices):
+        """Who signs the decision: the reviewer proposes and the department's 负责人 decides, or one person."""
+
+        HEAD = "head", _("审核＋负责人审批")
+        INSTANT = "instant", _("即办（审核人当场决定）")
+        SINGLE = "single", _("单人审批（审核人直接决定）")
+
     item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -89,6 +96,7 @@ class ItemVersion(models.Model):
         help_text=_("1 办事指南；2 表格下载/预约；3 在线申报；4 全程网办"),
     )
     max_visits = models.PositiveSmallIntegerField(_("最多跑动次数"), default=1)
+    sign_off = models.CharField(_("审批方式"), max_length=8, choices=SignOff.choices, default=SignOff.HEAD)
     result_licence_type = models.ForeignKey(
         LicenceType, verbose_name=_("办理结果（证照）"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -130,6 +138,11 @@ class ItemVersion(models.Model):
     @property
     def is_instant(self) -> bool:
         return self.promised_days == 0
+
+    @property
+    def needs_head(self) -> bool:
+        """The reviewer's proposal goes to the 负责人; 即办 and 单人审批 items are decided by the reviewer."""
+        return self.sign_off == self.SignOff.HEAD
 
     def save(self, *args, **kwargs):
         if self.pk and type(self).objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():

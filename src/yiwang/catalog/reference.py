@@ -170,6 +170,19 @@ def form_schema_for(ref: str, audience: str, specific: dict) -> dict:
     }
 
 
+# Routine changes and filings the department lets one reviewer sign (单人审批); 即办 items (promised 0 days) are
+# signed on the spot. Every other item goes from the reviewer's proposal to the 负责人's decision.
+SINGLE_APPROVER_ITEMS = {"R003", "R004", "R009", "R018", "R067"}
+
+
+def _sign_off(row: dict) -> str:
+    if row["promised_days"] == 0:
+        return ItemVersion.SignOff.INSTANT
+    if row["ref"] in SINGLE_APPROVER_ITEMS:
+        return ItemVersion.SignOff.SINGLE
+    return ItemVersion.SignOff.HEAD
+
+
 def _material(spec: list, licence_types: dict[str, LicenceType]) -> dict:
     name, required, source, *policies = spec
     row = {
@@ -236,6 +249,7 @@ def load_catalog(data: dict, regions: dict[str, Region]) -> None:
             fee=row["fee"],
             online_depth=row["online_depth"],
             max_visits=row["max_visits"],
+            sign_off=_sign_off(row),
             result_licence_type=licence_types.get(row.get("result")),
             result_description=licence_types[row["result"]].name if row.get("result") else "办理结果通知",
             keywords=" ".join(keywords.get(row["ref"], [])),

@@ -42,6 +42,9 @@ VERSION_FIELDS = (
     "result_description",
     "keywords",
 )
+# Version fields the Excel sheet does not carry: a draft keeps its base's value; the admin and the reference
+# loader set them.
+SIGN_OFF_FIELDS = ("sign_off",)
 MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared_source", "tolerable", "commitment")
 
 
@@ -121,7 +124,7 @@ def item_version_draft(*, actor, item: ServiceItem) -> ItemVersion:
     base = item.current_version
     draft = ItemVersion(item=item, number=number, created_by=actor if getattr(actor, "pk", None) else None)
     if base:
-        for field in VERSION_FIELDS:
+        for field in (*VERSION_FIELDS, *SIGN_OFF_FIELDS):
             setattr(draft, field, getattr(base, field))
     else:
         draft.legal_basis, draft.promised_days, draft.online_depth = "", 0, 1
@@ -148,7 +151,7 @@ def item_version_update(
     require_catalog_admin(actor)
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     version.ensure_draft()
-    unknown = set(fields) - set(VERSION_FIELDS)
+    unknown = set(fields) - set(VERSION_FIELDS) - set(SIGN_OFF_FIELDS)
     if unknown:
         raise ValueError(f"not version fields: {sorted(unknown)}")
     for field, value in fields.items():

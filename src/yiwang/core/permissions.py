@@ -21,14 +21,18 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
         "supervisor": "region",
         "inspector": "department",
         "admin": "region",
+        "head": "department",
     },
     "change": {"admin": "region"},
     "accept": {"clerk": "region", "reviewer": "department"},
     "review": {"reviewer": "department"},
     "supervise": {"supervisor": "region"},
     "inspect": {"inspector": "department"},
-    # The organ head's confirmation of an extension or a suspension: the department's administrator.
-    "approve": {"admin": "department"},
+    # The organ head's confirmation of an extension or a suspension: the department's 负责人 (and, until the
+    # demo's administrators no longer stand in for them, its administrator).
+    "approve": {"head": "department", "admin": "department"},
+    # 审批: the lead department's 负责人 decides on the reviewer's proposal (审核意见).
+    "decide": {"head": "department"},
     # Handing a decided case's result over (送达): the general window's clerks, or the lead department's staff.
     "deliver": {"clerk": "region", "reviewer": "department", "admin": "department"},
     # 网上预约 at a hall: see the day's bookings and turn a booking code into a ticket at the window.
@@ -105,8 +109,10 @@ def _crosses_to_many(model, path: str) -> bool:
 
 
 def can_do(actor, action: str) -> bool:
-    """Whether the actor may take the action anywhere at all: to decide whether a link or a tab is shown."""
-    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+    """May the actor do this anywhere at all: what a menu or a landing page offers."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_superuser and actor.is_active:
         return True
     allowed = ACTION_ROLES[action]
     return any(role.role in allowed for role in staff_roles(actor))

@@ -131,6 +131,8 @@ class StaffRole(models.Model):
         SUPERVISOR = "supervisor", _("效能监察")
         INSPECTOR = "inspector", _("执法人员")
         ADMIN = "admin", _("管理员")
+        # 负责人: signs the department's decisions (审批) and confirms its extensions and suspensions.
+        HEAD = "head", _("负责人")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_roles"

@@ -17,15 +17,17 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.cases.models import ACTION_LABELS, Case, Suspension
-from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from yiwang.core.permissions import can, can_do, staff_roles
+from yiwang.catalog.forms_schema import validate_submission
+from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.permissions import can, can_do
 from yiwang.core.storage import material_store
 from yiwang.ratings.services import rectification_answer
 from yiwang.workflow.models import Task
 
+from .queues import queues_for
 from .views import staff_required
 
-RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition)
+RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition, PermissionDenied)
 DELIVERIES_SHOWN = 200
 SUSPENSION_REASONS = [
     (value, label) for value, label in Suspension.Reason.choices if value != Suspension.Reason.CORRECTION
@@ -39,6 +41,7 @@ RESULT_FIELDS = [("scope", "经营项目", gettext_lazy("经营项目")), ("rema
 LOG_LABELS = {
     "submit": gettext_lazy("申报"),
     "task_claim": gettext_lazy("签收任务"),
+    "propose": gettext_lazy("提出审核意见"),
     "task_agree": gettext_lazy("审查同意"),
     "task_disagree": gettext_lazy("审查不同意"),
     "task_return": gettext_lazy("退回补正"),
@@ -53,14 +56,15 @@ LOG_LABELS = {
 }
 
 
-def _tabs(user) -> set[str]:
-    if user.is_superuser:
-        return {"reviewer", "admin", "supervisor", "deliver"}
-    return {role.role for role in staff_roles(user)} | ({"deliver"} if can_do(user, "deliver") else set())
-
-
 def _page(request, template: str, context: dict, status: int = 200):
-    return render(request, template, {"tabs": _tabs(request.user), **context}, status=status)
+    """A workbench page with its tabs: the queues and the pages the actor's permissions open."""
+    user = request.user
+    tabs = {
+        "queues": queues_for(user),
+        "approvals": can_do(user, "approve"),
+        "supervision": can_do(user, "supervise"),
+    }
+    return render(request, template, {"tabs": tabs, **context}, status=status)
 
 
 def _lines(text: str) -> list[str]:
@@ -96,9 +100,35 @@ def _timeline(case: Case) -> list:
     return entries
 
 
-def _case_page(request, case: Case, *, error=None, status: int = 200):
+def _correction_checklist(case: Case) -> dict:
+    """一次性告知: every form field and material, the ones that fail the schema or are missing pre-ticked."""
+    schema = case.version.form_schema or {}
+    try:
+        validate_submission(schema, case.form_data)
+        errors = {}
+    except ValidationFailed as invalid:
+        errors = invalid.fields
+    fields = [
+        {
+            "key": key,
+            "title": prop.get("title", key),
+            "value": case.form_data.get(key, ""),
+            "problem": "；".join(errors.get(key, [])),
+        }
+        for key, prop in schema.get("properties", {}).items()
+    ]
+    on_file = set(case.materials.values_list("spec_id", flat=True))
+    materials = [
+        {"pk": spec.pk, "name": spec.name, "missing": spec.required and spec.pk not in on_file}
+        for spec in case.version.materials.order_by("position")
+    ]
+    return {"fields": fields, "materials": materials, "form_invalid": bool(errors)}
+
+
+def _case_page(request, case: Case, *, error=None, status: int = 200, signing: bool = False):
     user = request.user
     own = selectors.actor_open_tasks(user, case)
+    may_accept = case.status == Case.Status.SUBMITTED and can(user, "accept", case)
     context = {
         "case": case,
         "case_open": case.status in Case.OPEN_STATES,
@@ -119,6 +149,9 @@ def _case_page(request, case: Case, *, error=None, status: int = 200):
         "result_fields": RESULT_FIELDS,
         "error": error,
         "posted": request.POST if error else {},
+        "may_accept": may_accept,
+        "checklist": _correction_checklist(case) if may_accept else None,
+        "signing": signing,
     }
     return _page(request, "workbench/cases/case.html", context, status=status)
 

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from yiwang.catalog.selectors import staff_implementation, staff_implementation_list
-from yiwang.core.permissions import staff_roles
 
 
 def staff_required(view):
@@ -21,11 +20,6 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-@staff_required
-def index(request):
-    return render(request, "workbench/index.html", {"roles": staff_roles(request.user)})
 
 
 @staff_required

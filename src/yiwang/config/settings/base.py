@@ -113,7 +113,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+# Staff start at their workbench, everyone else on the public home (workbench.queue_views.after_login).
+LOGIN_REDIRECT_URL = "workbench:after_login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # django-axes first: it refuses a locked-out username+address before the password is even checked.

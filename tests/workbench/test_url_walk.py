@@ -1,0 +1,291 @@
+"""Every staff URL, as every persona: no 5xx; the page where the role has business, 404 where it has none (403
+for a non-staff user, whom the staff pages turn away before looking anything up); every workbench count equals
+the rows its page lists.
+
+A new staff URL is one line in PAGES (a page to open) or ACTIONS (a form's target); a public one in PUBLIC.
+`test_every_url_is_walked` fails for a URL listed nowhere.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.case_fixtures import food_form, uploads_for
+from yiwang.accounts.models import User
+from yiwang.cases import services
+from yiwang.credit.services import credit_record_add
+from yiwang.ratings.services import rating_submit
+from yiwang.workbench.queues import QUEUES
+from yiwang.workflow.models import Task
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = {
+    "citizen": "citizen",
+    "enterprise_agent": "enterprise",
+    "clerk": "hz-gov_service-clerk",
+    "samr_reviewer": "hz-samr-reviewer",
+    "health_reviewer": "hz-health-reviewer",
+    "tianhe_reviewer": "th-samr-reviewer",
+    "samr_head": "hz-samr-head",
+    "supervisor": "hz-gov_service-supervisor",
+    "catalog_admin": "hz-gov_service-admin",
+    "superuser": "admin",
+}
+PUBLIC_USERS = frozenset({"citizen", "enterprise_agent"})
+STAFF = frozenset(PERSONAS) - PUBLIC_USERS
+# Who can see 海珠区's food-permit case: region-wide roles, the departments on it, the superuser.
+SEES_CASE = frozenset({"clerk", "samr_reviewer", "samr_head", "supervisor", "catalog_admin", "superuser"})
+# Who may accept it (the desk's pages): the window, the implementing department's reviewers, the superuser.
+ACCEPTS_CASE = frozenset({"clerk", "samr_reviewer", "superuser"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """A GET page: its URL arguments from the world's objects, and who gets 200 (other staff get `others`)."""
+
+    kwargs: object = None  # world -> dict
+    opens: frozenset = STAFF
+    ok: int = 200  # what those in `opens` get (a page that needs a choice first redirects)
+    others: int = 404
+    public: int = 403  # what a non-staff user gets
+
+
+PAGES: dict[str, Page] = {
+    "workbench:index": Page(),
+    "workbench:acceptance": Page(),
+    "workbench:decisions": Page(),
+    "workbench:decision": Page(lambda w: {"number": w["proposed"].number}, frozenset({"samr_head", "superuser"})),
+    "workbench:warnings": Page(),
+    "workbench:orders": Page(),
+    "workbench:tasks": Page(),
+    "workbench:rectifications": Page(),
+    "workbench:approvals": Page(),
+    "workbench:supervision": Page(),
+    "workbench:implementations": Page(),
+    "workbench:implementation": Page(lambda w: {"code": "R005-440105"}, STAFF - {"tianhe_reviewer", "health_reviewer"}),
+    "workbench:case": Page(lambda w: {"number": w["proposed"].number}, SEES_CASE),
+    "workbench:material": Page(
+        lambda w: {"number": w["proposed"].number, "pk": w["proposed"].materials.exclude(file_key="").first().pk},
+        SEES_CASE,
+    ),
+    "desk:index": Page(),
+    "desk:intake": Page(lambda w: {"code": "R005-440105"}, ok=302),  # no walk-in chosen yet: back to the desk
+    "desk:case": Page(lambda w: {"number": w["proposed"].number}, ACCEPTS_CASE),
+    "desk:notice": Page(lambda w: {"number": w["proposed"].number}, ACCEPTS_CASE),
+    "desk:outbox": Page(),
+    "desk:rate": Page(lambda w: {"number": w["rated"].number}, ACCEPTS_CASE),
+    "licences:manage": Page(),
+    "licences:seals": Page(),
+    "credit:records": Page(),
+    # Credit is shared by every department of the region (一处失信、处处受限); another district sees none.
+    "credit:entity": Page(lambda w: {"uscc": w["restaurant"].uscc}, STAFF - {"tianhe_reviewer"}),
+    "coordination:claims": Page(),
+    "coordination:decisions": Page(),
+    "supervision:penalties": Page(),
+    "webhooks:deliveries": Page(),
+}
+
+
+# Form targets, with the shape of their URL arguments: a GET is refused (405), redirected or turned away (403),
+# never a 5xx.
+def NONE(world):
+    return {}
+
+
+def NUMBER(world):
+    return {"number": world["proposed"].number}
+
+
+def PK(world):
+    return {"pk": 1}
+
+
+def SPEC(world):
+    return {"number": world["proposed"].number, "spec": 1}
+
+
+def DEPARTMENT(world):
+    return {"department_id": 1}
+
+
+ACTIONS = {
+    "workbench:after_login": NONE,
+    "workbench:case_accept": NUMBER,
+    "workbench:case_correction": NUMBER,
+    "workbench:case_refuse": NUMBER,
+    "workbench:decision_sign": NUMBER,
+    "workbench:case_propose": NUMBER,
+    "workbench:task_claim": PK,
+    "workbench:task_complete": PK,
+    "workbench:case_decide": NUMBER,
+    "workbench:case_suspension": NUMBER,
+    "workbench:case_extension": NUMBER,
+    "workbench:case_resume": NUMBER,
+    "workbench:case_supervise": NUMBER,
+    "workbench:suspension_approve": PK,
+    "workbench:extension_approve": PK,
+    "workbench:order_answer": PK,
+    "workbench:rectification_answer": PK,
+    "desk:call": NONE,
+    "desk:finish": PK,
+    "desk:applicant": NONE,
+    "desk:applicant_clear": NONE,
+    "desk:supply": SPEC,
+    "desk:deliver": NUMBER,
+    "licences:seal_rotate": DEPARTMENT,
+    "credit:repair": PK,
+    "coordination:claim": PK,
+    "coordination:subscribe": NONE,
+    "coordination:unsubscribe": PK,
+    "webhooks:replay": PK,
+}
+
+# Pages for the public or for the applicant (walked by the portal's own tests).
+PUBLIC = {
+    "accounts:login",
+    "accounts:logout",
+    "licences:wallet",
+    "licences:verify",
+    "licences:manage_detail",
+    "licences:pdf",
+    "credit:mine",
+    "desk:kiosk",
+    "registry:access_log",
+    "coordination:told",
+    "cases:apply",
+    "cases:list",
+    "cases:detail",
+    "cases:resubmit",
+    "cases:withdraw",
+    "cases:supply",
+    "cases:rate",
+    "cases:notifications",
+    "portal:home",
+    "portal:search",
+    "portal:suggest",
+    "portal:person",
+    "portal:enterprise",
+    "portal:topic",
+    "portal:departments",
+    "portal:department",
+    "portal:item",
+    "portal:item_version",
+    "portal:bundles",
+    "portal:bundle",
+}
+SKIPPED_PREFIXES = ("admin/", "api/", "o/", "i18n/")
+
+
+def _named_urls(patterns=None, prefix="", namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            yield from _named_urls(pattern.url_patterns, route, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_walked():
+    unlisted = sorted(set(_named_urls()) - set(PAGES) - set(ACTIONS) - PUBLIC)
+    assert not unlisted, f"add each to PAGES, ACTIONS or PUBLIC in {__file__}: {unlisted}"
+
+
+@pytest.fixture
+def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewer, supervisor):
+    """A case awaiting acceptance, one awaiting the head's 审批 (red, with a 督办 order), one delivered and rated
+    badly: every queue has a row for someone."""
+
+    def apply(key):
+        return services.case_submit(
+            actor=enterprise_agent,
+            implementation=food_permit,
+            entity=restaurant,
+            form_data=food_form(restaurant),
+            uploads=uploads_for(food_permit),
+            idempotency_key=key,
+        )
+
+    def reviewed(case):
+        case = services.case_accept(actor=clerk, case=case)
+        urban = User.objects.get(username="hz-urban-reviewer")
+        for task in case.tasks.filter(status__in=Task.OPEN_STATES).select_related("department"):
+            who = samr_reviewer if task.department_id == case.department_id else urban
+            services.task_complete(actor=who, task=task, outcome="agree", opinion="符合规定")
+        return services.case_propose(actor=samr_reviewer, case=case, grant=True, reasons="符合法定条件")
+
+    submitted = apply("walk-1")
+    proposed = reviewed(apply("walk-2"))
+    Task.objects.filter(case=proposed, role=Task.Role.DECISION).update(warning="red")
+    services.supervision_order_issue(actor=supervisor, case=proposed, message="请加快办理", days=3)
+    rated = reviewed(apply("walk-3"))
+    rated = services.case_decide(actor=User.objects.get(username="hz-samr-head"), case=rated, grant=True)
+    rated = services.case_deliver(actor=clerk, case=rated, method="window")
+    rating_submit(actor=enterprise_agent, case=rated, score=1, comment="等了很久")
+    credit_record_add(
+        actor=None,
+        entity=restaurant,
+        list_kind="red",
+        department=proposed.department,
+        basis="《企业信息公示暂行条例》",
+        reason="守信激励",
+        starts_on=timezone.localdate(),
+    )
+    return {"submitted": submitted, "proposed": proposed, "rated": rated, "restaurant": restaurant}
+
+
+def _login(client, persona):
+    client.force_login(User.objects.get(username=PERSONAS[persona]))
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_staff_page_as(persona, world, client):
+    _login(client, persona)
+    wrong = []
+    for name, page in PAGES.items():
+        url = reverse(name, kwargs=page.kwargs(world) if page.kwargs else None)
+        expected = page.public if persona in PUBLIC_USERS else page.ok if persona in page.opens else page.others
+        status = client.get(url).status_code
+        if status != expected:
+            wrong.append(f"{name} {url}: {status}, expected {expected}")
+    for name in sorted(ACTIONS):
+        status = client.get(reverse(name, kwargs=ACTIONS[name](world))).status_code
+        if status >= 500 or (persona not in PUBLIC_USERS and status not in (302, 404, 405)):
+            wrong.append(f"{name} (GET on a form target): {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("persona", sorted(STAFF))
+def test_every_count_equals_the_rows_its_page_lists(persona, world, client):
+    _login(client, persona)
+    landing = client.get("/workbench/").content.decode()
+    counted = 0
+    for queue in QUEUES:
+        shown = f'data-count="{queue.key}">'
+        if not queue.opens_for(User.objects.get(username=PERSONAS[persona])):
+            assert shown not in landing and f'href="{queue.url}"' not in landing, queue.key
+            continue
+        count = int(landing.split(shown, 1)[1].split("<", 1)[0])
+        rows = client.get(queue.url).content.decode().count("data-queue-row")
+        assert count == rows, f"{queue.key}: landing says {count}, the page lists {rows}"
+        counted += count
+    if persona in ("clerk", "samr_reviewer", "samr_head", "supervisor", "superuser"):
+        assert counted > 0, "the world left this persona nothing to do"
+
+
+def test_the_walk_finds_the_queues_filled(world):
+    """The world gives each queue at least one row for somebody: the count check above is not 0 == 0."""
+    users = {p: User.objects.get(username=u) for p, u in PERSONAS.items()}
+    for queue in QUEUES:
+        assert any(queue.rows(actor=users[p]).exists() for p in STAFF), queue.key
+
+
+def test_the_landing_keeps_its_queries_flat(world, client, django_assert_max_num_queries):
+    _login(client, "superuser")
+    with django_assert_max_num_queries(20):
+        assert client.get("/workbench/").status_code == 200
