@@ -16,6 +16,7 @@ from tests.case_fixtures import food_form, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import services
 from yiwang.credit.services import credit_record_add
+from yiwang.org.models import ServiceCenter
 from yiwang.ratings.services import rating_submit
 from yiwang.workbench.queues import QUEUES
 from yiwang.workflow.models import Task
@@ -53,6 +54,10 @@ class Page:
     public: int = 403  # what a non-staff user gets
 
 
+def CENTER(world):
+    return {"center": ServiceCenter.objects.get(region__code="440105").pk}
+
+
 PAGES: dict[str, Page] = {
     "workbench:index": Page(),
     "workbench:acceptance": Page(),
@@ -71,7 +76,10 @@ PAGES: dict[str, Page] = {
         lambda w: {"number": w["proposed"].number, "pk": w["proposed"].materials.exclude(file_key="").first().pk},
         SEES_CASE,
     ),
+    "workbench:deliveries": Page(),
     "desk:index": Page(),
+    "desk:appointments": Page(),
+    "desk:appointment_center": Page(CENTER, frozenset({"clerk", "catalog_admin", "superuser"})),
     "desk:intake": Page(lambda w: {"code": "R005-440105"}, ok=302),  # no walk-in chosen yet: back to the desk
     "desk:case": Page(lambda w: {"number": w["proposed"].number}, ACCEPTS_CASE),
     "desk:notice": Page(lambda w: {"number": w["proposed"].number}, ACCEPTS_CASE),
@@ -135,6 +143,11 @@ ACTIONS = {
     "desk:applicant_clear": NONE,
     "desk:supply": SPEC,
     "desk:deliver": NUMBER,
+    "desk:appointment_checkin": CENTER,
+    "desk:appointment_slot_new": CENTER,
+    "desk:appointment_generate": CENTER,
+    "desk:appointment_slot_toggle": PK,
+    "workbench:delivery_post": NUMBER,
     "licences:seal_rotate": DEPARTMENT,
     "credit:repair": PK,
     "coordination:claim": PK,
@@ -163,6 +176,20 @@ PUBLIC = {
     "cases:supply",
     "cases:rate",
     "cases:notifications",
+    "cases:delivery",
+    "cases:decision_pdf",
+    "accounts:account",
+    "accounts:register",
+    "accounts:password_reset",
+    "accounts:password_change",
+    "accounts:entity_bind",
+    "accounts:entity_agents",
+    "accounts:agent_revoke",
+    "portal:progress",
+    "portal:appointment_list",
+    "portal:appointment_new",
+    "portal:appointment_detail",
+    "portal:appointment_cancel",
     "portal:home",
     "portal:search",
     "portal:suggest",
@@ -198,7 +225,7 @@ def test_every_url_is_walked():
 @pytest.fixture
 def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewer, supervisor):
     """A case awaiting acceptance, one awaiting the head's 审批 (red, with a 督办 order), one delivered and rated
-    badly: every queue has a row for someone."""
+    badly, one decided and waiting to be delivered: every queue has a row for someone."""
 
     def apply(key):
         return services.case_submit(
@@ -226,6 +253,9 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
     rated = services.case_decide(actor=User.objects.get(username="hz-samr-head"), case=rated, grant=True)
     rated = services.case_deliver(actor=clerk, case=rated, method="window")
     rating_submit(actor=enterprise_agent, case=rated, score=1, comment="等了很久")
+    decided = services.case_decide(
+        actor=User.objects.get(username="hz-samr-head"), case=reviewed(apply("walk-4")), grant=True
+    )
     credit_record_add(
         actor=None,
         entity=restaurant,
@@ -235,7 +265,7 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         reason="守信激励",
         starts_on=timezone.localdate(),
     )
-    return {"submitted": submitted, "proposed": proposed, "rated": rated, "restaurant": restaurant}
+    return {"submitted": submitted, "proposed": proposed, "rated": rated, "decided": decided, "restaurant": restaurant}
 
 
 def _login(client, persona):
