@@ -5,14 +5,15 @@
 (d) the agent applies online and chooses to collect at the 海珠区 hall (窗口领取); after the decision the clerk
     hands it over from 一窗出件; the agent rates.
 
-Everything is clicks and typing, except `accept`: see its docstring.
+Everything is clicks and typing.
 """
 
 import pytest
 
 from tests.case_fixtures import PDF
 
-from .conftest import login, reload_until, run_in_server, shot
+from .conftest import login, reload_until
+from .steps import accept_from_queue, review_and_decide, shots, switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +22,6 @@ MATERIALS = {
     "与食品经营相适应的主要设备设施布局、操作流程等文件": "设备布局与操作流程.pdf",
     "食品安全自查、从业人员健康管理等制度": "食品安全制度.pdf",
 }
-WIDE, NARROW = 1366, 390
-
-
-def shots(page, name: str) -> None:
-    """The page as a desktop and as a phone shows it."""
-    for width in (WIDE, NARROW):
-        page.set_viewport_size({"width": width, "height": 900})
-        shot(page, f"{name}-{width}")
-    page.set_viewport_size({"width": WIDE, "height": 900})
-
-
-def switch_user(page, server_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    login(page, server_url, username)
 
 
 def fill_application(page, server_url: str, tmp_path) -> None:
@@ -62,49 +49,6 @@ def submitted_number(page) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def accept(var_dir_env, number: str) -> None:
-    """The general window accepts the online application.
-
-    TEMPORARY: this branch has no staff page that accepts an online application (issue #9 item 2 adds the
-    网上受理 queue in parallel). Once that queue is merged, replace this body with its clicks: the clerk opens
-    the queue, finds `number`, presses 受理. Nothing else in these journeys reaches past the browser.
-    """
-    run_in_server(
-        var_dir_env,
-        "from yiwang.accounts.models import User\n"
-        "from yiwang.cases import services\n"
-        "from yiwang.cases.models import Case\n"
-        f"case = Case.objects.get(number={number!r})\n"
-        "services.case_accept(actor=User.objects.get(username='hz-gov_service-clerk'), case=case)\n"
-        "print(case.number)\n",
-    )
-
-
-def review_and_decide(page, server_url: str, number: str, name: str) -> None:
-    """城管 answers its part, then 市场监管 (the lead) agrees and grants, all on the workbench."""
-    from playwright.sync_api import expect
-
-    switch_user(page, server_url, "hz-urban-reviewer")
-    page.goto(server_url + "/workbench/tasks/")
-    page.locator("#inbox tbody tr", has_text=number).get_by_role("button", name="签收").click()
-    page.wait_for_url(f"**/workbench/cases/{number}/")
-    page.get_by_label("审查意见").fill("油烟排放设施符合要求，同意。")
-    page.get_by_role("button", name="提交审查意见").click()
-    expect(page.locator(".notice")).to_contain_text("审查意见已提交")
-
-    switch_user(page, server_url, "hz-samr-reviewer")
-    page.goto(server_url + "/workbench/tasks/")
-    page.locator("#inbox tbody tr", has_text=number).get_by_role("link", name=number).click()
-    page.wait_for_url(f"**/workbench/cases/{number}/")
-    page.get_by_label("审查意见").fill("材料齐全，经营条件符合食品安全要求，同意。")
-    page.get_by_role("button", name="提交审查意见").click()
-    expect(page.locator("#decision")).to_be_visible()
-    page.get_by_label("经营项目").fill("热食类食品制售")
-    page.locator("#grant").click()
-    expect(page.locator(".notice")).to_contain_text("已作出准予许可决定")
-    shots(page, f"{name}-decided")
-
-
 def rate(page, name: str) -> None:
     from playwright.sync_api import expect
 
@@ -117,7 +61,7 @@ def rate(page, name: str) -> None:
     shots(page, f"{name}-rated")
 
 
-def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, server_url, var_dir_env, tmp_path):
+def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, server_url, tmp_path):
     from playwright.sync_api import expect
 
     login(page, server_url, "enterprise")
@@ -147,10 +91,11 @@ def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, serv
     expect(page.locator("#delivery")).to_contain_text("味道餐饮 前台")
     shots(page, "delivery-c-03-case-post")
 
-    accept(var_dir_env, number)
+    accept_from_queue(page, server_url, number)
     review_and_decide(page, server_url, number, "delivery-c-04")
 
     # 待送达: the lead department's staff post it and type the tracking number.
+    switch_user(page, server_url, "hz-samr-reviewer")
     page.goto(server_url + "/workbench/deliveries/")
     row = page.locator("#deliveries tbody tr", has_text=number)
     expect(row).to_contain_text("邮寄送达")
@@ -178,7 +123,7 @@ def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, serv
     rate(page, "delivery-c-08")
 
 
-def test_d_an_online_case_is_collected_at_the_window(page, server_url, var_dir_env, tmp_path):
+def test_d_an_online_case_is_collected_at_the_window(page, server_url, tmp_path):
     from playwright.sync_api import expect
 
     login(page, server_url, "enterprise")
@@ -190,7 +135,7 @@ def test_d_an_online_case_is_collected_at_the_window(page, server_url, var_dir_e
     expect(page.locator("#delivery")).to_contain_text("海珠区政务服务中心")
     shots(page, "delivery-d-01-case-pickup")
 
-    accept(var_dir_env, number)
+    accept_from_queue(page, server_url, number)
     review_and_decide(page, server_url, number, "delivery-d-02")
 
     # The applicant sees the result, where to collect it and by when (第四十四条).

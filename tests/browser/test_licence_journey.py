@@ -2,26 +2,17 @@
 later application (食品经营许可（变更）, which asks for the 食品经营许可证) draws it in instead of a copy.
 
 The case is submitted and accepted in the server's own database (`yiwang shell` with the server's environment),
-reviewed and granted through the pages; the case.granted event is then applied the way the worker does.
+reviewed and granted through the pages; the server's worker issues the licence.
 """
 
 import pytest
 
-from .conftest import ACCEPTED_FOOD_PERMIT, login, run_in_server, shot
+from .conftest import ACCEPTED_FOOD_PERMIT, login, reload_until, run_in_server, shot
+from .steps import review_and_decide, switch_user
 
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-# The worker's part: the case.granted event issues the licence (the demo server runs no worker).
-ISSUE = """
-from yiwang.cases.models import Case
-from yiwang.core.events import deliver_event
-from yiwang.core.models import Event
-
-case = Case.objects.get(number=NUMBER)
-deliver_event.call(str(Event.objects.get(type="case.granted", payload__case=case.number).pk))
-print(case.licences.get().number)
-"""
 
 
 @pytest.fixture
@@ -29,38 +20,17 @@ def case_number(var_dir_env):
     return run_in_server(var_dir_env, 'KEY = "licence-journey"\n' + ACCEPTED_FOOD_PERMIT + "print(case.number)")
 
 
-def _review(page, server_url, username, case_number, opinion):
-    """A department's reviewer opens the task from the inbox, claims it and agrees."""
-    from playwright.sync_api import expect
-
-    page.context.clear_cookies()
-    login(page, server_url, username)
-    page.goto(server_url + "/workbench/tasks/")
-    page.locator("#inbox tbody tr", has_text=case_number).get_by_role("button", name="签收").click()
-    page.wait_for_url(f"**/workbench/cases/{case_number}/")
-    page.get_by_label("审查意见").fill(opinion)
-    page.get_by_role("button", name="提交审查意见").click()
-    expect(page.locator(".notice")).to_contain_text("审查意见已提交")
-
-
 @pytest.fixture
-def licence_number(page, server_url, case_number, var_dir_env):
-    """Granted through the pages: both departments agree, 市场监管's reviewer proposes, its 负责人 signs."""
-    from playwright.sync_api import expect
-
-    _review(page, server_url, "hz-urban-reviewer", case_number, "符合要求")
-    _review(page, server_url, "hz-samr-reviewer", case_number, "符合要求")
-    page.get_by_label("理由（必填）").fill("符合法定条件，拟准予许可。")
-    page.locator("#propose").click()
-    expect(page.locator("#proposal-sent")).to_be_visible()
+def licence_number(page, server_url, case_number):
+    """Granted through the pages (both departments agree, 市场监管's reviewer proposes, its 负责人 signs); the
+    worker then issues the licence, which the agent's case page links to."""
+    review_and_decide(page, server_url, case_number)
+    switch_user(page, server_url, "enterprise")
+    page.goto(f"{server_url}/cases/{case_number}/")
+    reload_until(page, "#delivery", "电子证照")
+    number = page.locator("#case-licence").text_content().split()[-1]
     page.context.clear_cookies()
-    login(page, server_url, "hz-samr-head")
-    page.goto(f"{server_url}/workbench/signing/{case_number}/")
-    page.locator("#signing").get_by_label("经营项目").fill("热食类食品制售")
-    page.locator("#signing #grant").click()
-    expect(page.locator(".notice")).to_contain_text("已审批：准予许可")
-    page.context.clear_cookies()
-    return run_in_server(var_dir_env, f"NUMBER = {case_number!r}\n" + ISSUE)
+    return number
 
 
 def test_the_licence_is_in_the_wallet_verifies_and_is_never_handed_in_again(page, server_url, licence_number, tmp_path):

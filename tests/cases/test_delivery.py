@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from tests.case_fixtures import decide as decide_as_lead
 from tests.case_fixtures import food_form, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import selectors, services
@@ -27,7 +28,7 @@ def _reviewer(department) -> User:
 
 
 def decide(case: Case, *, clerk, grant: bool = True) -> Case:
-    """Accept the case, let every department agree, and have the lead department decide."""
+    """Accept the case, let every department agree, and have the lead department decide (审核, then 审批)."""
     case = services.case_accept(actor=clerk, case=case)
     while True:
         waiting = case.tasks.filter(status__in=Task.OPEN_STATES).exclude(role=Task.Role.DECISION)
@@ -38,7 +39,7 @@ def decide(case: Case, *, clerk, grant: bool = True) -> Case:
             outcome = "answer" if task.role == Task.Role.CONSULTED else "agree"
             services.task_complete(actor=_reviewer(task.department), task=task, outcome=outcome, opinion="同意")
     reasons = "" if grant else "经营场所不符合食品安全要求"
-    return services.case_decide(actor=_reviewer(case.department), case=case, grant=grant, reasons=reasons)
+    return decide_as_lead(case, grant=grant, reasons=reasons)
 
 
 def submit(agent, entity, implementation, *, method=Case.Delivery.ONLINE, key="d-1", **delivery) -> Case:
