@@ -1,7 +1,6 @@
 """The desk's written notices as PDF: 受理通知书, 一次性告知书 (第三十二条), 不予受理通知书.
 
-Chinese text uses reportlab's built-in CID font STSong-Light: the PDF names the font and the reader supplies
-it (every Chinese-capable reader has it), so no font file ships with the platform and the files stay small.
+Set in the platform's embedded font (core.pdf), like the licences: a notice prints the same on any reader.
 """
 
 import datetime as dt
@@ -15,15 +14,15 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
+from yiwang.core.pdf import embedded_font, markup
+from yiwang.core.urls import public_url
 
-FONT = "STSong-Light"
+FONT = embedded_font()
 HOTLINE = "12345"
 # 行政许可法 第三十二条 and the remedies every refusal must name (行政复议法 第二十条, 行政诉讼法 第四十六条).
 CORRECTION_RULE = gettext_lazy(
@@ -34,7 +33,6 @@ REMEDIES = gettext_lazy(
     "如不服本决定，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 )
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 _TITLE = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm)
 _NUMBER = ParagraphStyle("number", fontName=FONT, fontSize=10.5, leading=16, alignment=TA_RIGHT, spaceAfter=4 * mm)
 _BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=21, firstLineIndent=24, wordWrap="CJK")
@@ -50,7 +48,7 @@ def _date(day: dt.date | None) -> str:
 
 
 def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return markup(text)
 
 
 def _applicant_line(case: Case) -> str:
@@ -104,8 +102,8 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
         Spacer(1, 8 * mm),
         Paragraph(
             _esc(
-                _("办件查询及咨询：政务服务便民热线 %(phone)s；或登录一网通办，以办件编号查询办理进度。")
-                % {"phone": HOTLINE}
+                _("办件查询及咨询：政务服务便民热线 %(phone)s；或登录一网通办（%(url)s），以办件编号查询办理进度。")
+                % {"phone": HOTLINE, "url": public_url("/")}
             ),
             _SMALL,
         ),

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,12 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEMO_SECRET_KEY = "yiwang-demo-secret-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DEBUG", "0").lower() in {"1", "true", "yes", "on"}
+# The address people reach the platform at, printed wherever a link leaves the browser: the QR code on a licence,
+# the link in a notice, the OpenID Connect issuer. Behind a proxy the request's own host is not that address.
+YIWANG_PUBLIC_URL = os.environ.get("YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+if (_public_host := urlsplit(YIWANG_PUBLIC_URL).hostname) and _public_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -170,6 +176,8 @@ from yiwang.accounts.oidc_keys import oidc_private_key  # noqa: E402
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    # Department systems compare the ID token's `iss` with this, whatever host the request came through.
+    "OIDC_ISS_ENDPOINT": f"{YIWANG_PUBLIC_URL}/o",
     "PKCE_REQUIRED": True,
     "OIDC_RSA_PRIVATE_KEY": oidc_private_key(VAR_DIR),
     "OAUTH2_VALIDATOR_CLASS": "yiwang.accounts.oidc.YiwangOAuth2Validator",
