@@ -1,7 +1,11 @@
-"""Local development and `make demo`: the embedded SQLite database, debug pages on."""
+"""Local development and `make demo`: the embedded SQLite database; debug pages on, except in `yiwang demo`."""
 
 import os
 
 os.environ.setdefault("DEBUG", "1")
 
 from .base import *  # noqa: F403
+
+# Static files straight from the apps as well as from a collectstatic run, so a fresh clone serves its CSS
+# with DEBUG off before anyone has collected anything.
+WHITENOISE_USE_FINDERS = True
