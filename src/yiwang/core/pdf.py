@@ -12,9 +12,12 @@ Chinese-capable reader supplies: the one case where a PDF names a font instead o
 from functools import cache
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parent / "data" / "wqy-microhei-gb2312.ttf"
@@ -26,6 +29,22 @@ def embedded_font() -> str:
     """Register the embedded font once per process; its name for ParagraphStyle(fontName=…) and setFont()."""
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
     return FONT
+
+
+def paragraph_style(name: str, **options) -> ParagraphStyle:
+    """A ParagraphStyle in the embedded font, bullets included (their default, Helvetica, would not be embedded)."""
+    font = embedded_font()
+    return ParagraphStyle(name, **{"fontName": font, "bulletFontName": font, **options})
+
+
+def canvas(*args, **kwargs) -> Canvas:
+    """A reportlab Canvas starting in the embedded font: its default, Helvetica, would be named, not embedded."""
+    return Canvas(*args, initialFontName=embedded_font(), **kwargs)
+
+
+def document(*args, **kwargs) -> SimpleDocTemplate:
+    """A platypus SimpleDocTemplate whose canvas starts in the embedded font, like canvas()."""
+    return SimpleDocTemplate(*args, initialFontName=embedded_font(), **kwargs)
 
 
 @cache

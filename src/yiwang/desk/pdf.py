@@ -14,15 +14,14 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
-from yiwang.core.pdf import embedded_font, markup
+from yiwang.core.pdf import document, embedded_font, markup, paragraph_style
 from yiwang.core.urls import public_url
 
-FONT = embedded_font()
 HOTLINE = "12345"
 # 行政许可法 第三十二条 and the remedies every refusal must name (行政复议法 第二十条, 行政诉讼法 第四十六条).
 CORRECTION_RULE = gettext_lazy(
@@ -33,12 +32,12 @@ REMEDIES = gettext_lazy(
     "如不服本决定，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 )
 
-_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm)
-_NUMBER = ParagraphStyle("number", fontName=FONT, fontSize=10.5, leading=16, alignment=TA_RIGHT, spaceAfter=4 * mm)
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=21, firstLineIndent=24, wordWrap="CJK")
+_TITLE = paragraph_style("title", fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm)
+_NUMBER = paragraph_style("number", fontSize=10.5, leading=16, alignment=TA_RIGHT, spaceAfter=4 * mm)
+_BODY = paragraph_style("body", fontSize=12, leading=21, firstLineIndent=24, wordWrap="CJK")
 _PLAIN = ParagraphStyle("plain", parent=_BODY, firstLineIndent=0)
 _POINT = ParagraphStyle("point", parent=_PLAIN, leftIndent=18, firstLineIndent=-18, spaceBefore=2)
-_CELL = ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK")
+_CELL = paragraph_style("cell", fontSize=11, leading=16, wordWrap="CJK")
 _SIGN = ParagraphStyle("sign", parent=_PLAIN, alignment=TA_RIGHT, spaceBefore=10 * mm)
 _SMALL = ParagraphStyle("small", parent=_PLAIN, fontSize=9.5, leading=15, textColor=colors.HexColor("#444444"))
 
@@ -67,6 +66,7 @@ def _facts(rows: list[tuple[str, str]]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), embedded_font()),  # a table's own default, Helvetica, is not embedded
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -80,7 +80,7 @@ def _facts(rows: list[tuple[str, str]]) -> Table:
 
 def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = document(
         buffer,
         pagesize=A4,
         leftMargin=25 * mm,

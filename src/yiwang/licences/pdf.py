@@ -3,16 +3,14 @@ verification page at the platform's public address (YIWANG_PUBLIC_URL)."""
 
 import io
 
+import qrcode
 from django.utils.translation import gettext as _
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
-from yiwang.core.pdf import draw_string, embedded_font
+from yiwang.core.pdf import canvas, draw_string
 
 from .models import Licence
 from .selectors import public_view, verify_link
@@ -20,12 +18,18 @@ from .selectors import public_view, verify_link
 RED = HexColor("#b71c1c")
 
 
-def _qr(c: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, c, x, y)
+def _qr(c, url: str, x: float, y: float, size: float) -> None:
+    """The code's dark modules as filled squares (reportlab's QR widget would name Helvetica, unembedded)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    cell = size / len(matrix)
+    c.setFillColorRGB(0, 0, 0)
+    for row, modules in enumerate(matrix):
+        for column, dark in enumerate(modules):
+            if dark:
+                c.rect(x + column * cell, y + size - (row + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
 def _details(data: dict) -> list[str]:
@@ -34,11 +38,10 @@ def _details(data: dict) -> list[str]:
 
 
 def licence_pdf(licence: Licence) -> bytes:
-    embedded_font()
     view = public_view(licence)
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    c = canvas.Canvas(buffer, pagesize=(width, height))
+    c = canvas(buffer, pagesize=(width, height))
     c.setTitle(f"{view['type']} {view['number']}")
     c.setStrokeColor(RED)
     c.setLineWidth(3)
