@@ -9,3 +9,4 @@ from .base import *  # noqa: F403
 # Static files straight from the apps as well as from a collectstatic run, so a fresh clone serves its CSS
 # with DEBUG off before anyone has collected anything.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warns about a missing one on every start
