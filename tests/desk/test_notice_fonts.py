@@ -33,3 +33,19 @@ def test_every_desk_notice_embeds_its_font(monday, clerk, window1, marriage, wal
     _title, data = desk_pdf.notice_pdf(case)
     assert_every_font_embedded(data)
     assert b"STSong" not in data
+
+
+def test_a_notice_prints_the_platforms_public_address(monday, clerk, window1, marriage, walk_in, settings):
+    from .test_notices_and_outbox import _text
+
+    settings.YIWANG_PUBLIC_URL = "https://zwfw.example.gov.cn"
+    case = desk.desk_intake(
+        actor=clerk,
+        window=window1,
+        implementation=marriage,
+        form_data=person_form("王小明"),
+        person=walk_in,
+        outcome="refuse",
+        reasons="不属于本机关管辖",
+    )
+    assert "https://zwfw.example.gov.cn/" in _text(desk_pdf.notice_pdf(case)[1])
