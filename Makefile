@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make demo YIWANG_BIND=0.0.0.0:8000` (or YIWANG_BIND in the environment) chooses the address.
 demo: $(STAMP)
-	$(BIN)/yiwang demo
+	$(BIN)/yiwang demo $(if $(YIWANG_BIND),--bind $(YIWANG_BIND))
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -109,6 +109,8 @@ def server_url(tmp_path_factory):
     subprocess.run([YIWANG, "demo", "--no-serve"], timeout=180, **run)
     subprocess.run([YIWANG, "collectstatic", "--noinput"], timeout=120, **run)
     port = _free_port()
+    env["YIWANG_PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # QR codes and the OIDC issuer name this server
+    _server_env.update(env)
     log = (var_dir / "serve.log").open("wb")
     # A session of its own, so teardown can stop gunicorn's master and its worker together.
     server = subprocess.Popen(

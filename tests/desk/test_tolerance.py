@@ -342,7 +342,7 @@ def test_the_desk_offers_tolerance_defers_over_http_and_receives_the_paper_later
     self_check, layout = _spec(food_permit, SELF_CHECK), _spec(food_permit, LAYOUT)
     assert f'name="deferred" value="{self_check.pk}"' in page
     assert f'name="deferred" value="{layout.pk}"' not in page
-    assert "已调取电子证照 BIZ_LICENCE-91440105MA59ABCD17" in page
+    assert "已调取电子证照 440105-2023-YYZZ-000001" in page
 
     received = [s.pk for s in _applicant_specs(food_permit) if s != self_check]
     response = desk.post(url, _desk_form(restaurant, received=received, deferred=[self_check.pk]))

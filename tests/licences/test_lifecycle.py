@@ -17,7 +17,7 @@ from yiwang.licences.selectors import licence_verify, usable_licence
 
 
 def test_a_granted_case_issues_its_licence_once(licence, in_review, restaurant):
-    assert licence.number == f"FOOD_BIZ-{in_review.number}"
+    assert licence.number == f"{in_review.department.region.code}-{licence.issued_on.year}-SPJY-000001"
     assert licence.holder_entity == restaurant and licence.department == in_review.department
     assert licence.issued_on == dt.date(2026, 11, 23) and licence.valid_until == dt.date(2031, 11, 22)
     assert licence.data["holder_name"] == restaurant.name

@@ -70,7 +70,7 @@ def test_the_form_page_shows_the_schema_form_the_materials_and_a_fresh_token(age
             assert f'name="material_{spec.pk}" accept=' in page
     assert page.count("免提交 · 已由平台调取（共享数据）") == 1  # 法定代表人身份证明
     # 营业执照: the restaurant holds one in the e-licence store, so the form says it will be drawn in.
-    assert "免提交 · 已查到有效电子证照，提交时自动调取" in page and "BIZ_LICENCE-91440105MA59ABCD17" in page
+    assert "免提交 · 已查到有效电子证照，提交时自动调取" in page and "440105-2023-YYZZ-000001" in page
     assert "不超过 10 MB" in page
     assert _token(response) != _token(agent_client.get(APPLY))
 

@@ -1,6 +1,6 @@
 """The `yiwang` operator command: a thin wrapper over manage.py with the platform's own verbs.
 
-yiwang demo [--items N] [--no-serve]   migrate, load demo data, run web + worker on 127.0.0.1:8000
+yiwang demo [--items N] [--no-serve]   migrate, load demo data, run web + worker on $YIWANG_BIND (127.0.0.1:8000)
 yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
 yiwang worker                          the background worker (django-tasks database queue)
 yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) < 2 or argv[1] in {"-h", "--help", "help"}:
         print(__doc__)
         return
+    if argv[1] == "demo":
+        # The demo is what a new user judges the platform by: the pages a visitor would see (Chinese 404 and
+        # 500, static files through whitenoise), not Django's debug pages. DEBUG=1 in the environment still wins.
+        os.environ.setdefault("DEBUG", "0")
     argv[1] = ALIASES.get(argv[1], argv[1])
     from django.core.management import execute_from_command_line
 

@@ -2,6 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from yiwang.core.views import display_mode
+
 from .api import api
 
 admin.site.site_header = "一网通办 · 管理后台"
@@ -11,6 +13,7 @@ admin.site.index_title = "平台管理"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display/", display_mode, name="display_mode"),
     path("admin/", admin.site.urls),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "yiwang.core"
     label = "core"
     verbose_name = _("平台基础")
+
+    def ready(self):
+        from .third_party import name_third_party_apps
+
+        name_third_party_apps()

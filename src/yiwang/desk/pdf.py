@@ -1,7 +1,6 @@
 """The desk's written notices as PDF: 受理通知书, 一次性告知书 (第三十二条), 不予受理通知书.
 
-Chinese text uses reportlab's built-in CID font STSong-Light: the PDF names the font and the reader supplies
-it (every Chinese-capable reader has it), so no font file ships with the platform and the files stay small.
+Set in the platform's embedded font (core.pdf), like the licences: a notice prints the same on any reader.
 """
 
 import datetime as dt
@@ -15,16 +14,14 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
+from yiwang.core.pdf import document, embedded_font, markup, paragraph_style
 from yiwang.portal.progress import progress_address
 
-FONT = "STSong-Light"
 HOTLINE = "12345"
 # 行政许可法 第三十二条 and the remedies every refusal must name (行政复议法 第二十条, 行政诉讼法 第四十六条).
 CORRECTION_RULE = gettext_lazy(
@@ -35,13 +32,12 @@ REMEDIES = gettext_lazy(
     "如不服本决定，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 )
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm)
-_NUMBER = ParagraphStyle("number", fontName=FONT, fontSize=10.5, leading=16, alignment=TA_RIGHT, spaceAfter=4 * mm)
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=21, firstLineIndent=24, wordWrap="CJK")
+_TITLE = paragraph_style("title", fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4 * mm)
+_NUMBER = paragraph_style("number", fontSize=10.5, leading=16, alignment=TA_RIGHT, spaceAfter=4 * mm)
+_BODY = paragraph_style("body", fontSize=12, leading=21, firstLineIndent=24, wordWrap="CJK")
 _PLAIN = ParagraphStyle("plain", parent=_BODY, firstLineIndent=0)
 _POINT = ParagraphStyle("point", parent=_PLAIN, leftIndent=18, firstLineIndent=-18, spaceBefore=2)
-_CELL = ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK")
+_CELL = paragraph_style("cell", fontSize=11, leading=16, wordWrap="CJK")
 _SIGN = ParagraphStyle("sign", parent=_PLAIN, alignment=TA_RIGHT, spaceBefore=10 * mm)
 _SMALL = ParagraphStyle("small", parent=_PLAIN, fontSize=9.5, leading=15, textColor=colors.HexColor("#444444"))
 
@@ -51,7 +47,7 @@ def _date(day: dt.date | None) -> str:
 
 
 def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return markup(text)
 
 
 def _applicant_line(case: Case) -> str:
@@ -70,6 +66,7 @@ def _facts(rows: list[tuple[str, str]]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), embedded_font()),  # a table's own default, Helvetica, is not embedded
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -81,9 +78,9 @@ def _facts(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _document(case: Case, title: str, story: list, issued: dt.date, lookup: str = "") -> bytes:
+def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = document(
         buffer,
         pagesize=A4,
         leftMargin=25 * mm,
@@ -109,7 +106,7 @@ def _document(case: Case, title: str, story: list, issued: dt.date, lookup: str 
                     "办件进度查询：无需账号，在 %(url)s 输入办件编号 %(n)s 和查询码 %(code)s 即可查询；"
                     "咨询请拨打政务服务便民热线 %(phone)s。"
                 )
-                % {"url": lookup or progress_address(), "n": case.number, "code": case.query_code, "phone": HOTLINE}
+                % {"url": progress_address(), "n": case.number, "code": case.query_code, "phone": HOTLINE}
             ),
             _SMALL,
         ),
@@ -118,7 +115,7 @@ def _document(case: Case, title: str, story: list, issued: dt.date, lookup: str 
     return buffer.getvalue()
 
 
-def acceptance_notice(case: Case, lookup: str = "") -> bytes:
+def acceptance_notice(case: Case) -> bytes:
     days = case.promised_days
     promised = (
         _("即办件，当场办结") if days == 0 else _("%(n)d 个工作日，%(d)s 前办结") % {"n": days, "d": _date(case.due_on)}
@@ -162,10 +159,10 @@ def acceptance_notice(case: Case, lookup: str = "") -> bytes:
             _SMALL,
         ),
     ]
-    return _document(case, _("受理通知书"), story, case.accepted_on or case.received_on, lookup)
+    return _document(case, _("受理通知书"), story, case.accepted_on or case.received_on)
 
 
-def correction_notice(case: Case, lookup: str = "") -> bytes:
+def correction_notice(case: Case) -> bytes:
     notice = case.corrections.order_by("-issued_at", "-pk").first()
     if notice is None:
         raise InvalidTransition(_("该办件没有补正告知"))
@@ -193,10 +190,10 @@ def correction_notice(case: Case, lookup: str = "") -> bytes:
             ]
         ),
     ]
-    return _document(case, _("一次性告知书"), story, timezone.localdate(notice.issued_at), lookup)
+    return _document(case, _("一次性告知书"), story, timezone.localdate(notice.issued_at))
 
 
-def refusal_notice(case: Case, lookup: str = "") -> bytes:
+def refusal_notice(case: Case) -> bytes:
     reasons = [r for r in case.closed_reason.splitlines() if r.strip()] or [case.closed_reason]
     story = [
         Paragraph(
@@ -216,7 +213,7 @@ def refusal_notice(case: Case, lookup: str = "") -> bytes:
     ]
     refused = case.log.filter(action="refuse_acceptance").order_by("-at").first()
     issued = timezone.localdate(refused.at) if refused else case.received_on
-    return _document(case, _("不予受理通知书"), story, issued, lookup)
+    return _document(case, _("不予受理通知书"), story, issued)
 
 
 NOTICES = {
@@ -237,9 +234,8 @@ def notice_kind(case: Case) -> str | None:
     return None
 
 
-def notice_pdf(case: Case, kind: str | None = None, *, lookup: str = "") -> tuple[str, bytes]:
-    """(title, PDF bytes) of the case's notice: the one asked for, or the one its state calls for. `lookup` is the
-    progress lookup's address to print (portal.progress.progress_address(request))."""
+def notice_pdf(case: Case, kind: str | None = None) -> tuple[str, bytes]:
+    """(title, PDF bytes) of the case's notice: the one asked for, or the one its state calls for."""
     kind = kind or notice_kind(case)
     if kind is None or kind not in NOTICES:
         raise InvalidTransition(_("该办件尚未受理、告知补正或不予受理，没有可打印的通知书"))
@@ -250,4 +246,4 @@ def notice_pdf(case: Case, kind: str | None = None, *, lookup: str = "") -> tupl
     if kind == "refusal" and case.status != Case.Status.ACCEPTANCE_REFUSED:
         raise InvalidTransition(_("该办件未被不予受理"))
     title, build = NOTICES[kind]
-    return str(title), build(case, lookup)
+    return str(title), build(case)

@@ -19,7 +19,6 @@ from yiwang.catalog.forms_schema import schema_form
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
 from yiwang.credit.selectors import acceptance_outlook
-from yiwang.portal.progress import progress_address
 from yiwang.ratings.models import REASONS, SCORE_LABELS, Rating
 from yiwang.ratings.services import rating_submit
 from yiwang.workbench.views import staff_required
@@ -267,7 +266,7 @@ def supply(request, number, spec):
 @staff_required
 def notice(request, number):
     case = selectors.desk_case(actor=request.user, number=number)
-    _title, pdf = notice_pdf(case, request.GET.get("kind") or None, lookup=progress_address(request))
+    _title, pdf = notice_pdf(case, request.GET.get("kind") or None)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=notice-{case.number}.pdf"
     return response

@@ -15,7 +15,7 @@ LicenceNumber = Annotated[Text, Path(max_length=40, description="证照编号")]
 
 
 class VerificationOut(Schema):
-    status: Literal["valid", "expired", "revoked", "annulled", "cancelled", "altered", "unknown"]
+    status: Literal["valid", "expired", "revoked", "annulled", "cancelled", "altered", "damaged", "unknown"]
     message: str
     number: str
     type: str | None = None
@@ -37,7 +37,7 @@ class DigestQuery(Schema):
     "/licences/{number}/verification",
     response=answers(VerificationOut),
     auth=None,
-    summary="核验电子证照（无需登录）：有效 / 期满 / 吊销 / 撤销 / 注销 / 被篡改 / 查无此证",
+    summary="核验电子证照（无需登录）：有效 / 期满 / 吊销 / 撤销 / 注销 / 被篡改 / 链接损坏 / 查无此证",
 )
 def verify(request, number: LicenceNumber, query: Query[DigestQuery]):
     result = selectors.licence_verify(number, digest=query.digest)

@@ -9,7 +9,7 @@ from yiwang.accounts.models import Entity
 from yiwang.catalog.models import LicenceType
 from yiwang.org.models import Department
 
-from .services import licence_import
+from .services import licence_import, licence_number
 
 DEMO_ISSUED_ON = dt.date(2023, 3, 15)
 
@@ -18,12 +18,15 @@ DEMO_ISSUED_ON = dt.date(2023, 3, 15)
 def load_demo_licences() -> int:
     business = LicenceType.objects.get(code="BIZ_LICENCE")
     loaded = 0
-    for entity in Entity.objects.filter(uscc__in=["91440105MA59ABCD17", "91440106MA5CXY312D"]).order_by("uscc"):
+    entities = Entity.objects.filter(uscc__in=["91440105MA59ABCD17", "91440106MA5CXY312D"]).select_related("region")
+    for serial, entity in enumerate(entities.order_by("uscc"), start=1):
         licence_import(
             actor=None,
             licence_type=business,
             department=Department.objects.get(region=entity.region, kind="SAMR"),
-            number=f"BIZ_LICENCE-{entity.uscc}",
+            number=licence_number(
+                region_code=entity.region.code, year=DEMO_ISSUED_ON.year, licence_type=business, serial=serial
+            ),
             issued_on=DEMO_ISSUED_ON,
             entity=entity,
             data={

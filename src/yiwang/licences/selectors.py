@@ -4,17 +4,21 @@ department's management of its licences and seal keys."""
 import base64
 import datetime as dt
 import operator
+import re
 from dataclasses import dataclass
 from functools import lru_cache, reduce
 
+from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.accounts.models import Entity
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict, staff_roles
+from yiwang.core.urls import public_url
 from yiwang.org.models import Department
 
 from . import signing
@@ -26,7 +30,7 @@ RELATED = ("licence_type", "department__region", "holder_entity", "holder_person
 
 @dataclass(frozen=True)
 class Verification:
-    status: str  # valid | expired | revoked | annulled | cancelled | altered | unknown
+    status: str  # valid | expired | revoked | annulled | cancelled | altered | damaged | unknown
     licence: Licence | None = None
     message: str = ""
     changed_at: dt.datetime | None = None
@@ -68,14 +72,44 @@ def check(licence: Licence, *, on: dt.date | None = None, digest: str | None = N
     return Verification("valid", licence, _("该证照真实有效"))
 
 
+DIGEST = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _damaged() -> Verification:
+    return Verification(
+        "damaged",
+        None,
+        _(
+            "核验链接不完整或已损坏（可能是扫描不全或复制时被截断），无法据此判断证照真伪。请重新扫描证照上的二维码；仍无法核验的，请向发证机关核实。"
+        ),
+    )
+
+
 def licence_verify(number: str, *, digest: str | None = None, on: dt.date | None = None) -> Verification:
-    """Public: anybody holding a licence number (the QR code) may learn whether it is genuine and in force."""
+    """Public: anybody holding a licence number (the QR code) may learn whether it is genuine and in force.
+
+    A link that lost characters on the way (a half-scanned code, a truncated copy) is told apart from a licence
+    whose data was changed: a garbled digest, or a digest that names a licence the garbled number does not, says
+    the link is damaged; only a well-formed digest that differs from an intact record says the paper is altered.
+    """
+    if digest is not None and not DIGEST.fullmatch(digest):
+        return _damaged()
     try:
         # get(), not first(): no ORDER BY to compile or run on a unique lookup
         licence = Licence.objects.select_related(*RELATED).get(number=number)
     except Licence.DoesNotExist:
+        if "\ufffd" in number or (digest and Licence.objects.filter(digest=digest.lower()).exists()):
+            return _damaged()
         return Verification("unknown", None, _("查无此证照编号"))
     return check(licence, on=on, digest=digest)
+
+
+def verify_link(licence: Licence) -> str:
+    """The QR code's target: the public verification page at the platform's public address, in the default
+    language whoever prints it, carrying the digest so a paper copy that differs is told apart."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("licences:verify", args=[licence.number])
+    return public_url(path) + f"?d={licence.digest}"
 
 
 def public_view(licence: Licence) -> dict:

@@ -8,7 +8,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
 
+from yiwang.catalog.models import LicenceType
 from yiwang.core.audit import audit_record
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.events import emit
@@ -23,6 +25,8 @@ from .models import Licence, SealKey
 # 行政许可法 第五十条: renewal is applied for 30 days before expiry; the reminder goes out 15 days before that.
 RENEWAL_NOTICE_DAYS = 30
 RENEWAL_MARGIN_DAYS = 15
+LICENCE_SERIAL_DIGITS = 6
+LICENCE_KIND_LENGTH = 10
 
 
 def holder_id(licence: Licence) -> str:
@@ -50,6 +54,33 @@ def _active_seal(department: Department) -> SealKey:
             department=department, public_key_pem=public_pem, private_key_encrypted=private_encrypted
         )
     return key
+
+
+def licence_number(*, region_code: str, year: int, licence_type, serial: int) -> str:
+    """A number a person can read aloud, type and file by: where, when, what, which — `440105-2026-SPJY-000123`.
+
+    The issuing region's GB/T 2260 code and the year come first, so numbers sort by place and time; then the
+    kind as the pinyin initials of the licence's name short of its 许可证 suffix, the way printed Chinese licence
+    numbers name their kind (食品经营许可证 JY…, 食品生产许可证 SC…); then a serial per region, year and kind.
+    Letters and digits only: the number sits in the QR code's URL and is typed into the verification page.
+    """
+    name = licence_type.name.removesuffix("许可证").removesuffix("证")
+    kind = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).upper()[:LICENCE_KIND_LENGTH]
+    return f"{region_code}-{year}-{kind}-{serial:0{LICENCE_SERIAL_DIGITS}d}"
+
+
+def _next_licence_number(licence_type, department: Department, day: dt.date) -> str:
+    LicenceType.objects.select_for_update().get(pk=licence_type.pk)
+    prefix = licence_number(region_code=department.region.code, year=day.year, licence_type=licence_type, serial=0)
+    prefix = prefix[:-LICENCE_SERIAL_DIGITS]
+    last = (
+        Licence.objects.filter(number__startswith=prefix, number__regex=rf"-\d{{{LICENCE_SERIAL_DIGITS}}}$")
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    serial = int(last[-LICENCE_SERIAL_DIGITS:]) + 1 if last else 1
+    return f"{prefix}{serial:0{LICENCE_SERIAL_DIGITS}d}"
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -93,7 +124,7 @@ def licence_issue(*, actor, case) -> Licence:
         holder_entity = entity_register(actor=actor, case=case)
     holder = holder_entity or case.applicant_person
     licence = Licence(
-        number=f"{licence_type.code}-{case.number}",
+        number=_next_licence_number(licence_type, case.department, issued_on),
         licence_type=licence_type,
         case=case,
         holder_entity=holder_entity,

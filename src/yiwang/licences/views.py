@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -53,15 +53,11 @@ STATUS_CHANGES = {
 
 
 def verify(request, number: str):
-    digest = request.GET.get("d", "")[:DIGEST_LENGTH] or None
+    digest = request.GET.get("d", "")[: DIGEST_LENGTH + 1] if "d" in request.GET else None
     result = selectors.licence_verify(number, digest=digest)
     shown = result.licence is not None and result.status != "altered"
     context = {"result": result, "number": number, "view": selectors.public_view(result.licence) if shown else None}
     return render(request, "licences/verify.html", context, status=404 if result.status == "unknown" else 200)
-
-
-def verify_url(request, licence) -> str:
-    return request.build_absolute_uri(reverse("licences:verify", args=[licence.number])) + f"?d={licence.digest}"
 
 
 @login_required
@@ -73,10 +69,8 @@ def wallet(request):
 @login_required
 def pdf(request, number: str):
     licence = selectors.licence_for_holder(actor=request.user, number=number)
-    response = HttpResponse(
-        licence_pdf(licence, verify_url=verify_url(request, licence)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="{licence.number}.pdf"'
+    response = HttpResponse(licence_pdf(licence), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{licence.number}.pdf")
     return response
 
 

@@ -1,21 +1,14 @@
 """办件进度查询 without an account: the case number and the query code printed on every notice."""
 
-from django.conf import settings
 from django.urls import reverse
 
 from yiwang.cases.models import Case
+from yiwang.core.urls import public_url
 
 
-def progress_address(request=None) -> str:
-    """The lookup page's full address for notices and pages: the public site address when one is configured,
-    else the host the request came to; a PDF built without either prints the path alone."""
-    path = reverse("portal:progress")
-    public = getattr(settings, "YIWANG_PUBLIC_URL", "")
-    if public:
-        return public.rstrip("/") + path
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return path
+def progress_address() -> str:
+    """The lookup page's full address, as notices print it and pages show it."""
+    return public_url(reverse("portal:progress"))
 
 
 def case_by_query_code(number: str, query_code: str) -> Case | None:

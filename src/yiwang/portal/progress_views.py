@@ -34,7 +34,7 @@ def progress(request):
             case = case_by_query_code(form.cleaned_data["number"], form.cleaned_data["query_code"])
             if case is None:
                 error, status = _("办件编号或查询码不正确，请核对通知书上的编号和查询码"), 404
-    context = {"form": form, "error": error, "address": progress_address(request)}
+    context = {"form": form, "error": error, "address": progress_address()}
     if case is not None:
         context.update(
             case=case,

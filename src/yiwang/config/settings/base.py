@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,16 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEMO_SECRET_KEY = "yiwang-demo-secret-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DEBUG", "0").lower() in {"1", "true", "yes", "on"}
+# The address people reach the platform at, printed wherever a link leaves the browser: the QR code on a licence,
+# the link in a notice, the OpenID Connect issuer. Behind a proxy the request's own host is not that address.
+# Unset, it is the address the server binds to (a wildcard bind is reached through the loopback).
+YIWANG_BIND = os.environ.get("YIWANG_BIND", "127.0.0.1:8000")
+YIWANG_PUBLIC_URL = (
+    os.environ.get("YIWANG_PUBLIC_URL") or f"http://{YIWANG_BIND.replace('0.0.0.0:', '127.0.0.1:')}"
+).rstrip("/")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+if (_public_host := urlsplit(YIWANG_PUBLIC_URL).hostname) and _public_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -148,7 +158,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The platform's own catalogue first; then Chinese for third-party apps' strings (see core/third_party.py). Not a
+# directory named "locale", so `makemessages` leaves it alone.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "third_party_locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -200,6 +212,8 @@ from yiwang.accounts.oidc_keys import oidc_private_key  # noqa: E402
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    # Department systems compare the ID token's `iss` with this, whatever host the request came through.
+    "OIDC_ISS_ENDPOINT": f"{YIWANG_PUBLIC_URL}/o",
     "PKCE_REQUIRED": True,
     "OIDC_RSA_PRIVATE_KEY": oidc_private_key(VAR_DIR),
     "OAUTH2_VALIDATOR_CLASS": "yiwang.accounts.oidc.YiwangOAuth2Validator",

@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("YIWANG_VAR_DIR", tempfile.mkdtemp(prefix="yiwang-test-"))
+# The Django test client's host, so absolute links and the OIDC issuer resolve against the test client.
+os.environ.setdefault("YIWANG_PUBLIC_URL", "http://testserver")
 
 from .base import *  # noqa: F403
 from .base import DATABASES, STORAGES, VAR_DIR

@@ -5,7 +5,7 @@ from yiwang.portal.progress import progress_address as address
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def progress_address(context) -> str:
+@register.simple_tag
+def progress_address() -> str:
     """Where a person without an account looks up a case's progress (the address printed on notices)."""
-    return address(context.get("request"))
+    return address()

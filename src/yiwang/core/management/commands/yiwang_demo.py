@@ -3,6 +3,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
@@ -14,12 +15,12 @@ from yiwang.workflow.services import load_demo_processes
 
 
 class Command(BaseCommand):
-    help = "迁移数据库、载入演示数据，并在 127.0.0.1:8000 启动网站与后台任务进程"
+    help = "迁移数据库、载入演示数据，并在 YIWANG_BIND（默认 127.0.0.1:8000）启动网站与后台任务进程"
 
     def add_arguments(self, parser):
         parser.add_argument("--items", type=int, default=0, help="另外生成多少个模拟事项（用于基准测试，如 10000）")
         parser.add_argument("--no-serve", action="store_true", help="只载入数据，不启动服务")
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--bind", default=os.environ.get("YIWANG_BIND", "127.0.0.1:8000"))
 
     def handle(self, *args, items, no_serve, bind, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -40,11 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<28} {description}")
         if no_serve:
             return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"门户：http://{bind}/   管理后台：http://{bind}/admin/   接口文档：http://{bind}/api/v1/docs"
-            )
-        )
+        site = settings.YIWANG_PUBLIC_URL
+        self.stdout.write(self.style.SUCCESS(f"门户：{site}/   管理后台：{site}/admin/   接口文档：{site}/api/v1/docs"))
         self._serve(bind)
 
     def _serve(self, bind: str) -> None:
