@@ -36,8 +36,9 @@ LABELS = [
     r'<option value="[a-z_]+">(.*?)</option>',
     r"<h1>(.*?)</h1>",
 ]
-# Lists whose filter offers codes, not labels: the audit chain's action names (catalog.publish …) are hashed into it.
-CODE_FILTERS = {"/admin/core/auditentry/"}
+# Lists whose filter offers data, not labels: the audit chain's action names (catalog.publish …) are hashed into it;
+# the login log's filters list the recorded browsers' user agents.
+CODE_FILTERS = {"/admin/core/auditentry/", "/admin/axes/accesslog/"}
 INDEX_LABELS = [r'<th scope="row"[^>]*>(.*?)</th>']
 
 

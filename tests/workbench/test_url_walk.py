@@ -186,6 +186,7 @@ PUBLIC = {
     "accounts:entity_agents",
     "accounts:agent_revoke",
     "portal:progress",
+    "display_mode",
     "portal:appointment_list",
     "portal:appointment_new",
     "portal:appointment_detail",

@@ -1,6 +1,6 @@
 """The decision document (准予/不予行政许可决定书, 行政许可法第三十八条) as a PDF, delivered with the result.
 
-It embeds the same TrueType CJK font as the licence (licences.pdf), so it reads the same on any device, with
+It embeds the same TrueType CJK font as the licence (core.pdf), so it reads the same on any device, with
 or without Chinese fonts installed.
 """
 
@@ -13,29 +13,17 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from yiwang.core.errors import InvalidTransition
-from yiwang.licences.pdf import FONT_FILE, FONT_NAME
+from yiwang.core.pdf import document, embedded_font, markup
 
 from .models import Case
 from .services import REMEDIES
 
 
-def _font() -> str:
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_FILE)))
-    return FONT_NAME
-
-
 def _date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
-
-
-def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -58,7 +46,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 def _facts(rows: list[tuple[str, str]], style: ParagraphStyle) -> Table:
     table = Table(
-        [[Paragraph(_esc(k), style), Paragraph(_esc(v), style)] for k, v in rows], colWidths=[38 * mm, 122 * mm]
+        [[Paragraph(markup(k), style), Paragraph(markup(v), style)] for k, v in rows], colWidths=[38 * mm, 122 * mm]
     )
     table.setStyle(
         TableStyle(
@@ -82,7 +70,7 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
     """The decision document of a decided case; a case not decided yet has none."""
     if case.decided_at is None:
         raise InvalidTransition(_("该办件尚未作出决定"))
-    s = _styles(_font())
+    s = _styles(embedded_font())
     decided_on = timezone.localdate(case.decided_at)
     applicant = case.applicant
     opening = _("你（单位）于%(day)s提出的《%(item)s》申请（办件编号 %(n)s），本机关已于%(acc)s依法受理。") % {
@@ -92,17 +80,17 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
         "acc": _date(case.accepted_on),
     }
     story = [
-        Paragraph(_esc(case.department), s["organ"]),
-        Paragraph(_esc(decision_title(case)), s["title"]),
-        Paragraph(_esc(_("编号：%(n)s") % {"n": case.number}), s["number"]),
+        Paragraph(markup(case.department), s["organ"]),
+        Paragraph(markup(decision_title(case)), s["title"]),
+        Paragraph(markup(_("编号：%(n)s") % {"n": case.number}), s["number"]),
         Spacer(1, 3 * mm),
-        Paragraph(_esc(_("%(who)s：") % {"who": applicant.name}), s["plain"]),
+        Paragraph(markup(_("%(who)s：") % {"who": applicant.name}), s["plain"]),
         Spacer(1, 2 * mm),
     ]
     if case.granted:
         story.append(
             Paragraph(
-                _esc(
+                markup(
                     opening
                     + _(
                         "经审查，你（单位）的申请符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第一款的规定，"
@@ -122,7 +110,7 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
     else:
         story.append(
             Paragraph(
-                _esc(
+                markup(
                     opening
                     + _(
                         "经审查，你（单位）的申请不符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第二款的规定，"
@@ -136,17 +124,17 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
         lines = [line.strip() for line in case.decision_reasons.splitlines() if line.strip() not in ("", REMEDIES)]
         story += [
             Spacer(1, 2 * mm),
-            *[Paragraph(_esc(f"{i}. {t}"), s["point"]) for i, t in enumerate(lines, 1)],
+            *[Paragraph(markup(f"{i}. {t}"), s["point"]) for i, t in enumerate(lines, 1)],
             Spacer(1, 3 * mm),
-            Paragraph(_esc(REMEDIES), s["body"]),
+            Paragraph(markup(REMEDIES), s["body"]),
         ]
     story += [
         Paragraph(
-            _esc(case.department) + "<br/>" + _esc(_("（行政许可专用章）")) + "<br/>" + _date(decided_on), s["sign"]
+            markup(case.department) + "<br/>" + markup(_("（行政许可专用章）")) + "<br/>" + _date(decided_on), s["sign"]
         ),
         Spacer(1, 8 * mm),
         Paragraph(
-            _esc(
+            markup(
                 _(
                     "送达方式：%(m)s。本决定书依照《中华人民共和国行政许可法》第四十四条，自作出决定之日起十个工作日内送达。"
                 )
@@ -156,7 +144,7 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
         ),
     ]
     buffer = io.BytesIO()
-    SimpleDocTemplate(
+    document(
         buffer,
         pagesize=A4,
         leftMargin=25 * mm,

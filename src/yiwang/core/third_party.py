@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 APP_NAMES = {
     "oauth2_provider": _("单点登录（OpenID Connect）"),
     "django_tasks_database": _("后台任务队列"),
+    "axes": _("登录防护"),
 }
 MODEL_NAMES = {
     "oauth2_provider.application": _("接入应用"),
@@ -20,6 +21,10 @@ MODEL_NAMES = {
     "oauth2_provider.grant": _("授权码"),
     "oauth2_provider.idtoken": _("身份令牌"),
     "oauth2_provider.devicegrant": _("设备授权"),
+    "axes.accessattempt": _("登录失败记录"),
+    "axes.accessfailurelog": _("登录失败日志"),
+    "axes.accessattemptexpiration": _("登录锁定到期"),
+    "axes.accesslog": _("登录日志"),
 }
 
 
