@@ -14,6 +14,8 @@ urlpatterns = [
     path("departments/<str:code>/", views.department, name="department"),
     path("items/<str:code>/", views.item_detail, name="item"),
     path("items/<str:code>/v/<int:number>/", views.item_detail, name="item_version"),
+    path("items/<str:code>/form.pdf", views.item_form_pdf, name="item_form_pdf"),
+    path("items/<str:code>/form-example.pdf", views.item_form_pdf, {"example": True}, name="item_form_example_pdf"),
     path("bundles/", views.bundles, name="bundles"),
     path("bundles/<str:code>/", views.bundle, name="bundle"),
 ]
