@@ -152,6 +152,8 @@ def item_version_update(
     unknown = set(fields) - set(VERSION_FIELDS)
     if unknown:
         raise ValueError(f"not version fields: {sorted(unknown)}")
+    if "form_example" in fields and fields["form_example"] is None:
+        fields["form_example"] = {}  # an emptied 样表 box in the admin: no example
     for field, value in fields.items():
         setattr(version, field, value)
     _full_clean(version, exclude=["item", "created_by", "published_by"])
