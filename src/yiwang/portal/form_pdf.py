@@ -104,6 +104,7 @@ def form_pdf(*, item, version, example: bool) -> bytes:
                     ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#888888")),
                     ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("FONTNAME", (0, 0), (-1, -1), font),  # a table sets its cells' font even for paragraphs
                 ]
             )
         )
@@ -135,6 +136,7 @@ def form_pdf(*, item, version, example: bool) -> bytes:
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=title,
+        initialFontName=font,  # else every page names Helvetica, a font the file does not carry
     )
     doc.build(story, onFirstPage=stamp, onLaterPages=stamp)
     return buffer.getvalue()
