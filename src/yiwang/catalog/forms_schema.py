@@ -273,7 +273,12 @@ def _choices(prop: dict) -> list[tuple]:
 
 
 def _field_for(prop: dict, required: bool) -> forms.Field:
-    common = {"label": prop.get("title", ""), "help_text": prop.get("description", ""), "required": required}
+    common = {
+        "label": prop.get("title", ""),
+        "help_text": prop.get("description", ""),
+        "required": required,
+        "error_messages": {"required": _("此项为必填项")},  # the words the schema's own check uses
+    }
     kind = prop["type"]
     if kind == "array":
         return forms.MultipleChoiceField(choices=_choices(prop), widget=forms.CheckboxSelectMultiple, **common)

@@ -161,7 +161,12 @@ def intake(request, code):
     if not form.is_complete() and outcome != "correct":
         points = form_correction_points(version.form_schema, form.errors)
         posted = {**request.POST.dict(), "points": request.POST.get("points", "").strip() or "\n".join(points)}
-        return render(request, "desk/intake.html", {**context, "errors": {}, "posted": posted}, status=422)
+        # The materials' state is told in the same round as the form's.
+        missing = missing_materials(version, received | committed | deferred, person=person, entity=entity)
+        errors = (
+            {"materials": [_("尚缺必需材料：%(m)s") % {"m": "、".join(s.name for s in missing)}]} if missing else {}
+        )
+        return render(request, "desk/intake.html", {**context, "errors": errors, "posted": posted}, status=422)
     try:
         scans = {
             spec.pk: (store_uploaded_file(file=upload, field=f"scan-{spec.pk}"), upload.name)

@@ -111,7 +111,7 @@ def form_pdf(*, item, version, example: bool) -> bytes:
         story.append(table)
     story += [
         Spacer(1, 8 * mm),
-        Paragraph(_esc(_("申请人（签字或盖章）：　　　　　　　　　　日期：　　　年　　月　　日")), styles["body"]),
+        Paragraph(_esc(_("申请人（签字或盖章）：________________    日期：______年____月____日")), styles["body"]),
         Spacer(1, 3 * mm),
         Paragraph(_esc(_("带 * 的为必填项。本表也可在一网通办网站在线填写，登记信息自动带入。")), styles["help"]),
     ]
