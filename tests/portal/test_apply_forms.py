@@ -8,10 +8,14 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.case_fixtures import PDF
+from tests.case_fixtures import PDF, uploads_for
 from tests.cases.test_api_cases import bearer, post, upload
 from tests.form_fixtures import LUCKY_USCC, SCRIPT, answers
+from yiwang.cases import services
 from yiwang.cases.models import Case
+from yiwang.core.errors import ValidationFailed
+from yiwang.desk.services import desk_intake
+from yiwang.org.models import Window
 
 APPLY = "/apply/R005-440105/"
 ESCAPED = "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"
@@ -168,3 +172,54 @@ def test_an_item_without_an_example_offers_only_the_blank_form(client, db):
     assert "/items/R006/form.pdf" in page and "/items/R006/form-example.pdf" not in page
     assert client.get("/items/R006/form-example.pdf").status_code == 404
     assert client.get("/items/R006/form.pdf").status_code == 200
+
+
+def test_case_submit_gives_form_and_material_errors_in_one_error(
+    monday, enterprise_agent, food_schema_installed, restaurant
+):
+    missing = "食品安全自查、从业人员健康管理等制度"
+    with pytest.raises(ValidationFailed) as exc:
+        services.case_submit(
+            actor=enterprise_agent,
+            implementation=food_schema_installed,
+            entity=restaurant,
+            form_data={"phone": "1", "mode": "catering", "area": 50},
+            uploads=uploads_for(food_schema_installed, skip={missing}),
+        )
+    assert exc.value.fields == {
+        "phone": ["联系电话：应为手机号或带区号的固定电话"],
+        "kitchen_area": ["此项为必填项"],
+        "materials": [f"缺少必需材料：{missing}"],
+    }
+    assert not Case.objects.exists()
+
+
+def test_a_correction_of_an_incomplete_window_form_is_answered_online_in_one_round(
+    monday, agent_client, clerk, food_schema_installed, restaurant
+):
+    window1 = Window.objects.get(center__name="海珠区政务服务中心", number="1")
+    first, *rest = [s for s in food_schema_installed.item.current_version.materials.all() if s.source == "applicant"]
+    case = desk_intake(
+        actor=clerk,
+        window=window1,
+        implementation=food_schema_installed,
+        form_data={"phone": "13800000004", "mode": "catering", "area": 60},
+        outcome="correct",
+        entity=restaurant,
+        received={s.pk for s in rest},
+    )
+    assert any("加工操作区面积" in p for p in case.corrections.get().points)
+    url = f"/cases/{case.number}/resubmit/"
+    page = agent_client.get(f"/cases/{case.number}/").content.decode()
+    assert 'id="resubmit-form"' in page and "<legend>经营信息</legend>" in page
+
+    response = agent_client.post(url, answers(kitchen_area=None))
+    assert response.status_code == 422
+    assert response.context["resubmit_form"].errors["kitchen_area"] == ["此项为必填项"]
+    assert f"缺少必需材料：{first.name}" in response.content.decode()
+
+    response = agent_client.post(url, {**answers(), **_files(food_schema_installed, skip={s.name for s in rest})})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.SUBMITTED and case.form_data["kitchen_area"] == 30
+    assert services.case_accept(actor=clerk, case=case).status == Case.Status.UNDER_REVIEW
