@@ -186,7 +186,7 @@ def _material_check(
             rows.append(CaseMaterial(spec=spec, provided=CaseMaterial.Provided.COMMITMENT, note=note))
         elif spec.pk in uploads and uploads[spec.pk][0] is None:
             if provided != CaseMaterial.Provided.WINDOW:
-                problems.append(_("网上申报须上传材料文件"))
+                problems.append(_("《%(m)s》：网上申报须上传材料文件") % {"m": spec.name})
                 continue
             rows.append(CaseMaterial(spec=spec, provided=provided, note=_("窗口收取纸质材料")))
         elif spec.pk in uploads:
@@ -230,6 +230,7 @@ def submission_problems(
 
     A page whose own form parsing already failed calls this, so the applicant still hears everything at once."""
     version = implementation.item.current_version
+    form_data = lock_prefilled(version.form_schema, form_data, prefill_values(person=person, entity=entity))
     errors = submission_errors(version.form_schema, form_data)
     _rows, material_errors = _material_check(
         version,
