@@ -64,3 +64,46 @@ def test_the_agent_fills_an_items_own_form(page, server_url, var_dir_env):
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         shot(page, f"forms-02-errors-{width}")
+
+
+def test_the_clerk_issues_one_correction_notice_for_an_incomplete_form(page, server_url, var_dir_env):
+    from playwright.sync_api import expect
+
+    script = INSTALL.format(
+        item=ITEM, schema=json.dumps(SCHEMA, ensure_ascii=False), example=json.dumps(EXAMPLE, ensure_ascii=False)
+    )
+    assert run_in_server(var_dir_env, script) == "ok"
+    login(page, server_url, "hz-gov_service-clerk")
+    page.goto(server_url + "/desk/")
+    page.select_option("#window-select", label="海珠区政务服务中心 1号窗口（综合窗口）")
+    page.get_by_role("button", name="开始受理").click()
+    page.get_by_role("link", name="法人（企业）").click()
+    page.fill("#uscc", "91440105MA59ABCD17")
+    page.get_by_role("button", name="查询主体库").click()
+    page.fill("#item-q", "公共场所卫生许可")
+    page.locator("#item").get_by_role("button", name="搜索").click()
+    page.locator("#item li", has_text="公共场所卫生许可").first.get_by_role("link", name="办理").click()
+    page.wait_for_url(f"**/desk/intake/{ITEM}-440105/")
+    expect(page.locator("#id_f-uscc")).to_be_disabled()
+    expect(page.locator("#id_f-uscc")).to_have_value("91440105MA59ABCD17")
+
+    # The walk-in has not said how large the premises are, and one material is missing.
+    page.locator("#id_f-phone").fill("13800000004")
+    page.get_by_label("餐饮服务经营者").check()
+    page.get_by_role("button", name="受理并出具受理通知书").click()
+    expect(page.locator("#points")).to_contain_text("申请表「经营场所面积（平方米）」")
+    expect(page.locator(".error-box")).to_contain_text("尚缺必需材料")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shot(page, "forms-03-desk-incomplete-1366")
+
+    page.fill("#points", page.locator("#points").input_value() + "\n请携带营业执照原件核验")
+    page.get_by_role("button", name="出具一次性告知书").click()
+    page.wait_for_url("**/desk/cases/*/")
+    points = page.get_by_test_id("correction-points")
+    expect(points).to_contain_text("申请表「经营场所面积（平方米）」：此项为必填项")
+    expect(points).to_contain_text("申请表「加工操作区面积（平方米）」：此项为必填项")
+    expect(points).to_contain_text("补交《")
+    expect(points).to_contain_text("请携带营业执照原件核验")
+    shot(page, "forms-04-desk-notice-points-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "forms-04-desk-notice-points-390")
