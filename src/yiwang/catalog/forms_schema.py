@@ -263,9 +263,6 @@ class _FormatValidator:
         if problem:
             raise DjangoValidationError(problem)
 
-    def __eq__(self, other):
-        return isinstance(other, _FormatValidator) and other.fmt == self.fmt
-
 
 def _choices(prop: dict) -> list[tuple]:
     values = prop["items"]["enum"] if prop["type"] == "array" else prop["enum"]
