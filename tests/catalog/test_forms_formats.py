@@ -181,3 +181,8 @@ def test_the_loader_takes_the_items_own_form_and_keeps_its_example():
     assert form_schema_for("R006", "enterprise", own) is ENTERPRISE_FORM
     assert form_example_for("R006", own) == {}
     check_schema(ENTERPRISE_FORM)
+
+
+def test_the_catalog_api_gives_the_form_and_its_example(client, food_schema_installed):
+    version = client.get("/api/v1/items/R005").json()["version"]
+    assert version["form_schema"] == SCHEMA and version["form_example"] == EXAMPLE
