@@ -31,8 +31,9 @@ def test_the_agent_applies_for_the_food_permit_and_follows_the_case(page, server
     expect(page.get_by_label("广州市海珠区味道餐饮管理有限公司", exact=False)).to_be_checked()
     shot(page, "citizen-02-apply-form")
 
-    page.get_by_label("申请单位名称").fill("广州市海珠区味道餐饮管理有限公司")
-    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
+    # Identity comes from the entity register, shown and locked.
+    expect(page.get_by_label("申请单位名称")).to_have_value("广州市海珠区味道餐饮管理有限公司")
+    expect(page.get_by_label("统一社会信用代码")).to_be_disabled()
     page.get_by_label("联系人").fill("赵六")
     page.get_by_label("联系电话").fill("1380000")  # a wrong number first
     page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")

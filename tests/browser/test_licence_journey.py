@@ -59,8 +59,9 @@ def test_the_licence_is_in_the_wallet_verifies_and_is_never_handed_in_again(page
     login(page, server_url, "enterprise")
     page.goto(server_url + "/apply/R006-440105/")
     expect(page.locator("#materials tbody tr", has_text="食品经营许可证")).to_contain_text("免提交")
-    page.get_by_label("申请单位名称").fill("广州市海珠区味道餐饮管理有限公司")
-    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
+    # Identity comes from the entity register, shown and locked.
+    expect(page.get_by_label("申请单位名称")).to_have_value("广州市海珠区味道餐饮管理有限公司")
+    expect(page.get_by_label("统一社会信用代码")).to_be_disabled()
     page.get_by_label("联系人").fill("赵六")
     page.get_by_label("联系电话").fill("13800000004")
     page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")

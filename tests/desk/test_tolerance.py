@@ -246,7 +246,7 @@ def test_serious_dishonesty_loses_the_commitment_at_acceptance(
 def newcomer(db, enterprise_agent):
     """An enterprise on the register whose business licence predates the e-licence store."""
     entity = Entity.objects.create(
-        uscc="91440105MA9XXXXX4B",
+        uscc="91440105MA9XXXXX43",
         name="广州市海珠区新来餐饮店",
         legal_representative="孙九",
         region=Department.objects.get(region__code="440105", kind="SAMR").region,

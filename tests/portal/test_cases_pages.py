@@ -155,7 +155,7 @@ def test_form_errors_are_shown_per_field(monday, agent_client, food_permit, rest
     response = _post_application(agent_client, food_permit, restaurant, token="t-form", form=form)
     page = response.content.decode()
     assert response.status_code == 422
-    assert "这个字段是必填项" in re.search(r'id="contact_name-errors">(.*?)</ul>', page, re.S).group(1)
+    assert "此项为必填项" in re.search(r'id="contact_name-errors">(.*?)</ul>', page, re.S).group(1)
     assert "格式不正确" in re.search(r'id="contact_phone-errors">(.*?)</ul>', page, re.S).group(1)
     assert 'id="uscc-errors"' not in page and f'value="{restaurant.uscc}"' in page
     assert not Case.objects.exists()

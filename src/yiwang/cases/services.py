@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import Entity, Person
-from yiwang.catalog.forms_schema import validate_submission
+from yiwang.catalog.forms_schema import lock_prefilled, prefill_values, submission_errors
 from yiwang.catalog.models import ItemImplementation, MaterialSpec
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
@@ -143,58 +143,58 @@ def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bo
     return person is not None and person.user_id == actor.pk
 
 
-def _attach_materials(
-    case: Case,
+def _material_check(
+    version,
     uploads: dict[int, tuple[StoredFile | None, str]],
     provided: str,
     *,
+    person: Person | None,
+    entity: Entity | None,
     deferred: frozenset[int] = frozenset(),
     commitments: frozenset[int] = frozenset(),
-) -> None:
-    """Attach uploads by material spec id; draw every 免提交 material; refuse a missing required one.
+) -> tuple[list[CaseMaterial], dict[str, list[str]]]:
+    """The case's material rows (unsaved, without their case) from uploads by spec id, every 免提交 material
+    drawn; and the problems, all of them, so they can be told together with the form's.
 
     At a window a material may be paper with no scan: its entry is (None, ""). A commitment (告知承诺) stands in
     for a material the catalog allows it for; a deferred one (容缺) is accepted now and supplied later, which
     acceptance checks against the catalog and the applicant's credit.
     """
-    known = set(case.version.materials.values_list("pk", flat=True))
+    known = set(version.materials.values_list("pk", flat=True))
     if (set(uploads) | deferred | commitments) - known:
-        raise ValidationFailed(fields={"materials": [_("上传的材料不属于本事项")]})
-    missing, refused, rows = [], [], []
-    for source in material_sources(case.version, person=case.applicant_person, entity=case.applicant_entity):
+        return [], {"materials": [_("上传的材料不属于本事项")]}
+    missing, problems, rows = [], [], []
+    for source in material_sources(version, person=person, entity=entity):
         spec = source.spec
         if source.licence is not None:
             note = _("免提交：已调取电子证照 %(n)s") % {"n": source.licence.number}
             rows.append(
-                CaseMaterial(
-                    case=case, spec=spec, provided=CaseMaterial.Provided.LICENCE, licence=source.licence, note=note
-                )
+                CaseMaterial(spec=spec, provided=CaseMaterial.Provided.LICENCE, licence=source.licence, note=note)
             )
         elif source.refusal:
-            refused.append(source.refusal)
+            problems.append(source.refusal)
         elif spec.is_exempt:
             kind = (
                 CaseMaterial.Provided.LICENCE
                 if spec.source == MaterialSpec.Source.LICENCE
                 else CaseMaterial.Provided.SHARED
             )
-            rows.append(CaseMaterial(case=case, spec=spec, provided=kind, note=_("免提交：由平台调取")))
+            rows.append(CaseMaterial(spec=spec, provided=kind, note=_("免提交：由平台调取")))
         elif spec.pk in commitments:
             if not spec.commitment:
-                raise ValidationFailed(
-                    fields={"materials": [_("《%(m)s》不适用告知承诺，须提交材料") % {"m": spec.name}]}
-                )
+                problems.append(_("《%(m)s》不适用告知承诺，须提交材料") % {"m": spec.name})
+                continue
             note = _("申请人已书面承诺符合要求（告知承诺制）")
-            rows.append(CaseMaterial(case=case, spec=spec, provided=CaseMaterial.Provided.COMMITMENT, note=note))
+            rows.append(CaseMaterial(spec=spec, provided=CaseMaterial.Provided.COMMITMENT, note=note))
         elif spec.pk in uploads and uploads[spec.pk][0] is None:
             if provided != CaseMaterial.Provided.WINDOW:
-                raise ValidationFailed(fields={"materials": [_("网上申报须上传材料文件")]})
-            rows.append(CaseMaterial(case=case, spec=spec, provided=provided, note=_("窗口收取纸质材料")))
+                problems.append(_("《%(m)s》：网上申报须上传材料文件") % {"m": spec.name})
+                continue
+            rows.append(CaseMaterial(spec=spec, provided=provided, note=_("窗口收取纸质材料")))
         elif spec.pk in uploads:
             stored, filename = uploads[spec.pk]
             rows.append(
                 CaseMaterial(
-                    case=case,
                     spec=spec,
                     provided=provided,
                     file_key=stored.key,
@@ -205,14 +205,44 @@ def _attach_materials(
             )
         elif spec.pk in deferred:
             note = _("容缺受理：受理后限期补齐")
-            rows.append(CaseMaterial(case=case, spec=spec, provided=CaseMaterial.Provided.DEFERRED, note=note))
+            rows.append(CaseMaterial(spec=spec, provided=CaseMaterial.Provided.DEFERRED, note=note))
         elif spec.required:
             missing.append(spec.name)
     if missing and provided == CaseMaterial.Provided.UPLOADED:
-        raise ValidationFailed(fields={"materials": [_("缺少必需材料：%s") % "、".join(missing)]})
-    if refused:
-        raise ValidationFailed(fields={"materials": refused})
-    CaseMaterial.objects.bulk_create(rows)
+        problems.insert(0, _("缺少必需材料：%s") % "、".join(missing))
+    return rows, ({"materials": problems} if problems else {})
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
+    for name, problems in more.items():
+        errors.setdefault(name, []).extend(problems)
+    return errors
+
+
+def submission_problems(
+    *,
+    implementation: ItemImplementation,
+    form_data: dict,
+    person: Person | None,
+    entity: Entity | None,
+    uploads: dict[int, tuple[StoredFile | None, str]] | None = None,
+    commitments=(),
+) -> dict[str, list[str]]:
+    """Every error case_submit would give this online application, form and materials together; writes nothing.
+
+    A page whose own form parsing already failed calls this, so the applicant still hears everything at once."""
+    version = implementation.item.current_version
+    form_data = lock_prefilled(version.form_schema, form_data, prefill_values(person=person, entity=entity))
+    errors = submission_errors(version.form_schema, form_data)
+    _rows, material_errors = _material_check(
+        version,
+        uploads or {},
+        CaseMaterial.Provided.UPLOADED,
+        person=person,
+        entity=entity,
+        commitments=frozenset(commitments),
+    )
+    return _merge(errors, material_errors)
 
 
 @transaction.atomic
@@ -234,11 +264,15 @@ def case_submit(
     delivery_phone: str = "",
     delivery_address: str = "",
     pickup_center=None,
+    incomplete_form: bool = False,
 ) -> Case:
     """Submit an application. With an Idempotency-Key, a repeat returns the first case unchanged.
 
     `commitments` are the materials the applicant replaces with a written commitment (告知承诺); `deferred` the
-    ones a window clerk accepts to be supplied later (容缺受理), which only a window can do."""
+    ones a window clerk accepts to be supplied later (容缺受理), which only a window can do. Form and material
+    errors are refused together, in one ValidationFailed. Identity fields of the form are taken from the
+    register, whatever was sent. `incomplete_form` lets a window record a form that does not validate yet,
+    to be corrected through the 一次性告知书 it issues at once; acceptance still requires a valid form."""
     if idempotency_key:
         first = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
         if first is not None:
@@ -251,23 +285,41 @@ def case_submit(
         raise PermissionDenied(_("您不能代表该申请人申报"))
     if deferred and channel != Case.Channel.WINDOW:
         raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]})
+    if incomplete_form and channel != Case.Channel.WINDOW:
+        raise ValidationFailed(fields={"form": [_("只有窗口可以登记尚未填写完整的申请表")]})
     implementation = ItemImplementation.objects.select_related("item__current_version", "department__region").get(
         pk=implementation.pk
     )
     version = implementation.item.current_version
     if version is None or not implementation.active:
         raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]})
-    validate_submission(version.form_schema, form_data)
-    region, today = implementation.department.region, _today()
-    delivery = clean_delivery(
-        method=delivery_method,
-        region=region,
-        channel=channel,
-        recipient=delivery_recipient,
-        phone=delivery_phone,
-        address=delivery_address,
-        pickup_center=pickup_center,
+    form_data = lock_prefilled(version.form_schema, form_data, prefill_values(person=person, entity=entity))
+    errors = {} if incomplete_form else submission_errors(version.form_schema, form_data)
+    provided = CaseMaterial.Provided.WINDOW if channel == Case.Channel.WINDOW else CaseMaterial.Provided.UPLOADED
+    rows, material_errors = _material_check(
+        version,
+        uploads or {},
+        provided,
+        person=person,
+        entity=entity,
+        deferred=frozenset(deferred),
+        commitments=frozenset(commitments),
     )
+    region, today = implementation.department.region, _today()
+    try:
+        delivery = clean_delivery(
+            method=delivery_method,
+            region=region,
+            channel=channel,
+            recipient=delivery_recipient,
+            phone=delivery_phone,
+            address=delivery_address,
+            pickup_center=pickup_center,
+        )
+    except ValidationFailed as invalid:
+        _merge(errors, invalid.fields)
+    if _merge(errors, material_errors):
+        raise ValidationFailed(fields=errors)
     cal = WorkCalendar(region)
     acceptance = clock.acceptance_deadline(today, cal)
     case = Case(
@@ -298,8 +350,9 @@ def case_submit(
     except IntegrityError:
         # The same key raced in from a second request; the first one's case is the answer.
         return Case.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
-    provided = CaseMaterial.Provided.WINDOW if channel == Case.Channel.WINDOW else CaseMaterial.Provided.UPLOADED
-    _attach_materials(case, uploads or {}, provided, deferred=frozenset(deferred), commitments=frozenset(commitments))
+    for row in rows:
+        row.case = case
+    CaseMaterial.objects.bulk_create(rows)
     _record(
         case,
         actor=actor,
@@ -341,8 +394,12 @@ def case_resubmit(
 ) -> Case:
     case = _locked(case, actor, "applicant")
     notice = case.corrections.filter(answered_at__isnull=True).first()
+    errors: dict[str, list[str]] = {}
     if form_data is not None:
-        validate_submission(case.version.form_schema, form_data)
+        schema = case.version.form_schema
+        prefill = prefill_values(person=case.applicant_person, entity=case.applicant_entity)
+        form_data = lock_prefilled(schema, form_data, prefill)
+        errors = submission_errors(schema, form_data)
         case.form_data = form_data
     if uploads:
         replaced = set(uploads)
@@ -362,7 +419,9 @@ def case_resubmit(
     on_file = set(case.materials.values_list("spec_id", flat=True))
     missing = [spec.name for spec in case.version.materials.filter(required=True) if spec.pk not in on_file]
     if missing:
-        raise ValidationFailed(fields={"materials": [_("缺少必需材料：%s") % "、".join(missing)]})
+        errors["materials"] = [_("缺少必需材料：%s") % "、".join(missing)]
+    if errors:
+        raise ValidationFailed(fields=errors)
     if notice:
         notice.answered_at = timezone.now()
         notice.save(update_fields=["answered_at"])
@@ -381,12 +440,10 @@ def case_resubmit(
 @transaction.atomic
 def case_accept(*, actor, case: Case, window=None) -> Case:
     case = _locked(case, actor, "accept")
-    try:
-        validate_submission(case.version.form_schema, case.form_data)
-    except ValidationFailed as invalid:
-        # Deemed acceptance (第三十二条) is the law's, not a clerk's: only an explicit acceptance is refused here.
-        message = _("申请表未通过校验，不能受理，请发出一次性告知书要求补正")
-        raise ValidationFailed(message, fields=invalid.fields) from None
+    # A window may have recorded an incomplete form to issue its correction notice; no case is accepted so.
+    form_errors = submission_errors(case.version.form_schema, case.form_data)
+    if form_errors:
+        raise ValidationFailed(_("申请表尚不完整，不能受理，请一次性告知补正"), fields=form_errors)
     return _accept(case, actor=actor, accepted_on=_today(), window=window)
 
 

@@ -45,6 +45,7 @@ class VersionOut(Schema):
     conditions: str
     process_outline: str
     form_schema: dict
+    form_example: dict = Field(description="按申请表填好的样表；空对象表示没有样表")
     statutory_days: int = Field(description="法定时限（工作日）；未规定时为行政许可法第四十二条的 20 个工作日")
     promised_days: int = Field(description="承诺时限（工作日）；0 为即办件")
     fee: str

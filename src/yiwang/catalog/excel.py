@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from yiwang.core.errors import DomainError, PrerequisiteCycle, ValidationFailed
 from yiwang.org.models import Department
 
-from .forms_schema import check_schema
+from .forms_schema import check_example, check_schema
 from .models import (
     Bundle,
     ItemImplementation,
@@ -208,6 +208,28 @@ class JsonObject:
         return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
 
 
+class JsonExample:
+    """A filled 样表: any JSON object, checked against the row's form when the version is saved. The column
+    came after files were already in circulation, so a file without it reads as no example."""
+
+    blank_means: dict = {}
+
+    def parse(self, value):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return {}
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CellError(_("不是有效的 JSON（%(msg)s）") % {"msg": exc.msg}) from None
+        if not isinstance(data, dict):
+            raise CellError(_("必须是 JSON 对象（以 { 开头）"))
+        return data
+
+    def render(self, value):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
 @lru_cache(maxsize=256)
 def _schema_problem(text: str) -> str | None:
     """Why this JSON text is not a usable form schema, or None. Cached: many items share one form, and a
@@ -261,6 +283,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("keywords", "检索关键词", Text()),
         Column("prerequisites", "前置事项", CodeList()),
         Column("form_schema", "申请表", JsonObject()),
+        Column("form_example", "申请表样表", JsonExample()),
     ),
     MATERIALS: (
         Column("item", "事项编码", Text(required=True)),
@@ -671,6 +694,11 @@ class _Plan:
                 ],
                 fields={f: f for f in VERSION_FIELDS},
             )
+            if row.ok("form_schema", "form_example") and v["form_example"]:
+                try:
+                    check_example(v["form_schema"], v["form_example"])
+                except ValidationFailed as exc:
+                    self.issues.add(row, "form_example", "；".join(exc.fields["form_example"]))
             existing = self.existing.get(code)
             if existing is not None:
                 for f in ITEM_FIELDS:

@@ -85,6 +85,8 @@ class ItemVersion(models.Model):
     conditions = models.TextField(_("受理条件"), blank=True)
     process_outline = models.TextField(_("办理流程"), blank=True)
     form_schema = models.JSONField(_("申请表（JSON Schema）"), default=dict, blank=True)
+    # The filled 样表 offered beside the blank form; it validates against form_schema.
+    form_example = models.JSONField(_("申请表样表"), default=dict, blank=True)
     statutory_days = models.PositiveSmallIntegerField(
         _("法定时限（工作日）"), null=True, blank=True, help_text=_("空表示适用行政许可法第四十二条的 20 个工作日")
     )

@@ -138,36 +138,61 @@ ENTERPRISE_FORM = {
     "type": "object",
     "required": ["applicant_name", "uscc", "contact_name", "contact_phone"],
     "properties": {
-        "applicant_name": {"type": "string", "title": "申请单位名称", "maxLength": 120},
-        "uscc": {"type": "string", "title": "统一社会信用代码", "pattern": r"^[0-9A-HJ-NPQRTUWXY]{18}$"},
-        "contact_name": {"type": "string", "title": "联系人", "maxLength": 60},
-        "contact_phone": PHONE,
-        "address": {"type": "string", "title": "经营场所/项目地址", "maxLength": 200},
-        "description": {"type": "string", "title": "申请事项说明", "maxLength": 500},
+        "applicant_name": {
+            "type": "string",
+            "title": "申请单位名称",
+            "maxLength": 120,
+            "x-group": "申请人信息",
+            "x-prefill": "entity.name",
+        },
+        "uscc": {
+            "type": "string",
+            "title": "统一社会信用代码",
+            "format": "uscc",
+            "x-group": "申请人信息",
+            "x-prefill": "entity.uscc",
+        },
+        "contact_name": {"type": "string", "title": "联系人", "maxLength": 60, "x-group": "联系方式"},
+        "contact_phone": {**PHONE, "x-group": "联系方式", "x-prefill": "user.phone"},
+        "address": {
+            "type": "string",
+            "title": "经营场所/项目地址",
+            "maxLength": 200,
+            "x-group": "联系方式",
+            "x-prefill": "entity.address",
+        },
+        "description": {"type": "string", "title": "申请事项说明", "maxLength": 500, "x-group": "申请事项"},
     },
 }
 PERSON_FORM = {
     "type": "object",
     "required": ["applicant_name", "contact_phone"],
     "properties": {
-        "applicant_name": {"type": "string", "title": "申请人姓名", "maxLength": 60},
-        "contact_phone": PHONE,
-        "address": {"type": "string", "title": "联系地址", "maxLength": 200},
-        "description": {"type": "string", "title": "申请事项说明", "maxLength": 500},
+        "applicant_name": {
+            "type": "string",
+            "title": "申请人姓名",
+            "maxLength": 60,
+            "x-group": "申请人信息",
+            "x-prefill": "person.name",
+        },
+        "contact_phone": {**PHONE, "x-group": "联系方式", "x-prefill": "person.phone"},
+        "address": {"type": "string", "title": "联系地址", "maxLength": 200, "x-group": "联系方式"},
+        "description": {"type": "string", "title": "申请事项说明", "maxLength": 500, "x-group": "申请事项"},
     },
 }
 
 
 def form_schema_for(ref: str, audience: str, specific: dict) -> dict:
-    base = ENTERPRISE_FORM if audience == "enterprise" else PERSON_FORM
-    extra = specific.get(ref)
-    if not extra:
-        return base
-    return {
-        "type": "object",
-        "required": [*base["required"], *extra.get("required", [])],
-        "properties": {**base["properties"], **extra["properties"]},
-    }
+    """The item's own 申请表 from forms.yaml when it has one, else the generic form of its audience."""
+    own = specific.get(ref) or {}
+    if own.get("schema"):
+        return own["schema"]
+    return ENTERPRISE_FORM if audience == "enterprise" else PERSON_FORM
+
+
+def form_example_for(ref: str, specific: dict) -> dict:
+    """The filled 样表 that goes with the item's own form; the generic forms have none."""
+    return (specific.get(ref) or {}).get("example") or {}
 
 
 # Routine changes and filings the department lets one reviewer sign (单人审批); 即办 items (promised 0 days) are
@@ -244,6 +269,7 @@ def load_catalog(data: dict, regions: dict[str, Region]) -> None:
             conditions=CONDITIONS[row["kind"]].format(basis=row["legal_basis"].split("；")[0]),
             process_outline=PROCESS[instant],
             form_schema=form_schema_for(row["ref"], item.audience, specific_forms),
+            form_example=form_example_for(row["ref"], specific_forms),
             statutory_days=row["statutory_days"],
             promised_days=row["promised_days"],
             fee=row["fee"],

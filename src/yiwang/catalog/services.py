@@ -13,7 +13,7 @@ from yiwang.core.errors import PermissionDenied, PrerequisiteCycle, ValidationFa
 from yiwang.core.permissions import staff_roles
 
 from . import search
-from .forms_schema import check_schema
+from .forms_schema import check_example, check_schema
 from .models import (
     Bundle,
     BundleItem,
@@ -33,6 +33,7 @@ VERSION_FIELDS = (
     "conditions",
     "process_outline",
     "form_schema",
+    "form_example",
     "statutory_days",
     "promised_days",
     "fee",
@@ -154,11 +155,14 @@ def item_version_update(
     unknown = set(fields) - set(VERSION_FIELDS) - set(SIGN_OFF_FIELDS)
     if unknown:
         raise ValueError(f"not version fields: {sorted(unknown)}")
+    if "form_example" in fields and fields["form_example"] is None:
+        fields["form_example"] = {}  # an emptied 样表 box in the admin: no example
     for field, value in fields.items():
         setattr(version, field, value)
     _full_clean(version, exclude=["item", "created_by", "published_by"])
-    if "form_schema" in fields:
+    if "form_schema" in fields or "form_example" in fields:
         check_schema(version.form_schema)
+        check_example(version.form_schema, version.form_example)
     version.save()
     if prerequisites is not None:
         version.prerequisites.set(prerequisites)
@@ -235,6 +239,7 @@ def item_version_publish(*, actor, version: ItemVersion) -> ItemVersion:
     if version.statutory_days is not None and version.promised_days > version.statutory_days:
         raise ValidationFailed(fields={"promised_days": [_("承诺时限不得超过法定时限")]})
     check_schema(version.form_schema)
+    check_example(version.form_schema, version.form_example)
     cycle = find_prerequisite_cycle(item, list(version.prerequisites.all()))
     if cycle:
         raise PrerequisiteCycle(

@@ -17,6 +17,8 @@ from yiwang.accounts.models import Entity
 from yiwang.cases import services as cases
 from yiwang.cases.materials import material_sources
 from yiwang.cases.models import Case
+from yiwang.catalog.forms_schema import correction_points as form_correction_points
+from yiwang.catalog.forms_schema import submission_errors
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
@@ -194,13 +196,18 @@ def desk_intake(
     delivery_recipient: str = "",
     delivery_phone: str = "",
     delivery_address: str = "",
+    form_errors: dict[str, list[str]] | None = None,
 ) -> Case:
     """A walk-in's application taken at the window and settled on the spot, all or nothing:
     submitted (channel=window) and then accepted, returned with one correction notice listing every missing
     material and the clerk's own points, or refused with reasons. The called ticket, if any, is closed with it.
 
     `committed` materials are replaced by the applicant's written commitment (告知承诺); `deferred` ones are
-    accepted to be supplied later (容缺受理), which acceptance checks against the catalog and credit."""
+    accepted to be supplied later (容缺受理), which acceptance checks against the catalog and credit.
+
+    `form_errors` are what the page found wrong with the form beyond the schema's own checks. An incomplete
+    form may still be registered to receive its 一次性告知书, which then lists the form's points with the
+    materials' (第三十二条: one notice, everything); accepting or refusing needs a complete form."""
     _require_clerk(actor)
     if outcome not in OUTCOMES:
         raise ValidationFailed(fields={"outcome": [_("请选择受理、一次性告知补正或不予受理")]})
@@ -221,6 +228,13 @@ def desk_intake(
         raise ValidationFailed(fields={"materials": [_("收取的材料不属于本事项")]})
     missing = missing_materials(version, handed_in | committed | deferred, person=person, entity=entity)
     extra = [p.strip() for p in points if p and p.strip()]
+    schema = version.form_schema
+    incomplete = dict(form_errors or {})
+    for name, problems in submission_errors(schema, form_data).items():
+        incomplete.setdefault(name, problems)
+    if incomplete and outcome != "correct":
+        raise ValidationFailed(_("申请表尚不完整：请修改，或一次性告知补正"), fields=incomplete)
+    form_points = form_correction_points(schema, incomplete)
     if outcome == "accept" and missing:
         raise ValidationFailed(
             fields={
@@ -229,7 +243,7 @@ def desk_intake(
                 ]
             }
         )
-    if outcome == "correct" and not (missing or extra):
+    if outcome == "correct" and not (missing or extra or form_points):
         raise ValidationFailed(fields={"points": [_("材料已齐全；如需补正，请写明补正内容")]})
     if outcome == "refuse" and not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予受理必须说明理由")]})
@@ -249,11 +263,14 @@ def desk_intake(
         delivery_address=delivery_address,
         commitments=committed,
         deferred=deferred,
+        incomplete_form=bool(incomplete),
     )
     if outcome == "accept":
         case = cases.case_accept(actor=actor, case=case, window=window)
     elif outcome == "correct":
-        case = cases.case_request_correction(actor=actor, case=case, points=[*correction_points(missing), *extra]).case
+        # The clerk may have kept the pre-filled points in the notice's text: each point is told once.
+        notice_points = dict.fromkeys([*form_points, *correction_points(missing), *extra])
+        case = cases.case_request_correction(actor=actor, case=case, points=list(notice_points)).case
     else:
         case = cases.case_refuse_acceptance(actor=actor, case=case, reasons=reasons)
     if ticket is not None:

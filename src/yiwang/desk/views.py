@@ -15,7 +15,8 @@ from yiwang.cases.materials import DEFERRED_MATERIAL_DAYS, material_sources
 from yiwang.cases.models import Case
 from yiwang.cases.selectors import case_rating, deferred_material
 from yiwang.cases.services import case_deliver, case_material_supply
-from yiwang.catalog.forms_schema import schema_form
+from yiwang.catalog.forms_schema import correction_points as form_correction_points
+from yiwang.catalog.forms_schema import prefill_values, schema_form
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
 from yiwang.credit.selectors import acceptance_outlook
@@ -134,23 +135,10 @@ def applicant_clear(request):
     return redirect("desk:index")
 
 
-def _application_form(implementation, applicant, data=None):
+def _application_form(implementation, person, entity, data=None):
+    """The item's form, prefilled from the applicant the clerk registered, as online from the account."""
     schema = implementation.item.current_version.form_schema
-    initial = {"applicant_name": applicant.name}
-    if hasattr(applicant, "uscc"):
-        initial["uscc"] = applicant.uscc
-        initial["contact_name"] = applicant.legal_representative
-    elif applicant.phone:
-        initial["contact_phone"] = applicant.phone
-    return type(schema_form(schema))(data=data, prefix="f", initial=initial)
-
-
-def _form_data(form) -> dict:
-    return {
-        name: value.isoformat() if isinstance(value, dt.date) else value
-        for name, value in form.cleaned_data.items()
-        if value not in (None, "")
-    }
+    return schema_form(schema, data, prefix="f", prefill=prefill_values(person=person, entity=entity))
 
 
 @staff_required
@@ -164,7 +152,7 @@ def intake(request, code):
     version = implementation.item.current_version
     sources = material_sources(version, person=person, entity=entity)
     specs = [source.spec for source in sources]
-    form = _application_form(implementation, applicant_, request.POST if request.method == "POST" else None)
+    form = _application_form(implementation, person, entity, request.POST if request.method == "POST" else None)
     context = {
         "window": window,
         "applicant": applicant_,
@@ -180,9 +168,18 @@ def intake(request, code):
         return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
 
     received, committed, deferred = chosen("received"), chosen("committed"), chosen("deferred")
+    outcome = request.POST.get("outcome", "")
     context.update(form=form, received=received, committed=committed, deferred=deferred, posted=request.POST)
-    if not form.is_valid():
-        return render(request, "desk/intake.html", {**context, "errors": {}}, status=422)
+    # A correction notice is what an incomplete form calls for, so only the other outcomes wait for a valid one.
+    if not form.is_complete() and outcome != "correct":
+        points = form_correction_points(version.form_schema, form.errors)
+        posted = {**request.POST.dict(), "points": request.POST.get("points", "").strip() or "\n".join(points)}
+        # The materials' state is told in the same round as the form's.
+        missing = missing_materials(version, received | committed | deferred, person=person, entity=entity)
+        errors = (
+            {"materials": [_("尚缺必需材料：%(m)s") % {"m": "、".join(s.name for s in missing)}]} if missing else {}
+        )
+        return render(request, "desk/intake.html", {**context, "errors": errors, "posted": posted}, status=422)
     try:
         scans = {
             spec.pk: (store_uploaded_file(file=upload, field=f"scan-{spec.pk}"), upload.name)
@@ -193,8 +190,9 @@ def intake(request, code):
             actor=request.user,
             window=window,
             implementation=implementation,
-            form_data=_form_data(form),
-            outcome=request.POST.get("outcome", ""),
+            form_data=form.submission_data(),
+            form_errors={name: list(problems) for name, problems in form.errors.items()},
+            outcome=outcome,
             person=person,
             entity=entity,
             received=received,
@@ -212,7 +210,7 @@ def intake(request, code):
     except ValidationFailed as exc:
         # The schema's own checks (patterns, ranges) speak beside the field they concern, like the form's.
         for name, problems in exc.fields.items():
-            if name in form.fields:
+            if name in form.fields and name not in form.errors:
                 form.add_error(name, problems)
         others = {k: v for k, v in exc.fields.items() if k not in form.fields}
         return render(request, "desk/intake.html", {**context, "errors": others}, status=exc.status)
@@ -240,6 +238,7 @@ def case_detail(request, number):
             else [],
             "deferred": selectors.deferred_materials(case),
             "rated": case_rating(case) is not None,
+            "correction": case.corrections.order_by("-issued_at").first(),
         },
     )
 

@@ -28,8 +28,9 @@ from yiwang.cases.services import (
     case_resubmit,
     case_submit,
     case_withdraw,
+    submission_problems,
 )
-from yiwang.catalog.forms_schema import schema_form, validate_submission
+from yiwang.catalog.forms_schema import prefill_values, schema_form
 from yiwang.catalog.models import MaterialSpec
 from yiwang.catalog.selectors import open_implementation
 from yiwang.core.errors import DomainError, ValidationFailed
@@ -38,7 +39,7 @@ from yiwang.core.storage import store_uploaded_file, stored, upload_limit
 from yiwang.licences.selectors import held_for_applicants
 from yiwang.ratings.services import rating_submit
 
-from .forms import ApplicationExtrasForm, DeliveryForm, RatingForm, WithdrawForm, submission_data
+from .forms import ApplicationExtrasForm, DeliveryForm, RatingForm, WithdrawForm
 
 TOKEN_FIELD = "case-token"
 FILENAME_MAX = 200
@@ -149,18 +150,23 @@ def _spread(fields: dict, forms_by_field: dict, material_errors: dict, general: 
             general.extend(errors)
 
 
-def _check_schema(schema: dict, form) -> bool:
-    """Validate the form, and when Django's checks already failed, also the schema's own (patterns, formats)
-    on the fields that passed, so the applicant sees every field's error in one round."""
-    if form.is_valid():
-        return True
-    try:
-        validate_submission(schema, submission_data(form))
-    except ValidationFailed as exc:
-        for name, errors in exc.fields.items():
-            if name in form.fields and name not in form.errors:
-                form.add_error(name, errors)
-    return False
+def _form_problems(form, fields: dict, material_errors: dict, general: list) -> None:
+    """A service's errors beside the fields they name, except where the form's own parsing already spoke."""
+    _spread(
+        {k: v for k, v in fields.items() if k not in form.errors},
+        {name: form for name in form.fields},
+        material_errors,
+        general,
+    )
+
+
+def _chosen_applicant(request, applicants) -> str:
+    """Which applicant the form is filled for: the one posted, or picked on the page, or the first."""
+    allowed = {value for value, _label in applicants}
+    for choice in (request.POST.get("case-applicant"), request.GET.get("applicant")):
+        if choice in allowed:
+            return choice
+    return applicants[0][0] if applicants else ""
 
 
 @login_required
@@ -178,40 +184,53 @@ def apply(request, code):
         return render(request, "portal/cases/apply.html", context, status=200 if request.method == "GET" else 409)
     specs = list(version.materials.select_related("licence_type"))
     applicants = _applicants(request.user)
+    choice = _chosen_applicant(request, applicants)
+    person, entity = _resolve_applicant(request.user, choice) if choice else (None, None)
+    prefill = prefill_values(person=person, entity=entity, user=request.user)
     general: list[str] = []
     kept, material_errors, committed = {}, {}, set()
     if request.method == "POST":
-        form = schema_form(version.form_schema, request.POST)
+        form = schema_form(version.form_schema, request.POST, prefill=prefill)
         extras = ApplicationExtrasForm(request.POST, applicants=applicants)
         delivery = DeliveryForm(request.POST, region=implementation.department.region)
         token = request.POST.get(TOKEN_FIELD, "")[:64]
-        # all, not and: every form checks now, so every error shows in one round
-        valid = all([_check_schema(version.form_schema, form), extras.is_valid(), delivery.is_valid()])
+        valid = all([form.is_complete(), extras.is_valid(), delivery.is_valid()])  # all, to show every error
         uploads, kept, material_errors = _collect_uploads(request, specs)
         committed = _commitments(request, specs)
+        to_upload = {pk: upload for pk, upload in uploads.items() if pk not in committed}
         if valid and not material_errors:
-            person, entity = _resolve_applicant(request.user, extras.cleaned_data["case-applicant"])
             try:
                 case = case_submit(
                     actor=request.user,
                     implementation=implementation,
-                    form_data=submission_data(form),
+                    form_data=form.submission_data(),
                     person=person,
                     entity=entity,
-                    uploads={pk: upload for pk, upload in uploads.items() if pk not in committed},
+                    uploads=to_upload,
                     commitments=committed,
                     **delivery.submission(),
                     idempotency_key=token,
                 )
             except ValidationFailed as exc:
-                _spread(exc.fields, {name: form for name in form.fields}, material_errors, general)
+                _form_problems(form, exc.fields, material_errors, general)
             else:
                 messages.success(request, _("申请已提交，办件编号 %(n)s") % {"n": case.number})
                 return redirect("cases:detail", number=case.number)
+        elif choice:
+            # The form's own parsing failed: still tell the schema's and the materials' errors in this round.
+            problems = submission_problems(
+                implementation=implementation,
+                form_data=form.submission_data(),
+                person=person,
+                entity=entity,
+                uploads=to_upload,
+                commitments=committed,
+            )
+            _form_problems(form, problems, material_errors, general)
         status = 422
     else:
-        form = schema_form(version.form_schema)
-        extras = ApplicationExtrasForm(applicants=applicants)
+        form = schema_form(version.form_schema, prefill=prefill)
+        extras = ApplicationExtrasForm(initial={"case-applicant": choice}, applicants=applicants)
         delivery = DeliveryForm(region=implementation.department.region)
         token = uuid.uuid4().hex
         status = 200
@@ -284,8 +303,7 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
     if context["correction"] is not None:
         resubmit_form = given.pop("resubmit_form", None)
         if resubmit_form is None:
-            resubmit_form = schema_form(version.form_schema)
-            resubmit_form.initial = dict(case.form_data)
+            resubmit_form = schema_form(version.form_schema, prefill=_case_prefill(case), initial=dict(case.form_data))
         context.update(
             resubmit_form=resubmit_form,
             resubmit_materials=_material_rows(
@@ -341,6 +359,10 @@ def decision_document(request, number):
     return response
 
 
+def _case_prefill(case: Case) -> dict:
+    return prefill_values(person=case.applicant_person, entity=case.applicant_entity)
+
+
 @login_required
 def case_detail(request, number):
     return _render_case(request, selectors.applicant_case(request.user, number))
@@ -371,15 +393,20 @@ def supply(request, number, spec):
 @require_POST
 def resubmit(request, number):
     case = selectors.applicant_case(request.user, number)
-    form = schema_form(case.version.form_schema, request.POST)
-    valid = _check_schema(case.version.form_schema, form)
+    form = schema_form(case.version.form_schema, request.POST, prefill=_case_prefill(case))
+    valid = form.is_complete()
     uploads, kept, material_errors = _collect_uploads(request, list(case.version.materials.all()))
     general: list[str] = []
-    if valid and not material_errors:
+    if not material_errors:
         try:
-            case_resubmit(actor=request.user, case=case, form_data=submission_data(form), uploads=uploads)
+            # An invalid form is still sent, so the service names the missing materials in the same round;
+            # the savepoint keeps nothing of it.
+            with transaction.atomic():
+                case_resubmit(actor=request.user, case=case, form_data=form.submission_data(), uploads=uploads)
+                if not valid:
+                    raise ValidationFailed(fields={})
         except ValidationFailed as exc:
-            _spread(exc.fields, {name: form for name in form.fields}, material_errors, general)
+            _form_problems(form, exc.fields, material_errors, general)
         else:
             messages.success(request, _("补正材料已提交"))
             return redirect("cases:detail", number=case.number)

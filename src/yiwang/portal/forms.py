@@ -1,7 +1,5 @@
 """Forms of the applicant's pages: the parts of an application that are not the item's own JSON Schema form."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -137,13 +135,3 @@ class RatingForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因（选填）"), required=False, max_length=200)
-
-
-def submission_data(form: forms.Form) -> dict:
-    """The JSON the item's schema validates: empty optional fields left out, dates as ISO strings."""
-    data = {}
-    for name, value in form.cleaned_data.items():
-        if value is None or value == "":
-            continue
-        data[name] = value.isoformat() if isinstance(value, dt.date) else value
-    return data

@@ -1,6 +1,7 @@
 """The public portal: each view calls catalog/org selectors and renders; no business rules live here."""
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from yiwang.catalog.forms_schema import schema_form
@@ -16,7 +17,10 @@ from yiwang.catalog.selectors import (
     topic_detail,
     topic_list,
 )
+from yiwang.core.errors import NotFound
 from yiwang.org.selectors import department_detail, department_list, region_list
+
+from .form_pdf import form_pdf
 
 SUGGESTION_LIMIT = 6
 RESULT_LIMIT = 30
@@ -117,6 +121,17 @@ def item_detail(request, code, number=None):
             "bundles": bundle_list().filter(items=item),
         },
     )
+
+
+def item_form_pdf(request, code, example=False):
+    """The item's blank 申请表, or its filled 样表, as PDF."""
+    item, version = item_guide(code=code)
+    if not version.form_schema or (example and not version.form_example):
+        raise NotFound()
+    response = HttpResponse(form_pdf(item=item, version=version, example=example), content_type="application/pdf")
+    name = f"{item.code}-form-example.pdf" if example else f"{item.code}-form.pdf"
+    response["Content-Disposition"] = f"inline; filename={name}"
+    return response
 
 
 def bundles(request):
