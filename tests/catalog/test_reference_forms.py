@@ -195,7 +195,10 @@ def test_registrations_never_ask_for_the_code_they_create(ref):
 @pytest.mark.parametrize("ref", ["R013", "R032"])
 def test_birth_forms_ask_for_no_identity_number_of_the_child(ref):
     properties = FORMS[ref]["schema"]["properties"]
-    assert [name for name in properties if name.startswith("child") and "id" in name.split("_")] == []
+    identity_fields = {name: prop["title"] for name, prop in properties.items() if prop.get("format") == "id-number"}
+    assert identity_fields
+    assert [t for t in identity_fields.values() if any(w in t for w in ("新生儿", "出生人", "儿童"))] == []
+    assert [name for name in identity_fields if name.startswith("child")] == []
 
 
 @pytest.mark.parametrize("ref", sorted(FORMS))
