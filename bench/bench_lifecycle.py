@@ -26,11 +26,14 @@ deserialises the workflow before each task, as a stateless server must (our serv
 
 import argparse
 import logging
+import sys
 import time
 import uuid
 from pathlib import Path
 
-from _setup import catalog_database
+from _setup import ROOT, catalog_database
+
+sys.path.insert(0, str(ROOT))  # the application form comes from the tests' helper (tests/case_fixtures.py)
 
 BPMN = Path(__file__).resolve().parent / "lifecycle.bpmn"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_cases"
@@ -68,6 +71,7 @@ class Ours:
     """The service layer, one call per step, as the portal and the workbench make them."""
 
     def __init__(self):
+        from tests.case_fixtures import form_for
         from yiwang.accounts.models import Entity, User
         from yiwang.catalog.models import ItemImplementation
         from yiwang.core.storage import store_upload
@@ -82,13 +86,7 @@ class Ours:
             for spec in version.materials.all()
             if not spec.is_exempt
         }
-        self.form = {
-            "applicant_name": self.entity.name,
-            "uscc": self.entity.uscc,
-            "contact_name": "赵六",
-            "contact_phone": "13800000004",
-            "address": "广州市海珠区南洲路 88 号",
-        }
+        self.form = form_for(self.implementation, entity=self.entity)
         self.departments = {
             name: User.objects.get(username=name).staff_roles.get(role="reviewer").department_id for name in REVIEWERS
         }

@@ -40,13 +40,14 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_cases"
 IMPLEMENTATION = "R005-440105"
 USCC = "91440105MA59ABCD17"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-FORM = {
-    "applicant_name": "广州市海珠区味道餐饮管理有限公司",
-    "uscc": USCC,
-    "contact_name": "赵六",
-    "contact_phone": "13800000004",
-    "address": "广州市海珠区南洲路 88 号",
-}
+# The application the tests submit: R005's 样表 with the restaurant's register values (tests/case_fixtures.py).
+FORM = f"""
+import django, json
+django.setup()
+from tests.case_fixtures import food_form
+from yiwang.accounts.models import Entity
+print(json.dumps(food_form(Entity.objects.get(uscc="{USCC}"))))
+"""
 WARMUP = 10
 
 
@@ -80,6 +81,11 @@ def _token(env: dict) -> str:
         text=True,
     )
     return made.stdout.strip()
+
+
+def _form(env: dict) -> dict:
+    made = subprocess.run([sys.executable, "-c", FORM], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(made.stdout.strip().splitlines()[-1])
 
 
 def _request(conn, method: str, path: str, token: str, body: bytes = b"", headers: dict | None = None):
@@ -275,7 +281,7 @@ def main() -> None:
     started = time.perf_counter()
     fresh_postgres_database(url)
     _load_demo(env)
-    token = _token(env)
+    token, form = _token(env), _form(env)
     print(f"database: PostgreSQL, demo data loaded in {time.perf_counter() - started:.1f} s")
     with served(env, var_dir, args.workers) as (port, server):
         _wait_for(port, token, server)
@@ -288,7 +294,7 @@ def main() -> None:
             conn = state.get("conn") or state.setdefault(
                 "conn", http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             )
-            body = json.dumps({"implementation": IMPLEMENTATION, "entity": USCC, "form": FORM, "materials": materials})
+            body = json.dumps({"implementation": IMPLEMENTATION, "entity": USCC, "form": form, "materials": materials})
             status, answer = _request(
                 conn,
                 "POST",

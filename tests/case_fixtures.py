@@ -8,6 +8,7 @@ import time_machine
 from yiwang.accounts.models import Entity, User
 from yiwang.cases import services
 from yiwang.cases.models import Case
+from yiwang.catalog.forms_schema import prefill_values
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.storage import store_upload
 
@@ -50,14 +51,21 @@ def samr_signer(db):
     return User.objects.get(username="hz-samr-head")
 
 
+def form_for(implementation, person=None, entity=None) -> dict:
+    """The item's own 样表 filled in for this applicant: every prefilled field holds what the register says, so
+    the form is what the applying page would submit for them."""
+    version = implementation.item.current_version
+    prefill = prefill_values(person=person, entity=entity)
+    form = dict(version.form_example)
+    for name, prop in version.form_schema.get("properties", {}).items():
+        if prop.get("x-prefill") in prefill:
+            form[name] = prefill[prop["x-prefill"]]
+    return form
+
+
 def food_form(entity):
-    return {
-        "applicant_name": entity.name,
-        "uscc": entity.uscc,
-        "contact_name": "赵六",
-        "contact_phone": "13800000004",
-        "address": "广州市海珠区南洲路 88 号",
-    }
+    """食品经营许可 at 海珠区, applied for by this entity."""
+    return form_for(ItemImplementation.objects.get(code="R005-440105"), entity=entity)
 
 
 def uploads_for(implementation, *, skip: set[str] = frozenset()):

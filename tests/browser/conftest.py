@@ -31,43 +31,6 @@ YIWANG = Path(sys.executable).parent / "yiwang"
 # The running server's environment (YIWANG_VAR_DIR, settings), shared with var_dir_env.
 _server_env: dict[str, str] = {}
 
-# The restaurant's 食品经营许可（新办）, submitted by its agent and accepted at the window, in the server's own
-# database; a script sets KEY (the idempotency key) before it and may go on from `case`.
-ACCEPTED_FOOD_PERMIT = """
-from yiwang.accounts.models import Entity, User
-from yiwang.cases import services
-from yiwang.catalog.models import ItemImplementation
-from yiwang.core.storage import store_upload
-
-pdf = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
-implementation = ItemImplementation.objects.get(code="R005-440105")
-entity = Entity.objects.get(uscc="91440105MA59ABCD17")
-uploads = {
-    spec.pk: (store_upload(data=pdf + spec.name.encode(), field="materials"), spec.name + ".pdf")
-    for spec in implementation.item.current_version.materials.all()
-    if spec.source == "applicant"
-}
-form = {"applicant_name": entity.name, "uscc": entity.uscc, "contact_name": "赵六",
-        "contact_phone": "13800000004", "address": "广州市海珠区南洲路 88 号"}
-case = services.case_submit(actor=User.objects.get(username="enterprise"), implementation=implementation,
-                            entity=entity, form_data=form, uploads=uploads, idempotency_key=KEY)
-case = services.case_accept(actor=User.objects.get(username="hz-gov_service-clerk"), case=case)
-"""
-
-
-def run_in_server(env: dict, script: str) -> str:
-    """Run a script with `yiwang shell` against the server's database; return the last line it printed."""
-    done = subprocess.run(
-        [YIWANG, "shell", "-c", script],
-        env=env,
-        cwd=env["YIWANG_VAR_DIR"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
-
 
 def _require_chromium() -> None:
     if CHROMIUM.exists():
@@ -143,7 +106,7 @@ def server_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def var_dir_env(server_url):
-    """The server's environment, for preparing data in its database: subprocess.run([YIWANG, "shell", ...], env=...)."""
+    """The server's environment; YIWANG_VAR_DIR holds what the demo's console senders write (sms-outbox.log)."""
     return dict(_server_env)
 
 

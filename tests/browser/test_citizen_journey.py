@@ -3,17 +3,10 @@ the real server. The case is advanced by later journeys (desk, reviewers); this 
 
 import pytest
 
-from tests.case_fixtures import PDF
-
-from .conftest import login, shot
+from .conftest import login
+from .steps import fill_food_permit, form_field, shots
 
 pytestmark = pytest.mark.browser
-
-MATERIALS = {
-    "食品经营许可申请书": "申请书.pdf",
-    "与食品经营相适应的主要设备设施布局、操作流程等文件": "设备布局与操作流程.pdf",
-    "食品安全自查、从业人员健康管理等制度": "食品安全制度.pdf",
-}
 
 
 def test_the_agent_applies_for_the_food_permit_and_follows_the_case(page, server_url, tmp_path):
@@ -22,35 +15,31 @@ def test_the_agent_applies_for_the_food_permit_and_follows_the_case(page, server
     login(page, server_url, "enterprise")
     page.goto(server_url + "/items/R005/")
     expect(page.locator("h1")).to_have_text("食品经营许可（新办）")
-    shot(page, "citizen-01-guide")
+    shots(page, "citizen-01-guide")
 
     page.goto(server_url + "/apply/R005-440105/")
     expect(page.locator("h1")).to_have_text("食品经营许可（新办）")
     expect(page.locator("#materials")).to_contain_text("免提交 · 已由平台调取（共享数据）")
     expect(page.locator("#materials tbody tr", has_text="营业执照")).to_contain_text("已查到有效电子证照")
     expect(page.get_by_label("广州市海珠区味道餐饮管理有限公司", exact=False)).to_be_checked()
-    shot(page, "citizen-02-apply-form")
-
     # Identity comes from the entity register, shown and locked.
-    expect(page.get_by_label("申请单位名称")).to_have_value("广州市海珠区味道餐饮管理有限公司")
+    expect(page.get_by_label("经营者名称")).to_have_value("广州市海珠区味道餐饮管理有限公司")
     expect(page.get_by_label("统一社会信用代码")).to_be_disabled()
-    page.get_by_label("联系人").fill("赵六")
-    page.get_by_label("联系电话").fill("1380000")  # a wrong number first
-    page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")
-    rows = page.locator("#materials tbody tr")
-    for name, filename in MATERIALS.items():
-        path = tmp_path / filename
-        path.write_bytes(PDF + name.encode())
-        rows.filter(has_text=name).locator("input[type=file]").set_input_files(path)
+    expect(page.get_by_test_id("prefill-uscc")).to_have_text("已从市场主体登记信息带入")
+    expect(page.get_by_label("法定代表人（负责人）")).to_have_value("赵六")
+    shots(page, "citizen-02-apply-form")
+
+    fill_food_permit(page, server_url, tmp_path, phone="1380000")  # a wrong number first
     page.get_by_label("电子送达").check()
     page.locator("#submit-application").click()
     page.wait_for_load_state("networkidle")
 
     expect(page.locator("#form-errors")).to_be_visible()
-    expect(page.locator("#contact_phone-errors")).to_contain_text("格式不正确")
-    expect(page.get_by_label("经营场所/项目地址")).to_have_value("广州市海珠区南洲路 88 号")
+    expect(page.locator("#contact_phone-errors")).to_contain_text("应为手机号或带区号的固定电话")
+    expect(form_field(page, "经营场所")).to_have_value("广州市海珠区南洲路 88 号")
+    expect(page.get_by_label("热食类食品制售")).to_be_checked()
     expect(page.locator("#materials")).to_contain_text("已上传：申请书.pdf")  # files survive the error
-    shot(page, "citizen-03-field-error")
+    shots(page, "citizen-03-field-error")
 
     page.get_by_label("联系电话").fill("13800000004")
     page.locator("#submit-application").click()
@@ -62,17 +51,17 @@ def test_the_agent_applies_for_the_food_permit_and_follows_the_case(page, server
     expect(planned.locator("tr", has_text="海珠区城市管理和综合执法局")).to_contain_text("协办部门")
     expect(page.locator("#case-materials")).to_contain_text("免提交")
     expect(page.locator("#deadlines")).to_contain_text("受理期限")
-    shot(page, "citizen-04-case")
+    shots(page, "citizen-04-case")
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
 
     page.goto(server_url + "/cases/")
     expect(page.locator("#my-cases")).to_contain_text(number)
-    shot(page, "citizen-05-my-cases")
+    shots(page, "citizen-05-my-cases")
 
     page.goto(server_url + "/notifications/")
     expect(page.locator("#notifications")).to_contain_text(f"{number} 已收到您的申请")
-    shot(page, "citizen-06-notifications")
+    shots(page, "citizen-06-notifications")
 
     page.goto(server_url + f"/cases/{number}/withdraw/")
     expect(page.locator("#confirm-withdraw")).to_be_visible()
-    shot(page, "citizen-07-withdraw-confirm")
+    shots(page, "citizen-07-withdraw-confirm")

@@ -10,55 +10,18 @@ Everything is clicks and typing.
 
 import pytest
 
-from tests.case_fixtures import PDF
-
 from .conftest import login, reload_until
-from .steps import accept_from_queue, review_and_decide, shots, switch_user
+from .steps import (
+    accept_from_queue,
+    fill_food_permit,
+    rate,
+    review_and_decide,
+    shots,
+    submit_application,
+    switch_user,
+)
 
 pytestmark = pytest.mark.browser
-
-MATERIALS = {
-    "食品经营许可申请书": "申请书.pdf",
-    "与食品经营相适应的主要设备设施布局、操作流程等文件": "设备布局与操作流程.pdf",
-    "食品安全自查、从业人员健康管理等制度": "食品安全制度.pdf",
-}
-
-
-def fill_application(page, server_url: str, tmp_path) -> None:
-    """The agent fills in the food permit application form and its materials (not yet how the result comes back)."""
-    page.goto(server_url + "/apply/R005-440105/")
-    page.get_by_label("申请单位名称").fill("广州市海珠区味道餐饮管理有限公司")
-    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
-    page.get_by_label("联系人").fill("赵六")
-    page.get_by_label("联系电话").fill("13800000004")
-    page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")
-    rows = page.locator("#materials tbody tr")
-    for name, filename in MATERIALS.items():
-        path = tmp_path / filename
-        path.write_bytes(PDF + name.encode())
-        rows.filter(has_text=name).locator("input[type=file]").set_input_files(path)
-
-
-def submitted_number(page) -> str:
-    """Submit the application; on the new case's page, its number."""
-    from playwright.sync_api import expect
-
-    page.locator("#submit-application").click()
-    page.wait_for_url("**/cases/*/")
-    expect(page.locator("#case-status")).to_have_text("已申报，待受理")
-    return page.url.rstrip("/").rsplit("/", 1)[-1]
-
-
-def rate(page, name: str) -> None:
-    from playwright.sync_api import expect
-
-    form = page.locator("#rating-form")
-    expect(form).to_be_visible()
-    form.get_by_label("非常满意", exact=True).check()
-    form.get_by_label("意见建议").fill("结果送达很及时。")
-    form.locator("button[type=submit]").click()
-    expect(page.locator("#rating")).to_contain_text("非常满意")
-    shots(page, f"{name}-rated")
 
 
 def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, server_url, tmp_path):
@@ -66,7 +29,7 @@ def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, serv
 
     login(page, server_url, "enterprise")
 
-    fill_application(page, server_url, tmp_path)
+    fill_food_permit(page, server_url, tmp_path)
     page.get_by_label("邮寄送达").check()
     page.get_by_label("收件人", exact=True).fill("赵六")
     page.get_by_label("收件人电话").fill("12345")  # a wrong number first
@@ -81,7 +44,7 @@ def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, serv
     expect(page.locator("#materials")).to_contain_text("已上传：申请书.pdf")
     shots(page, "delivery-c-02-phone-error")
     page.get_by_label("收件人电话").fill("13800000004")
-    number = submitted_number(page)
+    number = submit_application(page)
     expect(page.locator("#delivery")).to_contain_text("广州市海珠区南洲路 88 号 味道餐饮")
 
     # Still editable before delivery: the agent corrects the address.
@@ -120,7 +83,7 @@ def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, serv
     page.goto(server_url + "/notifications/")
     expect(page.locator("#notifications")).to_contain_text("SF1234567890")
     page.goto(f"{server_url}/cases/{number}/")
-    rate(page, "delivery-c-08")
+    rate(page, "delivery-c-08", "结果送达很及时。")
 
 
 def test_d_an_online_case_is_collected_at_the_window(page, server_url, tmp_path):
@@ -128,10 +91,10 @@ def test_d_an_online_case_is_collected_at_the_window(page, server_url, tmp_path)
 
     login(page, server_url, "enterprise")
 
-    fill_application(page, server_url, tmp_path)
+    fill_food_permit(page, server_url, tmp_path)
     page.get_by_label("窗口领取（一窗出件）").check()
     page.get_by_label("领取地点").select_option(label="海珠区政务服务中心（广州市海珠区新港中路397号）")
-    number = submitted_number(page)
+    number = submit_application(page)
     expect(page.locator("#delivery")).to_contain_text("海珠区政务服务中心")
     shots(page, "delivery-d-01-case-pickup")
 
@@ -158,4 +121,4 @@ def test_d_an_online_case_is_collected_at_the_window(page, server_url, tmp_path)
     switch_user(page, server_url, "enterprise")
     page.goto(f"{server_url}/cases/{number}/")
     expect(page.locator("#case-status")).to_have_text("已送达")
-    rate(page, "delivery-d-05")
+    rate(page, "delivery-d-05", "窗口领取很方便。")

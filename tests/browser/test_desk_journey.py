@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from .conftest import ARTIFACTS, login, shot
+from .steps import fill_marriage_form
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def test_clerk_accepts_a_walk_in_marriage_registration(page, server_url):
     page.wait_for_url("**/desk/intake/R040-440105/")
     expect(page.locator(".checklist")).to_contain_text("免提交")
     page.get_by_label("本人无配偶", exact=False).check()
-    page.fill("#id_f-contact_phone", "13900000009")
+    fill_marriage_form(page, phone="13900000009")
     shot(page, "desk-05-checklist")
     page.get_by_role("button", name="受理并出具受理通知书").click()
     page.wait_for_url("**/desk/cases/*/")

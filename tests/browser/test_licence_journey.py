@@ -1,29 +1,35 @@
 """A granted food permit becomes an e-licence: it is in the entity agent's wallet, its QR page verifies it, and a
 later application (食品经营许可（变更）, which asks for the 食品经营许可证) draws it in instead of a copy.
 
-The case is submitted and accepted in the server's own database (`yiwang shell` with the server's environment),
-reviewed and granted through the pages; the server's worker issues the licence.
+The restaurant's agent applies online, the back office accepts, both departments review, 市场监管's 负责人 signs
+(all through the pages); the server's worker issues the licence.
 """
 
 import pytest
 
-from .conftest import ACCEPTED_FOOD_PERMIT, login, reload_until, run_in_server, shot
-from .steps import review_and_decide, switch_user
+from .conftest import login, reload_until, shot
+from .steps import (
+    accept_from_queue,
+    fill_food_permit,
+    form_field,
+    review_and_decide,
+    submit_application,
+    switch_user,
+    upload_materials,
+)
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 @pytest.fixture
-def case_number(var_dir_env):
-    return run_in_server(var_dir_env, 'KEY = "licence-journey"\n' + ACCEPTED_FOOD_PERMIT + "print(case.number)")
-
-
-@pytest.fixture
-def licence_number(page, server_url, case_number):
-    """Granted through the pages (both departments agree, 市场监管's reviewer proposes, its 负责人 signs); the
-    worker then issues the licence, which the agent's case page links to."""
+def licence_number(page, server_url, tmp_path):
+    """Applied for and granted through the pages; the worker then issues the licence, which the agent's case page
+    links to."""
+    login(page, server_url, "enterprise")
+    fill_food_permit(page, server_url, tmp_path)
+    page.get_by_label("电子送达").check()
+    case_number = submit_application(page)
+    accept_from_queue(page, server_url, case_number)
     review_and_decide(page, server_url, case_number)
     switch_user(page, server_url, "enterprise")
     page.goto(f"{server_url}/cases/{case_number}/")
@@ -59,15 +65,16 @@ def test_the_licence_is_in_the_wallet_verifies_and_is_never_handed_in_again(page
     login(page, server_url, "enterprise")
     page.goto(server_url + "/apply/R006-440105/")
     expect(page.locator("#materials tbody tr", has_text="食品经营许可证")).to_contain_text("免提交")
-    # Identity comes from the entity register, shown and locked.
-    expect(page.get_by_label("申请单位名称")).to_have_value("广州市海珠区味道餐饮管理有限公司")
+    # Identity comes from the entity register, shown and locked; the agent types the licence's number.
+    expect(page.get_by_role("textbox", name="经营者名称")).to_have_value("广州市海珠区味道餐饮管理有限公司")
     expect(page.get_by_label("统一社会信用代码")).to_be_disabled()
-    page.get_by_label("联系人").fill("赵六")
+    page.get_by_label("食品经营许可证编号").fill(licence_number)
+    page.get_by_label("经营项目", exact=True).check()
+    page.get_by_label("变更前内容").fill("经营项目：热食类食品制售")
+    page.get_by_label("变更后内容").fill("经营项目：热食类食品制售、自制饮品制售")
+    form_field(page, "联系人").fill("赵六")
     page.get_by_label("联系电话").fill("13800000004")
-    page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")
-    application = tmp_path / "变更申请书.pdf"
-    application.write_bytes(PDF)
-    page.locator("#materials tbody tr", has_text="变更申请书").locator("input[type=file]").set_input_files(application)
+    upload_materials(page, tmp_path, {"变更申请书": "变更申请书.pdf"})
     shot(page, "licence-03-apply-change")
     page.locator("#submit-application").click()
     page.wait_for_url("**/cases/*/")

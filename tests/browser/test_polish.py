@@ -3,18 +3,12 @@ and stays on from page to page, across login, without an account. Screenshots at
 
 import pytest
 
-from tests.case_fixtures import PDF
-
 from .conftest import login, shot
+from .steps import fill_food_permit, submit_application
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 780}
-MATERIALS = {
-    "食品经营许可申请书": "申请书.pdf",
-    "与食品经营相适应的主要设备设施布局、操作流程等文件": "设备布局与操作流程.pdf",
-    "食品安全自查、从业人员健康管理等制度": "食品安全制度.pdf",
-}
 PUBLIC = {
     "home": "/",
     "search": "/search/?q=%E9%A4%90%E9%A5%AE",
@@ -38,25 +32,6 @@ def _no_sideways_scroll(page, url: str, name: str, widths=(360, 390, 1366)) -> N
         shot(page, f"polish-{name}-{width}")
 
 
-def _apply_online(page, server_url, tmp_path) -> str:
-    """The enterprise's agent applies for the food permit through the form, as in the citizen journey."""
-    page.goto(server_url + "/apply/R005-440105/")
-    page.get_by_label("申请单位名称").fill("广州市海珠区味道餐饮管理有限公司")
-    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
-    page.get_by_label("联系人").fill("赵六")
-    page.get_by_label("联系电话").fill("13800000004")
-    page.get_by_label("经营场所/项目地址").fill("广州市海珠区南洲路 88 号")
-    rows = page.locator("#materials tbody tr")
-    for name, filename in MATERIALS.items():
-        path = tmp_path / filename
-        path.write_bytes(PDF + name.encode())
-        rows.filter(has_text=name).locator("input[type=file]").set_input_files(path)
-    page.get_by_label("电子送达").check()
-    page.locator("#submit-application").click()
-    page.wait_for_url("**/cases/*/")
-    return page.url.rstrip("/").rsplit("/", 1)[-1]
-
-
 def _as(page, server_url, username):
     """A second person at another phone: a fresh browser context, logged in through the login page."""
     context = page.context.browser.new_context(viewport=PHONE, locale="zh-CN")
@@ -70,7 +45,8 @@ def test_no_page_scrolls_sideways_at_360_px(page, server_url, tmp_path):
         _no_sideways_scroll(page, server_url + path, name)
 
     login(page, server_url, "enterprise")
-    number = _apply_online(page, server_url, tmp_path)
+    fill_food_permit(page, server_url, tmp_path)
+    number = submit_application(page)
     _no_sideways_scroll(page, server_url + "/cases/", "cases")
     _no_sideways_scroll(page, server_url + f"/cases/{number}/", "case")
     _no_sideways_scroll(page, server_url + "/licences/", "wallet", widths=(360,))

@@ -6,36 +6,15 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, login, shot
+from .conftest import ARTIFACTS, login
+from .steps import fill_marriage_form, shots, texted_code
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Lychee-Bay-2026"
-
-
-def both_widths(page, name: str) -> None:
-    """The page at a desktop and a phone width."""
-    for width, height in ((1366, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        shot(page, f"{name}-{width}")
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
-def texted_code(var_dir: str, phone: str) -> str:
-    """Read the newest code sent to the number, as the person reads it on the phone."""
-    outbox = Path(var_dir) / "sms-outbox.log"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        lines = [line for line in outbox.read_text(encoding="utf-8").splitlines() if f"\t{phone}\t" in line]
-        if lines:
-            return re.search(r"\d{6}", lines[-1].split("\t", 2)[2]).group(0)
-        time.sleep(0.2)
-    raise AssertionError(f"no text to {phone}")
 
 
 def test_a_person_registers_logs_in_and_sees_the_account_page(page, server_url, var_dir_env):
@@ -57,7 +36,7 @@ def test_a_person_registers_logs_in_and_sees_the_account_page(page, server_url, 
     page.get_by_role("button", name="注册", exact=True).click()
     expect(page.locator("#id_number-error")).to_contain_text("校验位")
     expect(page.get_by_label("姓名")).to_have_value("刘一")  # nothing typed is lost
-    both_widths(page, "accounts-01-register-error")
+    shots(page, "accounts-01-register-error")
 
     page.get_by_label("居民身份证号码").fill("440105199208083213")
     page.get_by_role("button", name="注册", exact=True).click()
@@ -70,7 +49,7 @@ def test_a_person_registers_logs_in_and_sees_the_account_page(page, server_url, 
     page.wait_for_url("**/accounts/")
     expect(page.locator("#identity-level")).to_have_text("一级：注册并验证手机")
     expect(page.locator("#my-account")).to_contain_text("4401**********3213")
-    both_widths(page, "accounts-02-my-account")
+    shots(page, "accounts-02-my-account")
 
 
 def test_a_walk_in_looks_up_progress_without_login_from_the_notice(page, server_url):
@@ -97,14 +76,14 @@ def test_a_walk_in_looks_up_progress_without_login_from_the_notice(page, server_
     page.locator("#item li", has_text="内地居民结婚登记").first.get_by_role("link", name="办理").click()
     page.wait_for_url("**/desk/intake/R040-440105/")
     page.get_by_label("本人无配偶", exact=False).check()
-    page.fill("#id_f-contact_phone", "13900000010")
+    fill_marriage_form(page, phone="13900000010")
     page.get_by_role("button", name="受理并出具受理通知书").click()
     page.wait_for_url("**/desk/cases/*/")
     number = page.get_by_test_id("case-number").inner_text()
     query_code = page.get_by_test_id("query-code").inner_text()
     assert re.fullmatch(r"\d{6}", query_code)
     expect(page.locator("body")).to_contain_text("/progress/")
-    both_widths(page, "accounts-03-desk-case-with-query-code")
+    shots(page, "accounts-03-desk-case-with-query-code")
 
     # The acceptance notice the clerk prints carries both, and where to look them up.
     notice = page.request.get(server_url + page.get_by_test_id("notice-link").get_attribute("href"))
@@ -131,32 +110,32 @@ def test_a_walk_in_looks_up_progress_without_login_from_the_notice(page, server_
     expect(page.locator("#masked-applicant")).to_have_text("陈**")
     expect(page.locator("#timeline")).to_contain_text("受理")
     expect(page.locator("body")).not_to_contain_text("陈小红")
-    both_widths(page, "accounts-05-progress")
+    shots(page, "accounts-05-progress")
 
 
 def test_the_legal_representative_binds_the_enterprise_and_authorises_an_agent(page, server_url, var_dir_env):
     from playwright.sync_api import expect
 
     page.goto(server_url + "/accounts/register/")
-    page.get_by_label("姓名").fill("赵六")
-    page.get_by_label("居民身份证号码").fill("440105199003051234")
-    page.get_by_label("手机号码").fill("13911110006")
+    page.get_by_label("姓名").fill("钱七")
+    page.get_by_label("居民身份证号码").fill("440106199107124561")
+    page.get_by_label("手机号码").fill("13911110007")
     page.get_by_role("button", name="获取验证码").click()
-    page.get_by_label("短信验证码").fill(texted_code(var_dir_env["YIWANG_VAR_DIR"], "13911110006"))
-    page.get_by_label("用户名").fill("zhaoliu")
+    page.get_by_label("短信验证码").fill(texted_code(var_dir_env["YIWANG_VAR_DIR"], "13911110007"))
+    page.get_by_label("用户名").fill("qianqi")
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
     page.get_by_role("button", name="注册", exact=True).click()
     page.wait_for_url("**/accounts/login/")
-    login(page, server_url, "zhaoliu", PASSWORD)
-    page.locator(".account").get_by_role("link", name="赵六").click()
+    login(page, server_url, "qianqi", PASSWORD)
+    page.locator(".account").get_by_role("link", name="钱七").click()
 
-    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD18")  # one check digit off
+    page.get_by_label("统一社会信用代码").fill("91440106MA5CXY312E")  # one check digit off
     page.get_by_role("button", name="核验并绑定").click()
     expect(page.locator("#uscc-error")).to_contain_text("校验位")
-    page.get_by_label("统一社会信用代码").fill("91440105MA59ABCD17")
+    page.get_by_label("统一社会信用代码").fill("91440106MA5CXY312D")
     page.get_by_role("button", name="核验并绑定").click()
-    expect(page.locator("#my-entities")).to_contain_text("广州市海珠区味道餐饮管理有限公司")
+    expect(page.locator("#my-entities")).to_contain_text("广州天河云帆科技有限公司")
     page.get_by_role("link", name="管理经办人").click()
 
     date_input = page.get_by_label("授权截止日期")
@@ -167,11 +146,11 @@ def test_the_legal_representative_binds_the_enterprise_and_authorises_an_agent(p
     page.get_by_role("button", name="授权", exact=True).click()
     expect(page.locator("#grants")).to_contain_text("张三")
     expect(page.locator("#grants")).to_contain_text(until.isoformat())
-    both_widths(page, "accounts-06-agents")
+    shots(page, "accounts-06-agents")
 
     page.locator(".account").get_by_role("button", name="退出").click()
     login(page, server_url, "citizen")
     page.locator(".account").get_by_role("link", name="张三").click()
-    expect(page.locator("#my-entities")).to_contain_text("广州市海珠区味道餐饮管理有限公司")
+    expect(page.locator("#my-entities")).to_contain_text("广州天河云帆科技有限公司")
     expect(page.locator("#my-entities")).to_contain_text(f"授权至 {until.isoformat()}")
-    both_widths(page, "accounts-07-agent-account")
+    shots(page, "accounts-07-agent-account")

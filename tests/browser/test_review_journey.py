@@ -1,23 +1,30 @@
 """Two departments review a food-permit case in parallel, the lead department's reviewer proposes a grant, its
 负责人 signs it, and the applicant rates it.
 
-The case is prepared in the server's own database (`yiwang shell` with the server's environment): submitted by
-the restaurant's agent and accepted at the window, as the citizen and desk journeys do through their pages.
+The restaurant's agent applies online and the general window's back office accepts it from 待受理, through the
+pages as the citizen and online-acceptance journeys do.
 """
 
 import pytest
 
-from .conftest import ACCEPTED_FOOD_PERMIT, login, reload_until, run_in_server, shot
+from .conftest import login, reload_until, shot
+from .steps import accept_from_queue, fill_food_permit, submit_application, switch_user
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def case_number(var_dir_env):
-    return run_in_server(var_dir_env, 'KEY = "review-journey"\n' + ACCEPTED_FOOD_PERMIT + "print(case.number)")
+def case_number(page, server_url, tmp_path):
+    login(page, server_url, "enterprise")
+    fill_food_permit(page, server_url, tmp_path)
+    page.get_by_label("电子送达").check()
+    number = submit_application(page)
+    accept_from_queue(page, server_url, number)
+    page.context.clear_cookies()
+    return number
 
 
-def test_two_departments_review_in_parallel_and_the_head_grants(page, server_url, case_number, var_dir_env):
+def test_two_departments_review_in_parallel_and_the_head_grants(page, server_url, case_number):
     from playwright.sync_api import expect
 
     # 城管 answers its part: from the inbox, claim, agree.
@@ -39,16 +46,14 @@ def test_two_departments_review_in_parallel_and_the_head_grants(page, server_url
     shot(page, "review-03-urban-done")
 
     # The district's supervisor watches the clock on every open case.
-    page.context.clear_cookies()
-    login(page, server_url, "hz-gov_service-supervisor")
+    switch_user(page, server_url, "hz-gov_service-supervisor")
     page.goto(server_url + "/workbench/supervision/")
     expect(page.locator("#supervised-cases")).to_contain_text(case_number)
     expect(page.locator("#department-counts")).to_contain_text("海珠区市场监督管理局")
     shot(page, "review-04-supervision")
 
     # 市场监管 leads: it sees 城管's state and answer, agrees, then proposes the decision (审核意见).
-    page.context.clear_cookies()
-    login(page, server_url, "hz-samr-reviewer")
+    switch_user(page, server_url, "hz-samr-reviewer")
     page.goto(server_url + "/workbench/tasks/")
     page.locator("#inbox tbody tr", has_text=case_number).get_by_role("link", name=case_number).click()
     page.wait_for_url(f"**/workbench/cases/{case_number}/")
@@ -70,8 +75,7 @@ def test_two_departments_review_in_parallel_and_the_head_grants(page, server_url
     expect(page.locator("#case-status")).to_have_text("审查中")
 
     # 市场监管's 负责人 signs (审批): from the workbench's 待审批, with every department's opinion in view.
-    page.context.clear_cookies()
-    login(page, server_url, "hz-samr-head")
+    switch_user(page, server_url, "hz-samr-head")
     page.wait_for_url(f"{server_url}/workbench/")
     page.locator('[data-queue="decisions"]').get_by_role("link", name="待审批").click()
     row = page.locator("#decision-queue tbody tr", has_text=case_number)
@@ -100,7 +104,7 @@ def test_two_departments_review_in_parallel_and_the_head_grants(page, server_url
     # The result reaches the applicant online (电子送达, chosen at application): the platform issues the e-licence
     # and delivers it with the decision document; the applicant finds both on the case page, and rates. A 差评
     # goes to the department for rectification.
-    login(page, server_url, "enterprise")
+    switch_user(page, server_url, "enterprise")
     page.goto(f"{server_url}/cases/{case_number}/")
     reload_until(page, "#case-status", "已送达")
     expect(page.locator("#delivery")).to_contain_text("电子送达")

@@ -3,11 +3,13 @@ enterprise's agent sees the due date on its case page and uploads the material."
 
 import pytest
 
-from .conftest import login, shot
+from tests.case_fixtures import PDF
+
+from .conftest import login
+from .steps import fill_food_permit_form, shots
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SELF_CHECK = "食品安全自查、从业人员健康管理等制度"
 
 
@@ -32,27 +34,26 @@ def test_the_window_defers_a_material_and_the_applicant_supplies_it_online(page,
     for name in ("食品经营许可申请书", "与食品经营相适应的主要设备设施布局"):
         checklist.locator("li", has_text=name).locator("input[name=received]").check()
     checklist.locator("li", has_text=SELF_CHECK).get_by_label("容缺受理", exact=False).check()
-    page.fill("#id_f-contact_name", "赵六")
-    page.fill("#id_f-contact_phone", "13800000004")
-    shot(page, "tolerance-01-checklist")
+    fill_food_permit_form(page)
+    shots(page, "tolerance-01-checklist")
     page.get_by_role("button", name="受理并出具受理通知书").click()
     page.wait_for_url("**/desk/cases/*/")
     number = page.get_by_test_id("case-number").inner_text()
     waived = page.get_by_test_id("waived-materials")
     expect(waived).to_contain_text(SELF_CHECK)
     expect(waived).to_contain_text("容缺，待补齐")
-    shot(page, "tolerance-02-accepted-with-deferral")
+    shots(page, "tolerance-02-accepted-with-deferral")
 
     page.context.clear_cookies()
     login(page, server_url, "enterprise")
     page.goto(server_url + f"/cases/{number}/")
     row = page.locator("#case-materials tbody tr", has_text=SELF_CHECK)
     expect(row).to_contain_text("请于")
-    shot(page, "tolerance-03-applicant-sees-due-date")
+    shots(page, "tolerance-03-applicant-sees-due-date")
     upload = tmp_path / "自查制度.pdf"
     upload.write_bytes(PDF)
     row.locator("input[type=file]").set_input_files(upload)
     row.get_by_role("button", name="上传补齐").click()
     expect(page.locator("body")).to_contain_text(f"《{SELF_CHECK}》已补齐")
     expect(page.locator("#case-materials tbody tr", has_text=SELF_CHECK)).to_contain_text("申请人上传")
-    shot(page, "tolerance-04-supplied")
+    shots(page, "tolerance-04-supplied")

@@ -28,7 +28,8 @@ def upload(client, headers, data: bytes, name="scan.pdf"):
     return client.post("/api/v1/materials", {"file": SimpleUploadedFile(name, data)}, headers=headers)
 
 
-def submission(client, headers, implementation, entity, key="order-1"):
+def submission_body(client, headers, implementation, entity) -> dict:
+    """A complete application for the food permit: the form, every material uploaded, fetched at the hall."""
     materials = []
     for spec in implementation.item.current_version.materials.all():
         if spec.source != "applicant":
@@ -36,7 +37,7 @@ def submission(client, headers, implementation, entity, key="order-1"):
         answer = upload(client, headers, PDF + spec.name.encode())
         assert answer.status_code == 201, answer.content
         materials.append({"spec": spec.pk, "key": answer.json()["key"], "filename": f"{spec.name}.pdf"})
-    body = {
+    return {
         "implementation": implementation.code,
         "entity": entity.uscc,
         "form": food_form(entity),
@@ -44,6 +45,10 @@ def submission(client, headers, implementation, entity, key="order-1"):
         "delivery_method": "window",
         "pickup_center": ServiceCenter.objects.get(name="海珠区政务服务中心").pk,
     }
+
+
+def submission(client, headers, implementation, entity, key="order-1"):
+    body = submission_body(client, headers, implementation, entity)
     return post(client, "/api/v1/cases", {**headers, "Idempotency-Key": key}, body)
 
 

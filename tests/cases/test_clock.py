@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import form_for, uploads_for
 from yiwang.cases import services
 from yiwang.cases.models import Case, Suspension
 from yiwang.catalog.models import ItemImplementation
@@ -73,7 +73,7 @@ def test_single_department_extension_is_ten(monday, citizen, clerk):
         actor=citizen,
         implementation=implementation,
         person=citizen.person,
-        form_data={"applicant_name": "张三", "contact_phone": "13800000001"},
+        form_data=form_for(implementation, person=citizen.person),
         uploads=uploads_for(implementation),
     )
     case = services.case_accept(actor=clerk, case=case)
@@ -89,7 +89,7 @@ def test_a_limit_running_into_2027_is_provisional(enterprise_agent, restaurant, 
             actor=enterprise_agent,
             implementation=implementation,
             entity=restaurant,
-            form_data=food_form(restaurant),
+            form_data=form_for(implementation, entity=restaurant),
             uploads=uploads_for(implementation),
         )
         case = services.case_accept(actor=clerk, case=case)
@@ -104,7 +104,7 @@ def test_joint_handling_takes_the_45_day_limit_when_the_law_sets_none(monday, en
         actor=enterprise_agent,
         implementation=implementation,
         entity=restaurant,
-        form_data=food_form(restaurant),
+        form_data=form_for(implementation, entity=restaurant),
         uploads=uploads_for(implementation),
     )
     case = services.case_accept(actor=clerk, case=case)
@@ -121,7 +121,7 @@ def test_consulted_departments_answer_before_the_lead_closes(
         actor=enterprise_agent,
         implementation=implementation,
         entity=restaurant,
-        form_data=food_form(restaurant),
+        form_data=form_for(implementation, entity=restaurant),
         uploads=uploads_for(implementation),
     )
     case = services.case_accept(actor=clerk, case=case)
@@ -148,7 +148,7 @@ def test_national_day_with_a_suspension_and_an_extension(enterprise_agent, resta
             actor=enterprise_agent,
             implementation=implementation,
             entity=restaurant,
-            form_data=food_form(restaurant),
+            form_data=form_for(implementation, entity=restaurant),
             uploads=uploads_for(implementation),
         )
         case = services.case_accept(actor=clerk, case=case)

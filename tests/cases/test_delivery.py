@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from tests.case_fixtures import decide as decide_as_lead
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import form_for, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Case
@@ -47,7 +47,7 @@ def submit(agent, entity, implementation, *, method=Case.Delivery.ONLINE, key="d
         actor=agent,
         implementation=implementation,
         entity=entity,
-        form_data=food_form(entity),
+        form_data=form_for(implementation, entity=entity),
         uploads=uploads_for(implementation),
         delivery_method=method,
         idempotency_key=key,

@@ -1,7 +1,6 @@
 """Delivery through the JSON API: the delivery fields at submission, their edit, the tracking number."""
 
-from tests.case_fixtures import food_form
-from tests.cases.test_api_cases import bearer, post, submission
+from tests.cases.test_api_cases import bearer, post, submission, submission_body
 from tests.cases.test_delivery import decide
 from yiwang.cases.models import Case
 
@@ -12,7 +11,7 @@ def test_post_submitted_edited_and_delivered_over_the_api(
     monday, client, enterprise_agent, restaurant, food_permit, clerk, samr_reviewer
 ):
     agent, samr = bearer(enterprise_agent), bearer(samr_reviewer)
-    body = {"implementation": food_permit.code, "entity": restaurant.uscc, "form": food_form(restaurant), **POSTAL}
+    body = {**submission_body(client, agent, food_permit, restaurant), **POSTAL}
     refused = post(client, "/api/v1/cases", {**agent, "Idempotency-Key": "api-post"}, body)
     assert refused.status_code == 422 and set(refused.json()["error"]["fields"]) == {"delivery_address"}
     assert not Case.objects.exists()

@@ -38,7 +38,7 @@ def test_apply_with_a_postal_address_errors_together_and_nothing_typed_lost(
         assert f'name="{name}"' in page
     assert "海珠区政务服务中心" in page and "天河区政务服务中心" not in page
 
-    form = {**food_form(restaurant), "applicant_name": ""}
+    form = {**food_form(restaurant), "food_safety_manager": ""}
     data = {
         **form,
         "case-applicant": f"entity-{restaurant.pk}",
@@ -52,7 +52,7 @@ def test_apply_with_a_postal_address_errors_together_and_nothing_typed_lost(
     page = refused.content.decode()
     assert refused.status_code == 422 and not Case.objects.exists()
     # The schema field's error and both delivery errors come in the same round.
-    assert 'id="applicant_name-errors"' in page
+    assert 'id="food_safety_manager-errors"' in page
     assert 'id="delivery-phone-errors"' in page and 'id="delivery-address-errors"' in page
     assert 'value="赵六"' in page and 'value="12"' in page
     assert re.search(r'value="post"[^>]*checked', page)

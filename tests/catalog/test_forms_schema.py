@@ -1,5 +1,6 @@
 import pytest
 
+from tests.case_fixtures import food_form
 from yiwang.catalog.forms_schema import check_schema, schema_form, validate_submission
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import ValidationFailed
@@ -24,35 +25,16 @@ def test_errors_are_given_per_field_all_at_once(food_schema):
     assert "统一社会信用代码" in fields["uscc"][0]
 
 
-def test_valid_submission_passes(food_schema):
-    data = {
-        "applicant_name": "广州市海珠区味道餐饮管理有限公司",
-        "uscc": "91440105MA59ABCD17",
-        "contact_name": "赵六",
-        "contact_phone": "13800000004",
-    }
-    assert validate_submission(food_schema, {**data, **_specific(food_schema)}) is not None
-
-
-def _specific(schema):
-    """Fill the item-specific required fields with a value of the declared type."""
-    filled = {}
-    for name in schema.get("required", []):
-        prop = schema["properties"][name]
-        if name in {"applicant_name", "uscc", "contact_name", "contact_phone"}:
-            continue
-        if "enum" in prop:
-            filled[name] = prop["enum"][0]
-        else:
-            filled[name] = {"string": "示例", "integer": 1, "number": 1.0, "boolean": True}[prop["type"]]
-    return filled
+def test_valid_submission_passes(food_schema, restaurant):
+    data = food_form(restaurant)
+    assert validate_submission(food_schema, data) == data
 
 
 def test_rendered_form_has_a_field_per_property(food_schema):
     form = schema_form(food_schema)
     assert set(form.fields) == set(food_schema["properties"])
     assert form.fields["applicant_name"].required
-    assert form.fields["applicant_name"].label == "申请单位名称"
+    assert form.fields["applicant_name"].label == "经营者名称"
 
 
 @pytest.mark.parametrize(

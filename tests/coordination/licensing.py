@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.case_fixtures import decide, food_form, uploads_for
+from tests.case_fixtures import decide, form_for, uploads_for
 from yiwang.accounts.models import Entity
 from yiwang.cases import services
 from yiwang.catalog.models import ItemImplementation
@@ -30,7 +30,7 @@ def grant_business_licence(entity, *, agent, clerk, samr_reviewer, capture):
         actor=agent,
         implementation=implementation,
         entity=entity,
-        form_data=food_form(entity),
+        form_data={**form_for(implementation, entity=entity), "applicant_name": entity.name},  # 企业名称 is typed
         uploads=uploads_for(implementation),
         idempotency_key=f"biz-{entity.uscc}",
     )

@@ -38,7 +38,3 @@ def tianhe_clerk(db):
         user=user, role="clerk", department=Department.objects.get(region=region, kind="GOV_SERVICE"), region=region
     )
     return user
-
-
-def person_form(name, phone="13900000009"):
-    return {"applicant_name": name, "contact_phone": phone}

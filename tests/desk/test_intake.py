@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from tests.case_fixtures import PDF, food_form
+from tests.case_fixtures import PDF, food_form, form_for
 from yiwang.accounts.models import Person
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from yiwang.desk import services
 from yiwang.desk.models import QueueTicket
 
-from .conftest import WALK_IN_ID, person_form
+from .conftest import WALK_IN_ID
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_accepting_draws_exempt_materials_records_paper_and_closes_the_ticket(
         actor=clerk,
         window=window1,
         implementation=marriage,
-        form_data=person_form("王小明"),
+        form_data=form_for(marriage, person=walk_in),
         person=walk_in,
         received=_to_hand_in(marriage),
         outcome="accept",
@@ -61,7 +61,7 @@ def test_accepting_with_a_required_material_missing_is_refused_and_changes_nothi
             actor=clerk,
             window=window1,
             implementation=marriage,
-            form_data=person_form("王小明"),
+            form_data=form_for(marriage, person=walk_in),
             person=walk_in,
             outcome="accept",
         )
@@ -93,7 +93,7 @@ def test_refusal_needs_reasons(monday, clerk, window1, marriage, walk_in):
             actor=clerk,
             window=window1,
             implementation=marriage,
-            form_data=person_form("王小明"),
+            form_data=form_for(marriage, person=walk_in),
             person=walk_in,
             outcome="refuse",
         )
@@ -102,7 +102,7 @@ def test_refusal_needs_reasons(monday, clerk, window1, marriage, walk_in):
         actor=clerk,
         window=window1,
         implementation=marriage,
-        form_data=person_form("王小明"),
+        form_data=form_for(marriage, person=walk_in),
         person=walk_in,
         outcome="refuse",
         reasons="申请人未达法定婚龄",
@@ -116,7 +116,7 @@ def test_only_clerks_take_walk_ins_and_only_their_regions_items(
     kwargs = {
         "window": window1,
         "implementation": marriage,
-        "form_data": person_form("王小明"),
+        "form_data": form_for(marriage, person=walk_in),
         "person": walk_in,
         "received": _to_hand_in(marriage),
         "outcome": "accept",
@@ -179,7 +179,8 @@ def test_item_search_lists_the_regions_implementations(monday, desk):
 def _intake(desk, implementation, outcome, **extra):
     page = desk.get(reverse("desk:intake", args=[implementation.code]))
     assert page.status_code == 200
-    data = {"f-applicant_name": "王小明", "f-contact_phone": "13900000009", "outcome": outcome, **extra}
+    form = form_for(implementation, person=Person.objects.get(id_number=WALK_IN_ID))
+    data = {**{f"f-{k}": v for k, v in form.items()}, "outcome": outcome, **extra}
     return desk.post(reverse("desk:intake", args=[implementation.code]), data)
 
 

@@ -2,11 +2,12 @@
 
 import pytest
 
+from tests.case_fixtures import form_for
 from tests.pdffonts import assert_every_font_embedded
 from yiwang.desk import pdf as desk_pdf
 from yiwang.desk import services as desk
 
-from .conftest import WALK_IN_ID, person_form
+from .conftest import WALK_IN_ID
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def test_every_desk_notice_embeds_its_font(monday, clerk, window1, marriage, wal
         actor=clerk,
         window=window1,
         implementation=marriage,
-        form_data=person_form("王小明"),
+        form_data=form_for(marriage, person=walk_in),
         person=walk_in,
         outcome=outcome,
         received=received if outcome == "accept" else (),
@@ -43,7 +44,7 @@ def test_a_notice_prints_the_platforms_public_address(monday, clerk, window1, ma
         actor=clerk,
         window=window1,
         implementation=marriage,
-        form_data=person_form("王小明"),
+        form_data=form_for(marriage, person=walk_in),
         person=walk_in,
         outcome="refuse",
         reasons="不属于本机关管辖",

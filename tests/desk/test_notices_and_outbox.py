@@ -7,13 +7,13 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from tests.case_fixtures import decide, food_form
+from tests.case_fixtures import decide, food_form, form_for
 from yiwang.cases import services as cases
 from yiwang.cases.models import Case
 from yiwang.desk import pdf, services
 from yiwang.ratings.models import Rating, Rectification
 
-from .conftest import WALK_IN_ID, person_form
+from .conftest import WALK_IN_ID
 
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -41,7 +41,7 @@ def _marriage_case(clerk, window, marriage, walk_in, outcome, **extra):
         actor=clerk,
         window=window,
         implementation=marriage,
-        form_data=person_form("王小明"),
+        form_data=form_for(marriage, person=walk_in),
         person=walk_in,
         outcome=outcome,
         received=received if outcome == "accept" else (),

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.case_fixtures import PDF, decide, food_form, uploads_for
+from tests.case_fixtures import PDF, decide, food_form, form_for, uploads_for
 from yiwang.accounts.models import Entity
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as cases
@@ -65,7 +65,7 @@ def _window_intake(clerk, window, implementation, entity, *, defer=(), commit=()
         actor=clerk,
         window=window,
         implementation=implementation,
-        form_data=food_form(entity),
+        form_data=form_for(implementation, entity=entity),
         entity=entity,
         received={s.pk for s in specs if s.name not in names} if received is None else received,
         deferred={_spec(implementation, n).pk for n in defer},
@@ -90,7 +90,7 @@ def _apply_with_commitment(agent, construction, entity, name):
         actor=agent,
         implementation=construction,
         entity=entity,
-        form_data=food_form(entity),
+        form_data=form_for(construction, entity=entity),
         uploads=_construction_uploads(construction, skip={name}),
         commitments={spec.pk},
     )

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import form_for, uploads_for
 from yiwang.cases import services as case_services
 from yiwang.cases.models import CaseMaterial
 from yiwang.catalog.models import ItemImplementation
@@ -125,7 +125,7 @@ def _apply_for_change(enterprise_agent, restaurant):
         actor=enterprise_agent,
         implementation=change,
         entity=restaurant,
-        form_data=food_form(restaurant),
+        form_data=form_for(change, entity=restaurant),
         uploads=uploads_for(change),
     )
 

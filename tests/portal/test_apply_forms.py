@@ -7,15 +7,17 @@ import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 
 from tests.case_fixtures import PDF, uploads_for
 from tests.cases.test_api_cases import bearer, post, upload
 from tests.form_fixtures import LUCKY_USCC, SCRIPT, answers
 from yiwang.cases import services
 from yiwang.cases.models import Case
+from yiwang.catalog.models import ItemVersion
 from yiwang.core.errors import ValidationFailed
 from yiwang.desk.services import desk_intake
-from yiwang.org.models import Window
+from yiwang.org.models import ServiceCenter, Window
 
 APPLY = "/apply/R005-440105/"
 ESCAPED = "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"
@@ -33,7 +35,8 @@ def _apply(client, implementation, restaurant, token, *, skip=frozenset(), **cha
     data = {
         **answers(**changes),
         "case-applicant": f"entity-{restaurant.pk}",
-        "case-delivery": Case.Delivery.WINDOW,
+        "delivery-method": Case.Delivery.WINDOW,
+        "delivery-center": ServiceCenter.objects.get(name="海珠区政务服务中心").pk,
         "case-token": token,
         **_files(implementation, skip=skip),
     }
@@ -168,6 +171,8 @@ def test_the_blank_form_and_the_example_download_as_pdf_with_the_font_embedded(c
 
 
 def test_an_item_without_an_example_offers_only_the_blank_form(client, db):
+    # Every reference item has its 样表: take R006's away, as a catalog administrator may.
+    ItemVersion.objects.filter(item__code="R006", item__current_version=F("pk")).update(form_example={})
     page = client.get("/items/R006/").content.decode()
     assert "/items/R006/form.pdf" in page and "/items/R006/form-example.pdf" not in page
     assert client.get("/items/R006/form-example.pdf").status_code == 404

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from tests.case_fixtures import food_form
+from tests.case_fixtures import food_form, form_for
 from yiwang.accounts.services import person_register
 from yiwang.catalog.models import ItemImplementation
 from yiwang.desk import pdf, services
@@ -24,7 +24,7 @@ def walk_in_case(monday, clerk, restaurant):
         actor=clerk,
         window=window,
         implementation=marriage,
-        form_data={"applicant_name": "王小明", "contact_phone": "13900000009"},
+        form_data=form_for(marriage, person=person),
         person=person,
         outcome="correct",
         points=["请补充户口簿原件"],

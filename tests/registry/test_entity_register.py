@@ -3,7 +3,7 @@
 import pytest
 from stdnum.cn import uscc as uscc_code
 
-from tests.case_fixtures import decide, uploads_for
+from tests.case_fixtures import decide, form_for, uploads_for
 from tests.registry.conftest import fetch_token, read, register
 from yiwang.accounts.models import Entity, Person
 from yiwang.cases import services
@@ -22,14 +22,9 @@ NEW_USCC = "91440105MA5" + "NEWC0D"
 NEW_USCC += uscc_code.calc_check_digit(NEW_USCC)
 
 
-def _form(name: str, uscc: str, address: str) -> dict:
-    return {
-        "applicant_name": name,
-        "uscc": uscc,
-        "contact_name": "张三",
-        "contact_phone": "13800000001",
-        "address": address,
-    }
+def _form(implementation, name: str, address: str, *, person=None, entity=None) -> dict:
+    """The item's form as this applicant would send it, naming the company and its 住所."""
+    return {**form_for(implementation, person=person, entity=entity), "applicant_name": name, "address": address}
 
 
 def _granted(actor, implementation, *, clerk, reviewer, result_data, person=None, entity=None, form_data):
@@ -64,7 +59,9 @@ def founded(monday, citizen, clerk, samr_reviewer):
         person=Person.objects.get(user=citizen),
         clerk=clerk,
         reviewer=samr_reviewer,
-        form_data=_form("广州市海珠区新禾餐饮有限公司", NEW_USCC, "广州市海珠区江南大道中 1 号"),
+        form_data=_form(
+            implementation, "广州市海珠区新禾餐饮有限公司", "广州市海珠区江南大道中 1 号", person=citizen.person
+        ),
         result_data={
             "uscc": NEW_USCC,
             "legal_representative": "张三",
@@ -105,7 +102,7 @@ def test_a_change_registration_updates_the_entity(monday, enterprise_agent, rest
         entity=restaurant,
         clerk=clerk,
         reviewer=samr_reviewer,
-        form_data=_form(restaurant.name, restaurant.uscc, "广州市海珠区新港西路 2 号"),
+        form_data=_form(implementation, restaurant.name, "广州市海珠区新港西路 2 号", entity=restaurant),
         result_data={"address": "广州市海珠区新港西路 2 号", "business_scope": ["餐饮服务", "食品销售"]},
     )
     before = Entity.objects.get(pk=restaurant.pk)
@@ -127,8 +124,8 @@ def test_a_registration_without_a_legal_representative_is_refused(monday, citize
         person=Person.objects.get(user=citizen),
         clerk=clerk,
         reviewer=samr_reviewer,
-        form_data=_form("广州市海珠区无名有限公司", NEW_USCC, "广州市海珠区某路 3 号"),
-        result_data={},
+        form_data=_form(implementation, "广州市海珠区无名有限公司", "广州市海珠区某路 3 号", person=citizen.person),
+        result_data={"uscc": NEW_USCC},  # the decision names the code but not the legal representative
     )
     with pytest.raises(ValidationFailed) as exc:
         entity_register(actor=None, case=case)
@@ -169,7 +166,9 @@ def test_through_the_event_queue_once_however_often_it_is_delivered(
             person=Person.objects.get(user=citizen),
             clerk=clerk,
             reviewer=samr_reviewer,
-            form_data=_form("广州市海珠区新禾餐饮有限公司", NEW_USCC, "广州市海珠区江南大道中 1 号"),
+            form_data=_form(
+                implementation, "广州市海珠区新禾餐饮有限公司", "广州市海珠区江南大道中 1 号", person=citizen.person
+            ),
             result_data={"uscc": NEW_USCC, "legal_representative": "张三", "business_scope": ["餐饮服务"]},
         )
     assert Entity.objects.get(uscc=NEW_USCC).business_scope == ["餐饮服务"]

@@ -46,6 +46,7 @@ def race(call) -> list[str]:
 
 def main() -> None:
     django.setup()
+    from tests.case_fixtures import food_form
     from yiwang.accounts.models import Entity, User
     from yiwang.cases import services
     from yiwang.cases.models import Case, CaseLog
@@ -63,19 +64,12 @@ def main() -> None:
         for spec in permit.item.current_version.materials.all()
         if spec.source == "applicant"
     }
-    form = {
-        "applicant_name": restaurant.name,
-        "uscc": restaurant.uscc,
-        "contact_name": "赵六",
-        "contact_phone": "13800000004",
-        "address": "广州市海珠区南洲路 88 号",
-    }
     user = User.objects.get
     case = services.case_submit(
         actor=user(username="enterprise"),
         implementation=permit,
         entity=restaurant,
-        form_data=form,
+        form_data=food_form(restaurant),
         uploads=uploads,
         idempotency_key=f"race-{uuid.uuid4().hex}",
     )

@@ -25,13 +25,6 @@ SUBMISSIONS = 30
 KILL_AFTER = 10  # acknowledged submissions before the kill
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 USCC = "91440105MA59ABCD17"
-FORM = {
-    "applicant_name": "广州市海珠区味道餐饮管理有限公司",
-    "uscc": USCC,
-    "contact_name": "赵六",
-    "contact_phone": "13800000004",
-    "address": "广州市海珠区南洲路 88 号",
-}
 DEPARTMENT = {"urban": "城市管理", "samr": "市场监督"}
 TOKENS = """
 import django, json
@@ -41,6 +34,13 @@ from yiwang.accounts.tokens import token_create
 print(json.dumps({u: token_create(actor=None, user=User.objects.get(username=u), name="reliability")[1]
                   for u in ["enterprise", "hz-gov_service-clerk", "hz-samr-reviewer", "hz-urban-reviewer",
                             "hz-samr-head"]}))
+"""
+FORM = f"""
+import django, json
+django.setup()
+from tests.case_fixtures import food_form
+from yiwang.accounts.models import Entity
+print(json.dumps(food_form(Entity.objects.get(uscc="{USCC}"))))
 """
 ENQUEUE_SWEEP = """
 import django
@@ -185,6 +185,11 @@ def test_kill_minus_nine_loses_nothing_acknowledged(demo_database, tmp_path):
         .stdout.strip()
         .splitlines()[-1]
     )
+    form = json.loads(
+        subprocess.run([sys.executable, "-c", FORM], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     port = _free_port()
     logs = (tmp_path / "services.log").open("wb")  # closed in the finally below, after the processes stop
     services = Services(env, port, logs)
@@ -217,7 +222,7 @@ def test_kill_minus_nine_loses_nothing_acknowledged(demo_database, tmp_path):
                 answer = applicant.call(
                     "POST",
                     "/api/v1/cases",
-                    {"implementation": "R005-440105", "entity": USCC, "form": FORM, "materials": materials},
+                    {"implementation": "R005-440105", "entity": USCC, "form": form, "materials": materials},
                     headers={"Idempotency-Key": key},
                 )
                 if answer is not None:

@@ -201,6 +201,8 @@ PUBLIC = {
     "portal:department",
     "portal:item",
     "portal:item_version",
+    "portal:item_form_pdf",
+    "portal:item_form_example_pdf",
     "portal:bundles",
     "portal:bundle",
 }

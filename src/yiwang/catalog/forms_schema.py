@@ -317,6 +317,21 @@ def _field_for(prop: dict, required: bool) -> forms.Field:
     )
 
 
+def display_value(prop: dict, value) -> str:
+    """An answer as the applicant chose it: the option's title, not its stored code (餐饮服务经营者, not catering)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if prop.get("type") == "boolean":
+        return str(_("是") if value else _("否"))
+    if "enum" in prop or prop.get("type") == "array":
+        names = dict(_choices(prop))
+        chosen = value if isinstance(value, list) else [value]
+        return "、".join(str(names.get(v, v)) for v in chosen)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def prefill_values(*, person=None, entity=None, user=None) -> dict[str, str]:
     """What the account and the entity register say, by `x-prefill` source; empty values left out."""
     values = {}

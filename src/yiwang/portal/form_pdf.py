@@ -1,7 +1,7 @@
 """An item's application form as PDF, blank or filled from its 样表, grouped as the online form is.
 
-For applicants who fill in on paper or bring the form to the window. The font is the one the licences embed
-(licences.pdf: a TrueType subset, so every reader shows the same characters without a font of its own).
+For applicants who fill in on paper or bring the form to the window. The font is the platform's embedded one
+(core.pdf: a TrueType subset, so every reader shows the same characters without a font of its own).
 """
 
 import io
@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from yiwang.catalog.forms_schema import DEFAULT_GROUP, conditional_fields
-from yiwang.licences import pdf as licence_pdf
+from yiwang.core.pdf import embedded_font
 
 CHECKED, UNCHECKED = "■", "□"
 BLANK_ROWS = {True: 18 * mm, False: 4 * mm}  # a long text field gets room to write in
@@ -65,7 +65,7 @@ def _condition_text(properties: dict, when: list[tuple[str, list]]) -> str:
 
 def form_pdf(*, item, version, example: bool) -> bytes:
     """The blank form, or (example=True) the 样表 filled from the version's form_example."""
-    font = licence_pdf._font()
+    font = embedded_font()
     styles = _styles(font)
     schema, data = version.form_schema, (version.form_example if example else {})
     required = set(schema.get("required", []))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.cases.models import ACTION_LABELS, Case, Suspension
-from yiwang.catalog.forms_schema import validate_submission
+from yiwang.catalog.forms_schema import display_value, validate_submission
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.permissions import can, can_do
 from yiwang.core.storage import material_store
@@ -87,9 +87,12 @@ def task_claim(request, pk):
     return redirect("workbench:case", number=task.case.number)
 
 
-def _form_rows(case: Case) -> list[tuple[str, object]]:
+def _form_rows(case: Case) -> list[tuple[str, str]]:
     properties = (case.version.form_schema or {}).get("properties", {})
-    return [(properties.get(key, {}).get("title", key), value) for key, value in case.form_data.items()]
+    return [
+        (properties.get(key, {}).get("title", key), display_value(properties.get(key, {}), value))
+        for key, value in case.form_data.items()
+    ]
 
 
 def _timeline(case: Case) -> list:
@@ -112,7 +115,7 @@ def _correction_checklist(case: Case) -> dict:
         {
             "key": key,
             "title": prop.get("title", key),
-            "value": case.form_data.get(key, ""),
+            "value": display_value(prop, case.form_data.get(key)),
             "problem": "；".join(errors.get(key, [])),
         }
         for key, prop in schema.get("properties", {}).items()
