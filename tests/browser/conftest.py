@@ -140,12 +140,16 @@ def login(page, server_url: str, username: str, password: str = "yiwang-demo") -
     page.wait_for_load_state("networkidle")
 
 
-def reload_until(page, selector: str, text: str, timeout: float = 30) -> None:
-    """Reload until the element shows the text: what the worker does after a commit takes a moment."""
+def reload_until(page, selector: str, text: str = "", timeout: float = 30) -> None:
+    """Reload until an element matching the selector shows the text (or, with no text, exists): what the worker
+    does after a commit takes a moment. The check itself does not wait, so a missing element costs one reload."""
     from playwright.sync_api import expect
 
     deadline = time.monotonic() + timeout
-    while text not in (page.locator(selector).text_content() or "") and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        shown = page.locator(selector).all_text_contents()
+        if shown and any(text in content for content in shown):
+            break
         time.sleep(1)
         page.reload()
-    expect(page.locator(selector)).to_contain_text(text)
+    expect(page.locator(selector).first).to_contain_text(text)

@@ -77,7 +77,7 @@ def test_c_the_agent_chooses_post_and_staff_enter_the_tracking_number(page, serv
     expect(page.locator("#case-status")).to_have_text("已送达")
     expect(page.locator("#tracking-number")).to_have_text("SF1234567890")
     expect(page.locator("#decision-document")).to_contain_text("准予行政许可决定书")
-    reload_until(page, "#delivery", "电子证照")  # the worker issues the e-licence after the grant
+    reload_until(page, "#case-licence", "食品经营许可证")  # the worker issues the e-licence after the grant
     expect(page.locator("#delivery-form")).to_have_count(0)
     shots(page, "delivery-c-07-agent-sees-tracking")
     page.goto(server_url + "/notifications/")

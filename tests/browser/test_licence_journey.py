@@ -33,7 +33,7 @@ def licence_number(page, server_url, tmp_path):
     review_and_decide(page, server_url, case_number)
     switch_user(page, server_url, "enterprise")
     page.goto(f"{server_url}/cases/{case_number}/")
-    reload_until(page, "#delivery", "电子证照")
+    reload_until(page, "#case-licence")
     number = page.locator("#case-licence").text_content().split()[-1]
     page.context.clear_cookies()
     return number

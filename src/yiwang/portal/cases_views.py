@@ -320,13 +320,12 @@ DELIVERY_EDITABLE = (*Case.OPEN_STATES, Case.Status.GRANTED, Case.Status.DENIED)
 
 
 def _delivery_context(case: Case, form=None) -> dict:
-    """What the case page shows about delivery (送达): the choice, editable until delivered; the 第四十四条 date;
-    the decision document and the licence once there is one."""
+    """What the case page shows about delivery (送达): the choice, editable until delivered; the 第四十四条 date
+    and the decision document come with the case itself, the licence with the result."""
     editable = case.status in DELIVERY_EDITABLE
     return {
         "delivery_form": (form or DeliveryForm(region=case.region, case=case)) if editable else None,
         "delivery_form_open": form is not None,
-        "licence": selectors.case_licence(case) if case.decided_at else None,
     }
 
 
