@@ -13,10 +13,10 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from yiwang.core.errors import InvalidTransition
-from yiwang.core.pdf import document, embedded_font, markup
+from yiwang.core.pdf import document, embedded_font, facts_table, markup
 
 from .models import Case
 from .services import REMEDIES
@@ -42,24 +42,6 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "sign": ParagraphStyle("sign", parent=plain, alignment=TA_RIGHT, spaceBefore=10 * mm),
         "small": ParagraphStyle("small", parent=plain, fontSize=9.5, leading=15, textColor=colors.HexColor("#444444")),
     }
-
-
-def _facts(rows: list[tuple[str, str]], style: ParagraphStyle) -> Table:
-    table = Table(
-        [[Paragraph(markup(k), style), Paragraph(markup(v), style)] for k, v in rows], colWidths=[38 * mm, 122 * mm]
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
 
 
 def decision_title(case: Case) -> str:
@@ -106,7 +88,7 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
             rows.append((_("电子证照编号"), licence_number))
         if case.decision_reasons:
             rows.append((_("说明"), case.decision_reasons))
-        story += [Spacer(1, 3 * mm), _facts(rows, s["cell"])]
+        story += [Spacer(1, 3 * mm), facts_table(rows, s["cell"])]
     else:
         story.append(
             Paragraph(

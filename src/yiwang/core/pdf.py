@@ -12,12 +12,14 @@ Chinese-capable reader supplies: the one case where a PDF names a font instead o
 from functools import cache
 from pathlib import Path
 
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parent / "data" / "wqy-microhei-gb2312.ttf"
@@ -98,3 +100,23 @@ def draw_string(canvas, x: float, y: float, text, size: float, *, centred: bool 
         canvas.setFont(font, size)
         canvas.drawString(x, y, piece)
         x += pdfmetrics.stringWidth(piece, font, size)
+
+
+def facts_table(rows: list[tuple[str, str]], style: ParagraphStyle) -> Table:
+    """The two-column table of facts (办件编号, 申请人 …) every notice and decision document opens with."""
+    table = Table(
+        [[Paragraph(markup(k), style), Paragraph(markup(v), style)] for k, v in rows], colWidths=[38 * mm, 122 * mm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), embedded_font()),  # a table's own default, Helvetica, is not embedded
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table

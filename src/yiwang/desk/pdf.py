@@ -14,12 +14,12 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
-from yiwang.core.pdf import document, embedded_font, markup, paragraph_style
+from yiwang.core.pdf import document, facts_table, markup, paragraph_style
 from yiwang.portal.progress import progress_address
 
 HOTLINE = "12345"
@@ -56,26 +56,6 @@ def _applicant_line(case: Case) -> str:
         return _("%(name)s（统一社会信用代码 %(uscc)s）") % {"name": entity.name, "uscc": entity.uscc}
     person = case.applicant_person
     return _("%(name)s（身份证号码 %(id)s）") % {"name": person.name, "id": mask_identity_number(person.id_number)}
-
-
-def _facts(rows: list[tuple[str, str]]) -> Table:
-    table = Table(
-        [[Paragraph(_esc(k), _CELL), Paragraph(_esc(v), _CELL)] for k, v in rows],
-        colWidths=[38 * mm, 122 * mm],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), embedded_font()),  # a table's own default, Helvetica, is not embedded
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
 
 
 def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
@@ -135,7 +115,7 @@ def acceptance_notice(case: Case) -> bytes:
             _BODY,
         ),
         Spacer(1, 4 * mm),
-        _facts(
+        facts_table(
             [
                 (_("办件编号"), case.number),
                 (_("申请人"), _applicant_line(case)),
@@ -147,7 +127,8 @@ def acceptance_notice(case: Case) -> bytes:
                 (_("受理窗口"), str(case.intake_window) if case.intake_window_id else _("网上受理")),
                 (_("结果领取方式"), case.get_delivery_method_display()),
                 (_("咨询电话"), HOTLINE),
-            ]
+            ],
+            _CELL,
         ),
         Spacer(1, 3 * mm),
         Paragraph(
@@ -182,12 +163,13 @@ def correction_notice(case: Case) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph(_esc(CORRECTION_RULE), _BODY),
         Spacer(1, 3 * mm),
-        _facts(
+        facts_table(
             [
                 (_("告知日期"), _date(timezone.localdate(notice.issued_at))),
                 (_("受理窗口"), str(case.intake_window) if case.intake_window_id else _("网上受理")),
                 (_("咨询电话"), HOTLINE),
-            ]
+            ],
+            _CELL,
         ),
     ]
     return _document(case, _("一次性告知书"), story, timezone.localdate(notice.issued_at))
