@@ -166,3 +166,10 @@ def test_the_landing_shows_only_the_queues_a_role_can_open(client, clerk, samr_s
     assert 'data-queue="review"' not in head_page
     supervisor_page = _as(client, supervisor).get("/workbench/").content.decode()
     assert 'data-queue="warnings"' in supervisor_page and 'data-queue="review"' not in supervisor_page
+
+
+def test_the_window_is_one_click_from_the_workbench_for_those_who_accept(client, clerk, samr_signer, supervisor):
+    clerk_page = _as(client, clerk).get("/workbench/").content.decode()
+    assert '<a href="/desk/" id="nav-desk">' in clerk_page
+    for other in (samr_signer, supervisor):
+        assert 'id="nav-desk"' not in _as(client, other).get("/workbench/").content.decode()
