@@ -171,3 +171,19 @@ def test_pkce_is_required(department_system):
     assert answer.status_code == 302
     query = parse_qs(urlsplit(answer["Location"]).query)
     assert query["error"] == ["invalid_request"] and "code" not in query
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/o/applications/", "/o/applications/register/", "/o/authorized_tokens/", "/o/register/", "/o/device/"],
+)
+def test_nobody_registers_a_client_or_starts_a_device_flow_outside_the_admin(client, citizen, path):
+    """Issue #10: a signed-in citizen registered a client with the password grant and a look-alike name at
+    /o/applications/register/. Clients are registered by platform administrators in the admin."""
+    client.force_login(citizen)
+    assert client.get(path).status_code == 404
+    assert (
+        client.post(path, {"name": "广州市统一身份认证平台", "authorization_grant_type": "password"}).status_code == 404
+    )
+    assert not Application.objects.filter(name="广州市统一身份认证平台").exists()

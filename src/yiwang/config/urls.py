@@ -1,10 +1,24 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider import urls as oauth2_urls
 
 from yiwang.core.views import display_mode
 
 from .api import api
+
+# The OpenID Connect provider's protocol endpoints only. The package also mounts pages where any signed-in user
+# registers a client (with any grant type, under any name) and an open dynamic client registration endpoint;
+# department systems are registered by platform administrators in the admin instead, so those are not routed.
+OAUTH2_ENDPOINTS = {"authorize", "token", "revoke-token", "introspect"}
+oidc_provider = (
+    [
+        *oauth2_urls.metadata_urlpatterns,
+        *(p for p in oauth2_urls.base_urlpatterns if p.name in OAUTH2_ENDPOINTS),
+        *oauth2_urls.oidc_urlpatterns,
+    ],
+    "oauth2_provider",
+)
 
 admin.site.site_header = "一网通办 · 管理后台"
 admin.site.site_title = "一网通办"
@@ -15,7 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/", display_mode, name="display_mode"),
     path("admin/", admin.site.urls),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include(oidc_provider, namespace="oauth2_provider")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("yiwang.accounts.urls")),
