@@ -8,6 +8,7 @@ from django.db.models import Case as Switch
 from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 
 from yiwang.accounts.identifiers import mask_identity_number
+from yiwang.catalog.forms_schema import display_value, submission_errors
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import get_restricted, restrict
 from yiwang.licences.models import Licence
@@ -406,3 +407,25 @@ def warned_tasks(actor):
     supervised = restrict(open_tasks, actor, "supervise").values("pk")
     tasks = Task.objects.filter(Q(pk__in=reviewed) | Q(pk__in=supervised))
     return _with_case(tasks).annotate(rank=WARNING_RANK).order_by("rank", "due_on", "pk")
+
+
+def correction_checklist(case: Case) -> dict:
+    """一次性告知: every form field and material of the case, the ones that fail the schema or are missing
+    pre-ticked, for the clerk to compose one notice from."""
+    schema = case.version.form_schema or {}
+    errors = submission_errors(schema, case.form_data)
+    fields = [
+        {
+            "key": key,
+            "title": prop.get("title", key),
+            "value": display_value(prop, case.form_data.get(key)),
+            "problem": "；".join(errors.get(key, [])),
+        }
+        for key, prop in schema.get("properties", {}).items()
+    ]
+    on_file = set(case.materials.values_list("spec_id", flat=True))
+    materials = [
+        {"pk": spec.pk, "name": spec.name, "missing": spec.required and spec.pk not in on_file}
+        for spec in case.version.materials.order_by("position")
+    ]
+    return {"fields": fields, "materials": materials, "form_invalid": bool(errors)}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.cases.models import ACTION_LABELS, Case, Suspension
-from yiwang.catalog.forms_schema import display_value, validate_submission
+from yiwang.catalog.forms_schema import display_value
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.permissions import can, can_do
 from yiwang.core.storage import material_store
@@ -103,31 +103,6 @@ def _timeline(case: Case) -> list:
     return entries
 
 
-def _correction_checklist(case: Case) -> dict:
-    """一次性告知: every form field and material, the ones that fail the schema or are missing pre-ticked."""
-    schema = case.version.form_schema or {}
-    try:
-        validate_submission(schema, case.form_data)
-        errors = {}
-    except ValidationFailed as invalid:
-        errors = invalid.fields
-    fields = [
-        {
-            "key": key,
-            "title": prop.get("title", key),
-            "value": display_value(prop, case.form_data.get(key)),
-            "problem": "；".join(errors.get(key, [])),
-        }
-        for key, prop in schema.get("properties", {}).items()
-    ]
-    on_file = set(case.materials.values_list("spec_id", flat=True))
-    materials = [
-        {"pk": spec.pk, "name": spec.name, "missing": spec.required and spec.pk not in on_file}
-        for spec in case.version.materials.order_by("position")
-    ]
-    return {"fields": fields, "materials": materials, "form_invalid": bool(errors)}
-
-
 def _case_page(request, case: Case, *, error=None, status: int = 200, signing: bool = False):
     user = request.user
     own = selectors.actor_open_tasks(user, case)
@@ -153,7 +128,7 @@ def _case_page(request, case: Case, *, error=None, status: int = 200, signing: b
         "error": error,
         "posted": request.POST if error else {},
         "may_accept": may_accept,
-        "checklist": _correction_checklist(case) if may_accept else None,
+        "checklist": selectors.correction_checklist(case) if may_accept else None,
         "signing": signing,
     }
     return _page(request, "workbench/cases/case.html", context, status=status)
