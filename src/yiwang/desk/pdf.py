@@ -46,10 +46,6 @@ def _date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
-def _esc(text) -> str:
-    return markup(text)
-
-
 def _applicant_line(case: Case) -> str:
     if case.applicant_entity_id:
         entity = case.applicant_entity
@@ -71,17 +67,17 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
         author=str(case.department),
     )
     head = [
-        Paragraph(_esc(case.department), ParagraphStyle("organ", parent=_TITLE, fontSize=15, spaceAfter=1 * mm)),
-        Paragraph(_esc(title), _TITLE),
-        Paragraph(_esc(_("编号：%(n)s　查询码：%(code)s") % {"n": case.number, "code": case.query_code}), _NUMBER),
-        Paragraph(_esc(_("%(who)s：") % {"who": case.applicant.name}), _PLAIN),
+        Paragraph(markup(case.department), ParagraphStyle("organ", parent=_TITLE, fontSize=15, spaceAfter=1 * mm)),
+        Paragraph(markup(title), _TITLE),
+        Paragraph(markup(_("编号：%(n)s　查询码：%(code)s") % {"n": case.number, "code": case.query_code}), _NUMBER),
+        Paragraph(markup(_("%(who)s：") % {"who": case.applicant.name}), _PLAIN),
         Spacer(1, 2 * mm),
     ]
     tail = [
-        Paragraph(_esc(case.department) + "<br/>" + _esc(_("（受理专用章）")) + "<br/>" + _date(issued), _SIGN),
+        Paragraph(markup(case.department) + "<br/>" + markup(_("（受理专用章）")) + "<br/>" + _date(issued), _SIGN),
         Spacer(1, 8 * mm),
         Paragraph(
-            _esc(
+            markup(
                 _(
                     "办件进度查询：无需账号，在 %(url)s 输入办件编号 %(n)s 和查询码 %(code)s 即可查询；"
                     "咨询请拨打政务服务便民热线 %(phone)s。"
@@ -105,7 +101,7 @@ def acceptance_notice(case: Case) -> bytes:
         statutory += _("（节假日安排未公布，期限为临时计算）")
     story = [
         Paragraph(
-            _esc(
+            markup(
                 _(
                     "你（单位）于%(day)s提出的《%(item)s》申请，经审查，申请材料齐全、符合法定形式，"
                     "根据《中华人民共和国行政许可法》第三十二条的规定，决定予以受理。"
@@ -132,7 +128,7 @@ def acceptance_notice(case: Case) -> bytes:
         ),
         Spacer(1, 3 * mm),
         Paragraph(
-            _esc(
+            markup(
                 _(
                     "依照行政许可法第四十五条，听证、检验、检测、鉴定、专家评审等所需时间不计入上述时限，届时将书面告知。"
                 )
@@ -149,7 +145,7 @@ def correction_notice(case: Case) -> bytes:
         raise InvalidTransition(_("该办件没有补正告知"))
     story = [
         Paragraph(
-            _esc(
+            markup(
                 _(
                     "你（单位）于%(day)s提出的《%(item)s》申请（办件编号 %(n)s），申请材料不齐全或者不符合法定形式。"
                     "根据《中华人民共和国行政许可法》第三十二条的规定，现一次性告知需要补正的全部内容如下："
@@ -159,9 +155,9 @@ def correction_notice(case: Case) -> bytes:
             _BODY,
         ),
         Spacer(1, 3 * mm),
-        *[Paragraph(_esc(f"{i}. {point}"), _POINT) for i, point in enumerate(notice.points, start=1)],
+        *[Paragraph(markup(f"{i}. {point}"), _POINT) for i, point in enumerate(notice.points, start=1)],
         Spacer(1, 4 * mm),
-        Paragraph(_esc(CORRECTION_RULE), _BODY),
+        Paragraph(markup(CORRECTION_RULE), _BODY),
         Spacer(1, 3 * mm),
         facts_table(
             [
@@ -179,7 +175,7 @@ def refusal_notice(case: Case) -> bytes:
     reasons = [r for r in case.closed_reason.splitlines() if r.strip()] or [case.closed_reason]
     story = [
         Paragraph(
-            _esc(
+            markup(
                 _(
                     "你（单位）于%(day)s提出的《%(item)s》申请（办件编号 %(n)s），经审查，"
                     "根据《中华人民共和国行政许可法》第三十二条的规定，决定不予受理。理由如下："
@@ -189,9 +185,9 @@ def refusal_notice(case: Case) -> bytes:
             _BODY,
         ),
         Spacer(1, 3 * mm),
-        *[Paragraph(_esc(f"{i}. {r.strip()}"), _POINT) for i, r in enumerate(reasons, start=1)],
+        *[Paragraph(markup(f"{i}. {r.strip()}"), _POINT) for i, r in enumerate(reasons, start=1)],
         Spacer(1, 4 * mm),
-        Paragraph(_esc(REMEDIES), _BODY),
+        Paragraph(markup(REMEDIES), _BODY),
     ]
     refused = case.log.filter(action="refuse_acceptance").order_by("-at").first()
     issued = timezone.localdate(refused.at) if refused else case.received_on
