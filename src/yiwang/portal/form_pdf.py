@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from yiwang.catalog.forms_schema import DEFAULT_GROUP, conditional_fields
-from yiwang.core.pdf import embedded_font
+from yiwang.core.pdf import embedded_font, markup
 
 CHECKED, UNCHECKED = "■", "□"
 BLANK_ROWS = {True: 18 * mm, False: 4 * mm}  # a long text field gets room to write in
@@ -30,10 +30,6 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "body": body,
         "help": ParagraphStyle("help", parent=body, fontSize=8.5, leading=12, textColor=colors.HexColor("#555555")),
     }
-
-
-def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _titles(prop: dict) -> list[tuple]:
@@ -77,23 +73,25 @@ def form_pdf(*, item, version, example: bool) -> bytes:
 
     title = _("%(name)s申请表") % {"name": item.name}
     story = [
-        Paragraph(_esc(title + (_("（样表）") if example else "")), styles["title"]),
-        Paragraph(_esc(_("事项编码 %(code)s · 第 %(n)s 版") % {"code": item.code, "n": version.number}), styles["sub"]),
+        Paragraph(markup(title + (_("（样表）") if example else "")), styles["title"]),
+        Paragraph(
+            markup(_("事项编码 %(code)s · 第 %(n)s 版") % {"code": item.code, "n": version.number}), styles["sub"]
+        ),
         Spacer(1, 4 * mm),
     ]
     width = A4[0] - 40 * mm
     for group, names in groups.items():
-        story.append(Paragraph(_esc(group), styles["group"]))
+        story.append(Paragraph(markup(group), styles["group"]))
         rows = []
         for name in names:
             prop = properties[name]
-            label = _esc(prop.get("title") or name) + (" *" if name in required else "")
+            label = markup(prop.get("title") or name) + (" *" if name in required else "")
             if name in shown_when:
-                label += f"<br/><font size=8.5>{_esc(_condition_text(properties, shown_when[name]))}</font>"
+                label += f"<br/><font size=8.5>{markup(_condition_text(properties, shown_when[name]))}</font>"
             cell = [Paragraph(label, styles["body"])]
             if prop.get("description"):
-                cell.append(Paragraph(_esc(prop["description"]), styles["help"]))
-            answer = [Paragraph(_esc(_value(prop, data.get(name), example)), styles["body"])]
+                cell.append(Paragraph(markup(prop["description"]), styles["help"]))
+            answer = [Paragraph(markup(_value(prop, data.get(name), example)), styles["body"])]
             if not example:
                 answer.append(Spacer(1, BLANK_ROWS[prop.get("maxLength", 0) > 200]))
             rows.append([cell, answer])
@@ -111,9 +109,9 @@ def form_pdf(*, item, version, example: bool) -> bytes:
         story.append(table)
     story += [
         Spacer(1, 8 * mm),
-        Paragraph(_esc(_("申请人（签字或盖章）：________________    日期：______年____月____日")), styles["body"]),
+        Paragraph(markup(_("申请人（签字或盖章）：________________    日期：______年____月____日")), styles["body"]),
         Spacer(1, 3 * mm),
-        Paragraph(_esc(_("带 * 的为必填项。本表也可在一网通办网站在线填写，登记信息自动带入。")), styles["help"]),
+        Paragraph(markup(_("带 * 的为必填项。本表也可在一网通办网站在线填写，登记信息自动带入。")), styles["help"]),
     ]
 
     def stamp(canvas, _doc):
