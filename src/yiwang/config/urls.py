@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from oauth2_provider import urls as oauth2_urls
 
+from yiwang.accounts.oidc import OwnTokenIntrospectView
 from yiwang.core.views import display_mode
 
 from .api import api
@@ -10,11 +11,13 @@ from .api import api
 # The OpenID Connect provider's protocol endpoints only. The package also mounts pages where any signed-in user
 # registers a client (with any grant type, under any name) and an open dynamic client registration endpoint;
 # department systems are registered by platform administrators in the admin instead, so those are not routed.
-OAUTH2_ENDPOINTS = {"authorize", "token", "revoke-token", "introspect"}
+# Introspection answers a client about its own tokens only (accounts.oidc.OwnTokenIntrospectView).
+OAUTH2_ENDPOINTS = {"authorize", "token", "revoke-token"}
 oidc_provider = (
     [
         *oauth2_urls.metadata_urlpatterns,
         *(p for p in oauth2_urls.base_urlpatterns if p.name in OAUTH2_ENDPOINTS),
+        path("introspect/", OwnTokenIntrospectView.as_view(), name="introspect"),
         *oauth2_urls.oidc_urlpatterns,
     ],
     "oauth2_provider",

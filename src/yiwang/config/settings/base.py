@@ -206,7 +206,8 @@ YIWANG_PERIODIC_TASKS = [
 ]
 
 # Single sign-on: the platform is the OpenID Connect provider for department systems (django-oauth-toolkit at
-# /o/). Department systems are registered as applications in the admin: confidential, authorization code, RS256.
+# /o/). Department systems are registered as applications in the admin by platform administrators: confidential,
+# authorization code with PKCE S256, RS256; sharing clients use client credentials (registry.services).
 from yiwang.accounts.oidc_keys import oidc_private_key  # noqa: E402
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
@@ -217,6 +218,7 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "OIDC_RSA_PRIVATE_KEY": oidc_private_key(VAR_DIR),
     "OAUTH2_VALIDATOR_CLASS": "yiwang.accounts.oidc.YiwangOAuth2Validator",
+    "APPLICATION_ADMIN_CLASS": "yiwang.accounts.oauth_admin.ApplicationAdmin",
     "SCOPES": {
         "openid": _("OpenID 身份认证"),
         "profile": _("姓名、所属部门、管辖区划与角色"),
@@ -225,4 +227,27 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    # A refresh token dies 30 days after its access token expired (DOT slides it with each use); each use
+    # replaces it, and a replayed old one revokes the whole family, since only a thief would present it.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), enforced rather than warned about: no password or
+    # implicit grant even for a client row that names one, PKCE S256 only, access tokens never in a URL, the
+    # `iss` authorization-response parameter, and access and refresh tokens kept only as SHA-256 checksums.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "client_credentials", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
 }
