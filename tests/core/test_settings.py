@@ -8,6 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from tests.config.prod_env import GOOD
+
 
 def _import_prod(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", *PRODUCTION_KEYS}}
@@ -32,19 +34,19 @@ def test_prod_refuses_the_demo_secret():
     assert "SECRET_KEY" in result.stderr
 
 
-PRODUCTION_KEYS = {"OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----", "YIWANG_SEAL_KEY": "s" * 44}
+PRODUCTION_KEYS = {"OIDC_RSA_PRIVATE_KEY": GOOD["OIDC_RSA_PRIVATE_KEY"], "YIWANG_SEAL_KEY": GOOD["YIWANG_SEAL_KEY"]}
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_KEYS))
 def test_prod_refuses_to_start_without_its_keys(missing):
     keys = {k: v for k, v in PRODUCTION_KEYS.items() if k != missing}
-    result = _import_prod(DEBUG="0", SECRET_KEY="a-long-production-secret-" + "k" * 20, **keys)
+    result = _import_prod(DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], **keys)
     assert result.returncode != 0
     assert missing in result.stderr
 
 
 def test_prod_starts_when_configured():
-    configured = _import_prod(DEBUG="0", SECRET_KEY="a-long-production-secret-" + "k" * 20, **PRODUCTION_KEYS)
+    configured = _import_prod(DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], **PRODUCTION_KEYS)
     assert configured.returncode == 0, configured.stderr
 
 

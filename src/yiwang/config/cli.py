@@ -5,7 +5,8 @@ yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
 yiwang worker                          the background worker (django-tasks database queue)
 yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
 yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
-yiwang check                           configuration sanity
+yiwang check [--deploy] [--fail-level WARNING]   Django's system checks, then the platform's own (database, SM3,
+                                       demo secret, holiday data); accepts every option of manage.py check
 yiwang audit verify                    check the audit hash chain
 yiwang <any manage.py command>         e.g. yiwang migrate, yiwang createsuperuser
 """
