@@ -60,10 +60,10 @@ class EntityAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are minted by `yiwang token create` (the secret is shown once); here they are seen and revoked."""
 
-    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = ("prefix", "name", "user", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at", "expires_at")
     search_fields = ("prefix", "name", "user__username")
-    fields = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    fields = ("prefix", "name", "user", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at")
     readonly_fields = fields
     actions = ["revoke"]
 

@@ -188,14 +188,27 @@ class PhoneCode(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for /api/v1. Only the secret's SHA-256 is kept; the secret is shown once, at creation."""
+    """A bearer token for /api/v1. Only the secret's SHA-256 is kept; the secret is shown once, at creation.
+
+    It carries scopes (what kind of call it may make, on top of what its user may do) and always expires."""
+
+    class Scope(models.TextChoices):
+        # Every GET: the cases, tasks, credit records and claim notices the user may see.
+        READ = "read", _("查询")
+        # The applicant's writes: upload materials, submit, resubmit, withdraw, delivery details, rating.
+        APPLY = "apply", _("申报")
+        # The staff's writes: accept, correct, refuse, review tasks, propose, decide, deliver, claim.
+        REVIEW = "review", _("审批办理")
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=60)
     # The secret's first characters, kept in clear so the holder and the operator can tell tokens apart.
     prefix = models.CharField(_("前缀"), max_length=8, unique=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # A list of Scope values.
+    scopes = models.JSONField(_("权限范围"), default=list)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 

@@ -1,7 +1,9 @@
 """API tokens: created for a user (the secret is shown once), revoked by prefix, checked on every API call.
 
 Only the secret's SHA-256 is stored, so a copy of the database grants nothing; a token is found by that hash
-(the secret is long and random, so no slow hash is needed to make guessing hopeless).
+(the secret is long and random, so no slow hash is needed to make guessing hopeless). A token expires (90 days
+unless asked otherwise, a year at most) and carries scopes: read, apply, review (ApiToken.Scope). A call needs
+the scope of its kind (core.auth.TokenAuth) on top of whatever the user may do.
 """
 
 import datetime as dt
@@ -13,14 +15,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
 
 from yiwang.core.audit import audit_record
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .models import ApiToken
 
+DEFAULT_LIFETIME_DAYS = 90
+MAX_LIFETIME_DAYS = 365
 SECRET_LENGTH = 40  # ≈238 bits over letters and digits
 PREFIX_LENGTH = 8
 # Writing last_used_at on every call would turn each read into a write; once a minute says enough.
@@ -37,22 +39,56 @@ def _may_manage(actor, user) -> bool:
     return actor is None or actor.pk == user.pk or actor.is_superuser
 
 
+def default_scopes(user) -> list[str]:
+    """What the user's job needs when nobody chose: staff handle cases, everyone else applies."""
+    return [ApiToken.Scope.READ, ApiToken.Scope.REVIEW if user.holds_staff_role else ApiToken.Scope.APPLY]
+
+
 @transaction.atomic
-def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor, user, name: str, scopes: list[str] | None = None, days: int = DEFAULT_LIFETIME_DAYS
+) -> tuple[ApiToken, str]:
     """A new token for the user; returns the row and the secret, which is never stored and never shown again."""
     name = name.strip()
+    errors: dict[str, list[str]] = {}
     if not name:
-        raise ValidationFailed(fields={"name": [_("请写明令牌用途")]})
+        errors["name"] = [_("请写明令牌用途")]
     if not _may_manage(actor, user):
         raise PermissionDenied()
     if not user.is_active:
-        raise ValidationFailed(fields={"user": [_("该账号已停用")]})
+        errors["user"] = [_("该账号已停用")]
+    scopes = sorted({str(s) for s in (default_scopes(user) if scopes is None else scopes)})
+    if not scopes:
+        errors["scopes"] = [_("请至少选择一项权限范围")]
+    elif unknown := [s for s in scopes if s not in ApiToken.Scope.values]:
+        errors["scopes"] = [_("没有这项权限范围：%(s)s") % {"s": "、".join(unknown)}]
+    if not 1 <= days <= MAX_LIFETIME_DAYS:
+        errors["days"] = [_("有效期须在 1 至 %(max)d 天之间") % {"max": MAX_LIFETIME_DAYS}]
+    if errors:
+        raise ValidationFailed(fields=errors)
     while True:
         secret = "".join(secrets.choice(_ALPHABET) for _i in range(SECRET_LENGTH))
         if not ApiToken.objects.filter(prefix=secret[:PREFIX_LENGTH]).exists():
             break
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:PREFIX_LENGTH], key_hash=_digest(secret))
-    audit_record(actor=actor, action="token.create", target=token, data={"user": user.username, "prefix": token.prefix})
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:PREFIX_LENGTH],
+        key_hash=_digest(secret),
+        scopes=scopes,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action="token.create",
+        target=token,
+        data={
+            "user": user.username,
+            "prefix": token.prefix,
+            "scopes": scopes,
+            "expires_at": token.expires_at.isoformat(),
+        },
+    )
     return token, secret
 
 
@@ -71,33 +107,25 @@ def token_revoke(*, actor, prefix: str) -> ApiToken:
     return token
 
 
-def token_user(secret: str):
-    """The active user a live token belongs to, or None."""
+def token_find(secret: str) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active) with this secret, or None."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=_digest(secret), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         # A conditional update: concurrent calls in the same minute write once between them.
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOUCH_EVERY)
         ).update(last_used_at=now)
-    return token.user
+    return token
 
 
-class TokenAuth(HttpBearer):
-    """Authorization: Bearer <secret>. A token that is presented but not valid answers 401 at once, rather than
-    falling through to the session: a caller who sent a token meant to be that token's user."""
-
-    def authenticate(self, request, token):
-        user = token_user(token) if token else None
-        if user is None:
-            raise AuthenticationError()
-        return user
-
-
-token_auth = TokenAuth()
+def token_user(secret: str):
+    """The active user a live token belongs to, or None."""
+    token = token_find(secret)
+    return token.user if token is not None else None
