@@ -104,9 +104,10 @@ class OwnTokenIntrospectView(IntrospectTokenView):
         return valid, oauth_request
 
     def get_token_response(self, token_value=None):
-        if (
-            token_value is not None
-            and not AccessToken.objects.filter(
+        # A client-less row (the resource server's introspection cache) belongs to nobody who could ask.
+        if token_value is not None and (
+            self.caller is None
+            or not AccessToken.objects.filter(
                 token_checksum=hashlib.sha256(token_value.encode()).hexdigest(), application=self.caller
             ).exists()
         ):
