@@ -32,7 +32,11 @@ def test_prod_refuses_the_demo_secret():
     assert "SECRET_KEY" in result.stderr
 
 
-PRODUCTION_KEYS = {"OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----", "YIWANG_SEAL_KEY": "s" * 44}
+PRODUCTION_KEYS = {
+    "OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----",
+    "YIWANG_SEAL_KEY": "s" * 44,
+    "YIWANG_ROOT_KEY": "/etc/yiwang/root-key.pem",
+}
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_KEYS))

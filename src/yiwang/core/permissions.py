@@ -39,6 +39,8 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "appointments": {"clerk": "region", "admin": "region"},
     # Open, close and add bookable slots, and generate them from the weekly timetable: the hall's administrator.
     "appointment_slots": {"admin": "region"},
+    # Revoke a compromised seal key: the platform's act (its superusers), not a department's or a region's.
+    "seal_revoke": {},
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).

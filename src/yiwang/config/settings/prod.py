@@ -26,3 +26,10 @@ CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Licence seals: the platform root key (issue #10, licences) ---
+# Without it the root key would derive from SECRET_KEY, and whoever learns that could certify a seal key.
+if not os.environ.get("YIWANG_ROOT_KEY"):
+    raise ImproperlyConfigured(
+        "生产环境必须设置 YIWANG_ROOT_KEY（set YIWANG_ROOT_KEY: the platform root key PEM or its path）"
+    )
