@@ -359,19 +359,15 @@ def issuer_key(key_id: str) -> SealKey:
     return key
 
 
-def _moment(value: dt.datetime | None) -> str | None:
-    return signing.utc_text(value)
-
-
 def issuer_entry(key: SealKey) -> dict:
     """One key as the directory publishes it: enough to check its certificate and use it offline."""
     return {
         "key_id": key.key_id,
         "department": {"code": key.department.code, "name": str(key.department)},
         "status": key.state,
-        "valid_from": _moment(key.valid_from),
-        "retired_at": _moment(key.retired_at),
-        "revoked_at": _moment(key.revoked_at),
+        "valid_from": signing.utc_text(key.valid_from),
+        "retired_at": signing.utc_text(key.retired_at),
+        "revoked_at": signing.utc_text(key.revoked_at),
         "revocation_reason": key.revocation_reason or None,
         "public_key_pem": key.public_key_pem,
         "certificate": {
@@ -380,6 +376,10 @@ def issuer_entry(key: SealKey) -> dict:
         },
         "pem_url": reverse("licences:issuer_pem", args=[key.key_id]),
     }
+
+
+def root_key_pem() -> str:
+    return signing.root_public_pem()
 
 
 def issuer_directory() -> dict:

@@ -122,7 +122,7 @@ def _pem(text: str, name: str) -> HttpResponse:
 
 @cache_control(public=True, max_age=ISSUERS_MAX_AGE)
 def root_pem(request):
-    return _pem(selectors.signing.root_public_pem(), "yiwang-root.pem")
+    return _pem(selectors.root_key_pem(), "yiwang-root.pem")
 
 
 @cache_control(public=True, max_age=ISSUERS_MAX_AGE)
