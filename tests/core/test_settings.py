@@ -34,19 +34,30 @@ def test_prod_refuses_the_demo_secret():
     assert "SECRET_KEY" in result.stderr
 
 
-PRODUCTION_KEYS = {"OIDC_RSA_PRIVATE_KEY": GOOD["OIDC_RSA_PRIVATE_KEY"], "YIWANG_SEAL_KEY": GOOD["YIWANG_SEAL_KEY"]}
+PRODUCTION_KEYS = {
+    "OIDC_RSA_PRIVATE_KEY": GOOD["OIDC_RSA_PRIVATE_KEY"],
+    "YIWANG_SEAL_KEY": GOOD["YIWANG_SEAL_KEY"],
+    "YIWANG_ROOT_KEY": GOOD["YIWANG_ROOT_KEY"],
+}
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_KEYS))
 def test_prod_refuses_to_start_without_its_keys(missing):
     keys = {k: v for k, v in PRODUCTION_KEYS.items() if k != missing}
-    result = _import_prod(DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], **keys)
+    result = _import_prod(
+        DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], YIWANG_ROOT_KEY_PASSPHRASE=GOOD["YIWANG_ROOT_KEY_PASSPHRASE"], **keys
+    )
     assert result.returncode != 0
     assert missing in result.stderr
 
 
 def test_prod_starts_when_configured():
-    configured = _import_prod(DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], **PRODUCTION_KEYS)
+    configured = _import_prod(
+        DEBUG="0",
+        SECRET_KEY=GOOD["SECRET_KEY"],
+        YIWANG_ROOT_KEY_PASSPHRASE=GOOD["YIWANG_ROOT_KEY_PASSPHRASE"],
+        **PRODUCTION_KEYS,
+    )
     assert configured.returncode == 0, configured.stderr
 
 

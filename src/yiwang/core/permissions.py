@@ -41,6 +41,8 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "appointment_slots": {"admin": "region"},
     # Register a walk-in applicant's identity at a window (accounts.services.person_register).
     "register_person": {"clerk": "region"},
+    # Revoke a compromised seal key: the platform's act (its superusers), not a department's or a region's.
+    "seal_revoke": {},
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).

@@ -18,7 +18,8 @@ class LicenceAdmin(ReadOnlyAdmin):
 
 @admin.register(SealKey)
 class SealKeyAdmin(ReadOnlyAdmin):
-    list_display = ("department", "created_at", "retired_at")
+    list_display = ("department", "key_id", "valid_from", "retired_at", "revoked_at")
     list_filter = ("department__region",)
     list_select_related = ("department__region",)
-    exclude = ("private_key_encrypted",)
+    search_fields = ("key_id", "department__name")
+    exclude = ("private_key_encrypted", "certificate")

@@ -7,7 +7,16 @@ from yiwang.core.errors import InvalidTransition
 
 
 class SealKey(models.Model):
-    """A department's SM2 seal. One is active at a time; retired ones stay to verify what they signed."""
+    """A department's SM2 seal. One is active at a time; retired ones stay to verify what they signed inside
+    their window; a revoked one no longer vouches for what is signed from its revocation on.
+
+    A key is trusted only while `certificate`, the platform root key's signature over signing.seal_statement,
+    verifies: the root key is configuration, so a row inserted or edited in the database is an unknown key."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("使用中")
+        RETIRED = "retired", _("已停用")
+        REVOKED = "revoked", _("已吊销（密钥泄露）")
 
     department = models.ForeignKey(
         "org.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="seal_keys"
@@ -18,6 +27,13 @@ class SealKey(models.Model):
     created_at = models.DateTimeField(_("启用时间"), auto_now_add=True)
     # Set on rotation; a retired key never signs again but still verifies the licences it signed.
     retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    # SM3 of the public key's DER form: the name the issuer directory and each licence's payload give the key.
+    key_id = models.CharField(_("密钥标识"), max_length=64, unique=True)
+    # Whole seconds, as signed: the window [valid_from, retired_at] within which the key's signatures count.
+    valid_from = models.DateTimeField(_("生效时间"))
+    revoked_at = models.DateTimeField(_("吊销生效时间"), null=True, blank=True)
+    revocation_reason = models.TextField(_("吊销理由"), blank=True)
+    certificate = models.BinaryField(_("根密钥证书（SM2 签名）"))
 
     scope_region = "department__region"
     scope_department = "department"
@@ -34,6 +50,16 @@ class SealKey(models.Model):
 
     def __str__(self):
         return f"{self.department} #{self.pk}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        return self.State.RETIRED if self.retired_at is not None else self.State.ACTIVE
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label
 
 
 class Licence(models.Model):
@@ -64,8 +90,13 @@ class Licence(models.Model):
     status_reason = models.TextField(_("状态变更理由"), blank=True)
     status_basis = models.CharField(_("依据"), max_length=200, blank=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
-    # SM3 of the canonical serialisation (see signing.canonical_bytes); what the seal signed.
+    # SM3 of the canonical serialisation (see signing.licence_payload); what the seal signed.
     digest = models.CharField(_("SM3 摘要"), max_length=64)
+    # The digest of the first signing format, which also held the holder's full identity number: a QR code printed
+    # before the licence was re-signed over its public view still carries it.
+    legacy_digest = models.CharField(_("原 SM3 摘要"), max_length=64, blank=True)
+    # When the seal signed, whole seconds: inside the seal key's window, or the signature does not count.
+    signed_at = models.DateTimeField(_("签章时间"))
     signature = models.BinaryField(_("SM2 签名（DER）"))
     seal_key = models.ForeignKey(SealKey, verbose_name=_("签章密钥"), on_delete=models.PROTECT, related_name="+")
     # Set when the renewal reminder (行政许可法 第五十条) went out, so each licence is reminded once.

@@ -3,8 +3,10 @@ department's management of its licences and seal keys."""
 
 import base64
 import datetime as dt
+import io
 import operator
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache, reduce
 
@@ -14,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.accounts.models import Entity
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict, staff_roles
@@ -23,18 +24,22 @@ from yiwang.org.models import Department
 
 from . import signing
 from .models import Licence, SealKey
-from .services import licence_canonical
+from .services import holder_public_code, licence_canonical, seal_statement
 
 RELATED = ("licence_type", "department__region", "holder_entity", "holder_person", "seal_key")
 
 
 @dataclass(frozen=True)
 class Verification:
-    status: str  # valid | expired | revoked | annulled | cancelled | altered | damaged | unknown
+    # valid | expired | revoked | annulled | cancelled | altered | unknown_key | revoked_key | damaged | unknown
+    status: str
     licence: Licence | None = None
     message: str = ""
     changed_at: dt.datetime | None = None
     reason: str = ""
+    # Set on a licence signed before its seal key was revoked: it verifies, flagged (docs/verify-licence.md).
+    key_revoked_at: dt.datetime | None = None
+    key_revocation_reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -55,10 +60,46 @@ def intact(licence: Licence) -> bool:
     return signing.verify(_public_key(licence.seal_key.public_key_pem), bytes(licence.signature), canonical)
 
 
+def certified(key: SealKey) -> bool:
+    """The root key vouches for this key, its department and its window: the only way a key becomes trusted."""
+    return (
+        bytes(key.certificate) != b""
+        and key.key_id == signing.key_id(key.public_key_pem)
+        and signing.root_verifies(bytes(key.certificate), seal_statement(key))
+    )
+
+
+def _key_trusted_for(licence: Licence) -> bool:
+    """A certified key of the licence's own department, whose window holds the moment the licence was signed."""
+    key = licence.seal_key
+    if key.department_id != licence.department_id or not certified(key):
+        return False
+    return key.valid_from <= licence.signed_at and (key.retired_at is None or licence.signed_at <= key.retired_at)
+
+
+def _matches(licence: Licence, digest: str | None) -> bool:
+    return not digest or digest.lower() in {licence.digest, licence.legacy_digest}
+
+
 def check(licence: Licence, *, on: dt.date | None = None, digest: str | None = None) -> Verification:
     on = on or timezone.localdate()
-    if (digest and digest.lower() != licence.digest) or not intact(licence):
+    if not _key_trusted_for(licence):
+        return Verification(
+            "unknown_key", licence, _("签章密钥未经平台根密钥认证，或签章时不在其有效期内：不能认定为发证机关所签")
+        )
+    if not _matches(licence, digest) or not intact(licence):
         return Verification("altered", licence, _("证照数据与签章不符，可能已被篡改，请以发证部门记录为准"))
+    key = licence.seal_key
+    if key.revoked_at is not None and licence.signed_at >= key.revoked_at:
+        return Verification(
+            "revoked_key",
+            licence,
+            _("签章密钥已于 %(d)s 吊销，此后所签证照不予认可，请向发证机关核实")
+            % {"d": timezone.localtime(key.revoked_at).date()},
+            key.revoked_at,
+            key.revocation_reason,
+        )
+    flags = {"key_revoked_at": key.revoked_at, "key_revocation_reason": key.revocation_reason}
     if licence.status != Licence.Status.VALID:
         return Verification(
             licence.status,
@@ -66,9 +107,18 @@ def check(licence: Licence, *, on: dt.date | None = None, digest: str | None = N
             _("该证照%(s)s") % {"s": licence.get_status_display()},
             licence.status_changed_at,
             licence.status_reason,
+            **flags,
         )
     if licence.valid_until is not None and licence.valid_until < on:
-        return Verification("expired", licence, _("该证照已于 %(d)s 期满") % {"d": licence.valid_until})
+        return Verification("expired", licence, _("该证照已于 %(d)s 期满") % {"d": licence.valid_until}, **flags)
+    if key.revoked_at is not None:
+        return Verification(
+            "valid",
+            licence,
+            _("该证照签发于签章密钥吊销（%(d)s）之前，签章有效；密钥已泄露，建议向发证机关确认")
+            % {"d": timezone.localtime(key.revoked_at).date()},
+            **flags,
+        )
     return Verification("valid", licence, _("该证照真实有效"))
 
 
@@ -114,15 +164,11 @@ def verify_link(licence: Licence) -> str:
 
 def public_view(licence: Licence) -> dict:
     """What the printed licence itself shows, nothing more: a person's identity number is masked."""
-    if licence.holder_entity_id:
-        holder_name, holder_code = licence.holder_entity.name, licence.holder_entity.uscc
-    else:
-        holder_name, holder_code = licence.holder_person.name, mask_identity_number(licence.holder_person.id_number)
     return {
         "number": licence.number,
         "type": licence.licence_type.name,
-        "holder_name": holder_name,
-        "holder_code": holder_code,
+        "holder_name": licence.holder.name,
+        "holder_code": holder_public_code(licence),
         "department": str(licence.department),
         "issued_on": licence.issued_on,
         "valid_until": licence.valid_until,
@@ -220,8 +266,7 @@ def managed_licence(actor, number: str) -> Licence:
 
 def seal_fingerprint(key: SealKey) -> str:
     """SM3 of the public key's DER form: what `openssl pkey -pubin -outform DER` gives, hashed with SM3."""
-    body = "".join(line for line in key.public_key_pem.strip().splitlines() if not line.startswith("-----"))
-    return signing.sm3_hex(base64.b64decode(body))
+    return signing.key_id(key.public_key_pem)
 
 
 @dataclass(frozen=True)
@@ -229,6 +274,7 @@ class DepartmentSeals:
     department: Department
     keys: list[SealKey]
     may_rotate: bool
+    may_revoke: bool
 
 
 def _own_departments(actor):
@@ -258,7 +304,19 @@ def department_seals(actor) -> list[DepartmentSeals]:
     rotatable = set(
         _rotatable(actor, Department.objects.filter(pk__in=[d.pk for d in departments])).values_list("pk", flat=True)
     )
-    return [DepartmentSeals(d, by_department.get(d.pk, []), d.pk in rotatable) for d in departments]
+    revocable = set(
+        restrict(Department.objects.filter(pk__in=[d.pk for d in departments]), actor, "seal_revoke").values_list(
+            "pk", flat=True
+        )
+    )
+    return [DepartmentSeals(d, by_department.get(d.pk, []), d.pk in rotatable, d.pk in revocable) for d in departments]
+
+
+def revocable_key(actor, pk: int) -> SealKey:
+    key = restrict(SealKey.objects.select_related("department"), actor, "seal_revoke").filter(pk=pk).first()
+    if key is None:
+        raise NotFound()
+    return key
 
 
 def rotatable_department(actor, pk: int) -> Department:
@@ -283,3 +341,106 @@ def held_for_applicants(user, specs) -> dict[int, list[str]]:
             if licence is not None:
                 held.setdefault(spec.pk, []).append(f"{applicant.name} {licence.number}")
     return held
+
+
+def issuer_keys():
+    """Every seal key the root key vouches for, oldest first; a row without a valid certificate is not listed,
+    since nothing it signed verifies."""
+    keys = SealKey.objects.select_related("department__region").defer("private_key_encrypted")
+    return [key for key in keys.order_by("valid_from", "pk") if certified(key)]
+
+
+def issuer_key(key_id: str) -> SealKey:
+    key = (
+        SealKey.objects.select_related("department__region").defer("private_key_encrypted").filter(key_id=key_id)
+    ).first()
+    if key is None or not certified(key):
+        raise NotFound()
+    return key
+
+
+def issuer_entry(key: SealKey) -> dict:
+    """One key as the directory publishes it: enough to check its certificate and use it offline."""
+    return {
+        "key_id": key.key_id,
+        "department": {"code": key.department.code, "name": str(key.department)},
+        "status": key.state,
+        "valid_from": signing.utc_text(key.valid_from),
+        "retired_at": signing.utc_text(key.retired_at),
+        "revoked_at": signing.utc_text(key.revoked_at),
+        "revocation_reason": key.revocation_reason or None,
+        "public_key_pem": key.public_key_pem,
+        "certificate": {
+            "statement": seal_statement(key).decode(),
+            "signature_base64": base64.b64encode(bytes(key.certificate)).decode(),
+        },
+        "pem_url": reverse("licences:issuer_pem", args=[key.key_id]),
+    }
+
+
+def root_key_pem() -> str:
+    return signing.root_public_pem()
+
+
+def issuer_directory() -> dict:
+    return {
+        "format": "yiwang-issuers/1",
+        "signature_algorithm": "SM2-with-SM3, distinguishing ID 1234567812345678, DER",
+        "root": {"key_id": signing.key_id(signing.root_public_pem()), "public_key_pem": signing.root_public_pem()},
+        "keys": [issuer_entry(key) for key in issuer_keys()],
+    }
+
+
+def bundle_files(licence: Licence) -> dict[str, bytes]:
+    """The verification bundle: the exact signed bytes, the signature, the seal key with its root certificate and
+    the root key; docs/verify-licence.md verifies it with OpenSSL or any SM2 library. The payload is the public
+    view of the licence (a person's identity number masked), so the bundle may go to anyone."""
+    signature = bytes(licence.signature)
+    key = licence.seal_key
+    return {
+        "licence.json": licence_canonical(licence),
+        "licence.sig": signature,
+        "licence.sig.b64": base64.b64encode(signature) + b"\n",
+        "seal-key.pem": key.public_key_pem.encode(),
+        "seal-key.cert.json": seal_statement(key),
+        "seal-key.cert.sig": bytes(key.certificate),
+        "seal-key.cert.sig.b64": base64.b64encode(bytes(key.certificate)) + b"\n",
+        "root.pem": signing.root_public_pem().encode(),
+        "README.txt": _bundle_readme(licence).encode(),
+    }
+
+
+BUNDLE_COMMANDS = """openssl pkeyutl -verify -pubin -inkey root.pem -rawin -in seal-key.cert.json -sigfile seal-key.cert.sig \\
+  -digest sm3 -pkeyopt distid:1234567812345678
+openssl pkeyutl -verify -pubin -inkey seal-key.pem -rawin -in licence.json -sigfile licence.sig \\
+  -digest sm3 -pkeyopt distid:1234567812345678
+"""
+
+
+def _bundle_readme(licence: Licence) -> str:
+    lines = [
+        _("电子证照 %(n)s 核验包") % {"n": licence.number},
+        _("licence.json：签章所签的原始字节（SM3 摘要 %(d)s）；licence.sig：SM2 签名（DER）。") % {"d": licence.digest},
+        _("seal-key.pem：发证机关签章公钥；seal-key.cert.json / .sig：平台根密钥对该公钥的认证；root.pem：根公钥。"),
+        _("请将 root.pem 与 %(u)s 公布的根公钥比对，再执行：") % {"u": public_url(reverse("licences:issuers"))},
+        "",
+        BUNDLE_COMMANDS,
+    ]
+    return "\n".join(lines)
+
+
+def verification_bundle(licence: Licence) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in bundle_files(licence).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def public_bundle_licence(number: str, digest: str) -> Licence:
+    """A relying party's bundle: the licence number and the verification code (the SM3 digest the QR code
+    carries and the licence prints), as the verification page takes them."""
+    licence = Licence.objects.select_related(*RELATED).filter(number=number).first()
+    if licence is None or not digest or not _matches(licence, digest):
+        raise NotFound()
+    return licence

@@ -1,4 +1,4 @@
-"""Every write on licences and seal keys: issue, revoke / annul / cancel, rotate seals, remind renewals.
+"""Every write on licences and seal keys: issue, revoke / annul / cancel, rotate and revoke seals, remind renewals.
 
 Actions a consumer or the scheduler takes pass actor=None (recorded as "system").
 """
@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.catalog.models import LicenceType
 from yiwang.core.audit import audit_record
-from yiwang.core.errors import NotFound, ValidationFailed
+from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
 from yiwang.core.permissions import restrict
@@ -33,26 +34,68 @@ def holder_id(licence: Licence) -> str:
     return licence.holder_entity.uscc if licence.holder_entity_id else licence.holder_person.id_number
 
 
+def holder_public_code(licence: Licence) -> str:
+    """The holder's code as printed: an entity's USCC in full, a person's identity number masked."""
+    if licence.holder_entity_id:
+        return licence.holder_entity.uscc
+    return mask_identity_number(licence.holder_person.id_number)
+
+
 def licence_canonical(licence: Licence) -> bytes:
-    return signing.canonical_bytes(
-        number=licence.number,
-        type_code=licence.licence_type.code,
-        holder_id=holder_id(licence),
-        department_code=licence.department.code,
-        issued_on=licence.issued_on,
-        valid_until=licence.valid_until,
-        data=licence.data,
+    """The exact bytes the seal signed, rebuilt from the stored licence; published in its verification bundle."""
+    return signing.canonical_json(
+        signing.licence_payload(
+            number=licence.number,
+            type_code=licence.licence_type.code,
+            type_name=licence.licence_type.name,
+            holder_name=licence.holder.name,
+            holder_code=holder_public_code(licence),
+            department_code=licence.department.code,
+            department_name=str(licence.department),
+            issued_on=licence.issued_on,
+            valid_until=licence.valid_until,
+            signed_at=licence.signed_at,
+            key_id=licence.seal_key.key_id,
+            data=licence.data,
+        )
     )
 
 
+def seal_statement(key: SealKey) -> bytes:
+    return signing.seal_statement(
+        key_id=key.key_id,
+        department_code=key.department.code,
+        valid_from=key.valid_from,
+        retired_at=key.retired_at,
+        revoked_at=key.revoked_at,
+        revocation_reason=key.revocation_reason,
+    )
+
+
+def _certify(key: SealKey) -> None:
+    key.certificate = signing.root_certify(seal_statement(key))
+
+
+def _now() -> dt.datetime:
+    """Whole seconds: moments that are signed are stored as they are signed."""
+    return timezone.now().replace(microsecond=0)
+
+
 def _active_seal(department: Department) -> SealKey:
-    """The department's signing key, created on first use (a new department needs no setup step)."""
+    """The department's signing key, created and certified by the root key on first use (a new department
+    needs no setup step)."""
     key = SealKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
     if key is None:
         public_pem, private_encrypted = signing.new_key_pair()
-        key = SealKey.objects.create(
-            department=department, public_key_pem=public_pem, private_key_encrypted=private_encrypted
+        key = SealKey(
+            department=department,
+            public_key_pem=public_pem,
+            private_key_encrypted=private_encrypted,
+            key_id=signing.key_id(public_pem),
+            valid_from=_now(),
         )
+        _certify(key)
+        key.save()
     return key
 
 
@@ -157,10 +200,10 @@ def licence_issue(*, actor, case) -> Licence:
 def _seal(licence: Licence) -> None:
     """Sign the licence's canonical bytes with its department's active seal key."""
     key = _active_seal(licence.department)
+    licence.seal_key, licence.signed_at = key, max(_now(), key.valid_from)
     canonical = licence_canonical(licence)
     licence.digest = signing.sm3_hex(canonical)
     licence.signature = signing.sign(signing.load_private_key(key.private_key_encrypted), canonical)
-    licence.seal_key = key
 
 
 @transaction.atomic
@@ -289,8 +332,9 @@ def seal_key_rotate(*, actor, department: Department) -> SealKey:
         raise NotFound()
     old = SealKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
     if old is not None:
-        old.retired_at = timezone.now()
-        old.save(update_fields=["retired_at"])
+        old.retired_at = _now()
+        _certify(old)
+        old.save(update_fields=["retired_at", "certificate"])
     key = _active_seal(department)
     audit_record(
         actor=actor,
@@ -300,6 +344,45 @@ def seal_key_rotate(*, actor, department: Department) -> SealKey:
     )
     emit("seal.rotated", {"department_id": department.pk, "seal_key_id": key.pk, "retired_id": old.pk if old else None})
     return key
+
+
+@transaction.atomic
+def seal_key_revoke(*, actor, key: SealKey, revoked_on: dt.date, reason: str) -> SealKey:
+    """Revoke a compromised seal key from the start of `revoked_on` (local time): what it signed from then on no
+    longer verifies, what it signed before is flagged (docs/verify-licence.md). A revoked key is also retired, so
+    its department signs on with a new key; the root key re-certifies the key's new state."""
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("须说明理由")]
+    if revoked_on is None or revoked_on > timezone.localdate():
+        errors["revoked_on"] = [_("吊销生效日期不能晚于今天")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    locked = SealKey.objects.select_for_update().select_related("department").filter(pk=key.pk)
+    if actor is not None:
+        locked = restrict(locked, actor, "seal_revoke")
+    locked = locked.first()
+    if locked is None:
+        raise NotFound()
+    if locked.revoked_at is not None:
+        raise InvalidTransition(_("该密钥已吊销"))
+    start = timezone.make_aware(dt.datetime.combine(revoked_on, dt.time.min))
+    locked.revoked_at, locked.revocation_reason = max(start, locked.valid_from), reason.strip()
+    was_active = locked.retired_at is None
+    if was_active:
+        locked.retired_at = _now()
+    _certify(locked)
+    locked.save(update_fields=["revoked_at", "revocation_reason", "retired_at", "certificate"])
+    audit_record(
+        actor=actor,
+        action="seal.revoke",
+        target=locked,
+        data={"department": locked.department.code, "key_id": locked.key_id, "revoked_at": str(locked.revoked_at)},
+    )
+    emit("seal.revoked", {"department_id": locked.department_id, "seal_key_id": locked.pk, "key_id": locked.key_id})
+    if was_active:
+        _active_seal(locked.department)
+    return locked
 
 
 @transaction.atomic

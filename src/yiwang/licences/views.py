@@ -1,14 +1,18 @@
-"""Pages: the public verification page (the QR code's target), the holder's wallet and their PDFs, and the
-issuing department's pages to revoke, annul or cancel its licences and to rotate its seal."""
+"""Pages: the public verification page (the QR code's target) and verification bundle, the public issuer
+directory, the holder's wallet with its PDFs and bundles, and the issuing department's pages to revoke, annul
+or cancel its licences, rotate its seal, and (a region's administrator) revoke a compromised seal key."""
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import InvalidTransition, ValidationFailed
@@ -56,7 +60,12 @@ def verify(request, number: str):
     digest = request.GET.get("d", "")[: DIGEST_LENGTH + 1] if "d" in request.GET else None
     result = selectors.licence_verify(number, digest=digest)
     shown = result.licence is not None and result.status != "altered"
-    context = {"result": result, "number": number, "view": selectors.public_view(result.licence) if shown else None}
+    context = {
+        "result": result,
+        "number": number,
+        "view": selectors.public_view(result.licence) if shown else None,
+        "digest": digest if shown and digest else "",
+    }
     return render(request, "licences/verify.html", context, status=404 if result.status == "unknown" else 200)
 
 
@@ -72,6 +81,53 @@ def pdf(request, number: str):
     response = HttpResponse(licence_pdf(licence), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"{licence.number}.pdf")
     return response
+
+
+def _bundle_response(licence: Licence) -> HttpResponse:
+    response = HttpResponse(selectors.verification_bundle(licence), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"{licence.number}-verification.zip")
+    return response
+
+
+@login_required
+def bundle(request, number: str):
+    return _bundle_response(selectors.licence_for_holder(actor=request.user, number=number))
+
+
+def public_bundle(request, number: str):
+    """For a relying party who holds the licence number and its verification code (the digest on the QR code)."""
+    return _bundle_response(selectors.public_bundle_licence(number, request.GET.get("d", "")[: DIGEST_LENGTH + 1]))
+
+
+# The directory changes only when a key is made, rotated or revoked: caches may keep it a few minutes.
+ISSUERS_MAX_AGE = 300
+
+
+@cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+def issuers(request):
+    directory = selectors.issuer_directory()
+    return render(request, "licences/issuers.html", {"directory": directory})
+
+
+@cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+def issuers_json(request):
+    return JsonResponse(selectors.issuer_directory(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def _pem(text: str, name: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="application/x-pem-file")
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    return response
+
+
+@cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+def root_pem(request):
+    return _pem(selectors.root_key_pem(), "yiwang-root.pem")
+
+
+@cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+def issuer_pem(request, key_id: str):
+    return _pem(selectors.issuer_key(key_id).public_key_pem, f"{key_id}.pem")
 
 
 def _filters(request) -> dict[str, str]:
@@ -143,4 +199,30 @@ def seal_rotate(request, department_id: int):
     department = selectors.rotatable_department(request.user, department_id)
     services.seal_key_rotate(actor=request.user, department=department)
     messages.success(request, _("%(d)s 已启用新的电子印章密钥；原密钥签发的证照仍可核验") % {"d": department})
+    return redirect("licences:seals")
+
+
+@staff_required
+@require_POST
+def seal_revoke(request, pk: int):
+    key = selectors.revocable_key(request.user, pk)
+    try:
+        revoked_on = dt.date.fromisoformat(request.POST.get("revoked_on", ""))
+    except ValueError:
+        revoked_on = None
+    try:
+        services.seal_key_revoke(
+            actor=request.user, key=key, revoked_on=revoked_on, reason=request.POST.get("reason", "")
+        )
+    except ValidationFailed as error:
+        for problems in (error.fields or {"__all__": [error.message]}).values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect("licences:seals")
+    except InvalidTransition as error:
+        messages.error(request, error.message)
+        return redirect("licences:seals")
+    messages.success(
+        request, _("密钥 %(k)s 已吊销，自 %(d)s 起所签证照不再认可") % {"k": key.key_id[:16], "d": revoked_on}
+    )
     return redirect("licences:seals")

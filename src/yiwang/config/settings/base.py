@@ -251,3 +251,9 @@ OAUTH2_PROVIDER = {
     "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
 }
+
+# --- Licence seals: the platform root key (issue #10, licences) ---
+# The SM2 key that certifies every department's seal key: configuration, never a database row. A PEM or a path
+# to one, encrypted under YIWANG_ROOT_KEY_PASSPHRASE. Empty (development, tests): derived from SECRET_KEY.
+YIWANG_ROOT_KEY = os.environ.get("YIWANG_ROOT_KEY", "")
+YIWANG_ROOT_KEY_PASSPHRASE = os.environ.get("YIWANG_ROOT_KEY_PASSPHRASE", "")

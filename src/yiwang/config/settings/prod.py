@@ -5,6 +5,7 @@ that terminates TLS and sets X-Forwarded-Proto.
 """
 
 import os
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -14,9 +15,19 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
 from django.core.exceptions import ImproperlyConfigured
+from tongsuopy.crypto import serialization as tongsuo_serialization
+from tongsuopy.crypto.asymciphers import ec as tongsuo_ec
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, DEMO_SECRET_KEY, OAUTH2_PROVIDER, SECRET_KEY
+from .base import (
+    ALLOWED_HOSTS,
+    DEBUG,
+    DEMO_SECRET_KEY,
+    OAUTH2_PROVIDER,
+    SECRET_KEY,
+    YIWANG_ROOT_KEY,
+    YIWANG_ROOT_KEY_PASSPHRASE,
+)
 
 # The seal passphrase encrypts every department's SM2 signing key at rest (licences.signing): a short or
 # one-letter passphrase lets a stolen database dump be brute-forced into a forged seal.
@@ -94,3 +105,23 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The platform root key that certifies every seal key (licences.signing). Without it the key would derive from
+# SECRET_KEY, and whoever learns that could certify a seal key; parsed now, so a wrong path, passphrase or curve
+# stops the start instead of the first licence issued.
+if not os.environ.get("YIWANG_ROOT_KEY"):
+    _refuse(
+        "生产环境必须设置 YIWANG_ROOT_KEY（平台根密钥 PEM 或其路径）",
+        "set YIWANG_ROOT_KEY: the root key PEM or its path",
+    )
+try:
+    _root_pem = (
+        YIWANG_ROOT_KEY if YIWANG_ROOT_KEY.lstrip().startswith("-----BEGIN") else Path(YIWANG_ROOT_KEY).read_text()
+    )
+    _root_key = tongsuo_serialization.load_pem_private_key(
+        _root_pem.encode(), password=YIWANG_ROOT_KEY_PASSPHRASE.encode() or None
+    )
+except (OSError, ValueError, TypeError) as exc:
+    _refuse("YIWANG_ROOT_KEY 无法读取（路径、口令或格式有误）", f"YIWANG_ROOT_KEY cannot be read: {exc}")
+if not isinstance(getattr(_root_key, "curve", None), tongsuo_ec.SM2):
+    _refuse("YIWANG_ROOT_KEY 须为 SM2 私钥", "YIWANG_ROOT_KEY must be an SM2 private key")
