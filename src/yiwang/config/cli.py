@@ -5,6 +5,7 @@ yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
 yiwang worker                          the background worker (django-tasks database queue)
 yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
 yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
+yiwang import-holidays FILE.yaml       enter a year's State Council holiday schedule (all days or nothing)
 yiwang check                           configuration sanity
 yiwang audit verify                    check the audit hash chain
 yiwang <any manage.py command>         e.g. yiwang migrate, yiwang createsuperuser
@@ -19,6 +20,7 @@ ALIASES = {
     "worker": "yiwang_worker",
     "import-catalog": "import_catalog",
     "export-catalog": "export_catalog",
+    "import-holidays": "import_holidays",
     "check": "yiwang_check",
     "audit": "audit",
 }

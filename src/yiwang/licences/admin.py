@@ -22,3 +22,6 @@ class SealKeyAdmin(ReadOnlyAdmin):
     list_filter = ("department__region",)
     list_select_related = ("department__region",)
     exclude = ("private_key_encrypted",)
+
+
+from . import renewal_admin  # noqa: E402, F401  (registers the renewal screens)

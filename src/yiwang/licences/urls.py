@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import renewal_views, views
 
 app_name = "licences"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("licences/seals/", views.seals, name="seals"),
     path("licences/seals/<int:department_id>/rotate/", views.seal_rotate, name="seal_rotate"),
     path("licences/<str:number>/pdf/", views.pdf, name="pdf"),
+    path("licences/<str:number>/renew/", renewal_views.renew, name="renew"),
 ]
