@@ -164,6 +164,7 @@ PUBLIC = {
     "licences:verify",
     "licences:manage_detail",
     "licences:pdf",
+    "licences:renew",
     "credit:mine",
     "desk:kiosk",
     "registry:access_log",
