@@ -3,13 +3,16 @@
 The 2027 days below are test data in the shape of a 国务院办公厅 notice, not the published schedule."""
 
 import datetime as dt
+from pathlib import Path
 
+import chinese_calendar
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+import yiwang.core
 from yiwang.core.audit import audit_verify
-from yiwang.core.calendar import add_working_days, is_workday, missing_years
+from yiwang.core.calendar import WorkCalendar, add_working_days, is_workday, missing_years, working_days_between
 from yiwang.core.errors import ValidationFailed
 from yiwang.core.holidays import holiday_schedule_import
 from yiwang.core.models import AuditEntry, CalendarYear, WorkdayOverride
@@ -142,3 +145,21 @@ def test_the_command_imports_and_reports_errors(db, tmp_path, capsys):
         call_command("import_holidays", str(bad))
     assert "不在 2028 年内" in capsys.readouterr().err
     assert not CalendarYear.objects.filter(year=2028).exists()
+
+
+def test_the_shipped_2026_file_agrees_with_chinese_calendar_day_by_day(db):
+    """The file in core/data is the format's worked example: importing it changes no answer for 2026."""
+    text = (Path(yiwang.core.__file__).parent / "data" / "holidays-2026.yaml").read_text(encoding="utf-8")
+    holiday_schedule_import(actor=None, text=text)
+    day = D(2026, 1, 1)
+    while day.year == 2026:
+        assert is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+
+
+def test_counting_back_working_days_for_a_filing_period(db):
+    """ "届满N个工作日前": N working days follow the answer up to and including the end day (National Day 2026)."""
+    deadline = WorkCalendar().working_days_before(D(2026, 10, 9), 3)
+    assert deadline.date == D(2026, 9, 29) and deadline.provisional is False
+    assert working_days_between(D(2026, 9, 29), D(2026, 10, 9)).days == 3
+    assert WorkCalendar().working_days_before(D(2026, 10, 9), 0).date == D(2026, 10, 9)
