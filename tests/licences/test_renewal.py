@@ -235,6 +235,8 @@ def test_renewal_through_the_application_page_and_the_reviewers_page(
     client.force_login(enterprise_agent)
     wallet = client.get("/licences/").content.decode()
     assert f"视为准予延续（原证照 {licence.number}" in wallet
+    old_row = wallet.split(f'data-number="{licence.number}"')[1].split("</tr>")[0]
+    assert "视为准予延续，延续后证照" in old_row and "已过延续申请期限" not in old_row
 
 
 def test_a_late_renewal_through_the_application_page_goes_to_the_explanation(

@@ -44,7 +44,7 @@ ARTICLE_50_2 = "《中华人民共和国行政许可法》第五十条第二款"
 
 @dataclass(frozen=True)
 class RenewalWindow:
-    state: str  # none | early | open | closed | filed
+    state: str  # none | early | open | closed | filed | renewed
     licence: Licence
     item: ServiceItem | None = None
     implementation: ItemImplementation | None = None
@@ -86,6 +86,16 @@ def renewal_window(licence: Licence, *, today: dt.date | None = None) -> Renewal
     today = today or timezone.localdate()
     if licence.status != Licence.Status.VALID or licence.valid_until is None:
         return RenewalWindow("none", licence, message=_("该证照长期有效或已失效，无需办理延续"))
+    done = licence.renewals.select_related("renewed_licence").filter(renewed_licence__isnull=False).first()
+    if done is not None:
+        how = _("视为准予延续") if done.deemed_on else _("已准予延续")
+        return RenewalWindow(
+            "renewed",
+            licence,
+            pending=done,
+            message=_("%(h)s，延续后证照 %(n)s，有效期至 %(u)s")
+            % {"h": how, "n": done.renewed_licence.number, "u": done.renewed_licence.valid_until},
+        )
     pending = licence.renewals.filter(case__status__in=Case.OPEN_STATES, renewed_licence__isnull=True).first()
     item = renewal_item(licence)
     rule = RenewalRule.objects.filter(item=item).first() if item is not None else None
