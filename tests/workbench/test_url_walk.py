@@ -171,6 +171,7 @@ PUBLIC = {
     "licences:issuers_json",
     "licences:root_pem",
     "licences:issuer_pem",
+    "licences:renew",
     "credit:mine",
     "desk:kiosk",
     "registry:access_log",

@@ -5,6 +5,7 @@ yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
 yiwang worker                          the background worker (django-tasks database queue)
 yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
 yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
+yiwang import-holidays FILE.yaml       enter a year's State Council holiday schedule (all days or nothing)
 yiwang check [--deploy] [--fail-level WARNING]   Django's system checks, then the platform's own (database, SM3,
                                        demo secret, holiday data); accepts every option of manage.py check
 yiwang audit verify                    check the audit hash chain
@@ -20,6 +21,7 @@ ALIASES = {
     "worker": "yiwang_worker",
     "import-catalog": "import_catalog",
     "export-catalog": "export_catalog",
+    "import-holidays": "import_holidays",
     "check": "yiwang_check",
     "audit": "audit",
 }

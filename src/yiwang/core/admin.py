@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import events
-from .errors import DomainError
+from .errors import DomainError, ValidationFailed
+from .holidays import holiday_schedule_import
 from .models import AuditEntry, CalendarYear, ConsumerFailure, Event, WorkdayOverride
 
 
@@ -36,10 +42,65 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
 
 
+# A schedule file is a few hundred bytes; anything near this is not one.
+HOLIDAY_FILE_MAX_BYTES = 256 * 1024
+
+
+class HolidayScheduleForm(forms.Form):
+    file = forms.FileField(
+        label=_("节假日安排文件（YAML）"),
+        help_text=_("按国务院办公厅当年通知填写：year、holidays（放假）、workdays（调休上班）"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > HOLIDAY_FILE_MAX_BYTES:
+            raise forms.ValidationError(_("文件过大，节假日安排文件应只有几 KB"))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("文件应为 UTF-8 编码的文本")) from None
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
+    """A year is entered by importing its schedule file, so the year and its days arrive together."""
+
     list_display = ("year", "source", "entered_at")
     fieldsets = ((_("录入某年节假日安排后，请在此登记该年度，临时期限标记随之解除"), {"fields": ("year", "source")}),)
+    change_list_template = "admin/core/calendaryear/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="core_calendaryear_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = HolidayScheduleForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                entered = holiday_schedule_import(actor=request.user, text=form.cleaned_data["file"])
+            except ValidationFailed as exc:
+                problems = [exc.message, *exc.fields.get("file", [])]
+            else:
+                messages.success(
+                    request,
+                    _("已导入 %(y)d 年节假日安排（%(s)s），此后计算的期限不再是临时的")
+                    % {"y": entered.year, "s": entered.source},
+                )
+                return redirect("admin:core_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("导入节假日安排"),
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(
+            request, "admin/core/calendaryear/import.html", context, status=422 if request.method == "POST" else 200
+        )
 
 
 @admin.register(Event)

@@ -94,6 +94,21 @@ class WorkCalendar:
                 provisional = provisional or not self.year_known(day.year)
         raise ValueError("working-day scan exceeded ten years")
 
+    def working_days_before(self, end: dt.date, n: int) -> Deadline:
+        """The latest day that lies n working days before `end`: n working days follow it up to and including
+        `end` (a filing period "届满N个工作日前"). n = 0 means `end` itself."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day, counted, provisional = end, 0, False
+        for _ in range(_MAX_SCAN_DAYS):
+            if counted >= n:
+                return Deadline(day, provisional)
+            if self.is_workday(day):
+                counted += 1
+                provisional = provisional or not self.year_known(day.year)
+            day -= dt.timedelta(days=1)
+        raise ValueError("working-day scan exceeded ten years")
+
     def working_days_between(self, a: dt.date, b: dt.date) -> Span:
         """Working days after `a` up to and including `b` (negative when b is before a)."""
         if b < a:

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from yiwang.core.admin import ReadOnlyAdmin
 
+from . import renewal_admin  # noqa: F401  (registers the renewal screens, which live beside the renewal module)
 from .models import Licence, SealKey
 
 

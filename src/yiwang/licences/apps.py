@@ -8,4 +8,4 @@ class LicencesConfig(AppConfig):
     verbose_name = _("电子证照")
 
     def ready(self):
-        from . import consumers  # noqa: F401  (registers the event consumers)
+        from . import consumers, renewal  # noqa: F401  (registers the event consumers)

@@ -135,3 +135,68 @@ class Licence(models.Model):
         if self.status != self.Status.VALID:
             raise InvalidTransition(_("证照当前为「%(s)s」，不能再变更状态") % {"s": self.get_status_display()})
         self.status = target
+
+
+class RenewalRule(models.Model):
+    """行政许可法 第五十条第一款 但书: where a law, regulation or rule sets another filing period for an item's
+    renewal, that period; an item without a rule renews under the article's own 30 calendar days."""
+
+    class Unit(models.TextChoices):
+        CALENDAR = "calendar", _("日（自然日）")
+        WORKING = "working", _("工作日")
+
+    item = models.OneToOneField(
+        "catalog.ServiceItem", verbose_name=_("事项"), on_delete=models.CASCADE, related_name="renewal_rule"
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("届满前最迟提出延续申请的天数"), default=30, help_text=_("行政许可法第五十条：有效期届满三十日前")
+    )
+    # When the provision also sets the earliest day (e.g. "届满前90个工作日至15个工作日期间"); empty: none.
+    opens_days = models.PositiveSmallIntegerField(
+        _("届满前最早可申请的天数"), null=True, blank=True, help_text=_("空表示法律未规定最早申请时间")
+    )
+    unit = models.CharField(_("天数计法"), max_length=10, choices=Unit.choices, default=Unit.CALENDAR)
+    basis = models.CharField(
+        _("另有规定的依据"), max_length=200, help_text=_("例如：《食品经营许可和备案管理办法》第二十九条")
+    )
+
+    class Meta:
+        verbose_name = _("延续申请期限（另有规定）")
+        verbose_name_plural = _("延续申请期限（另有规定）")
+        ordering = ["item"]
+
+    def __str__(self):
+        return f"{self.item} {self.basis}"
+
+
+class Renewal(models.Model):
+    """An application to renew (延续) a licence: a case of the licence's item, filed inside the renewal window."""
+
+    licence = models.ForeignKey(Licence, verbose_name=_("原证照"), on_delete=models.PROTECT, related_name="renewals")
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("延续申请办件"), on_delete=models.PROTECT, related_name="renewal"
+    )
+    # The expiry the application was filed against: 第五十条第二款's "有效期届满前" is judged on this day.
+    expires_on = models.DateField(_("原证照有效期至"))
+    filed_on = models.DateField(_("申请日"))
+    # 第五十条第二款: no decision by the expiry → deemed renewed; the sweep sets these and issues the licence.
+    deemed_on = models.DateField(_("视为准予延续日"), null=True, blank=True)
+    renewed_licence = models.OneToOneField(
+        Licence,
+        verbose_name=_("延续后证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewed_from",
+    )
+
+    scope_region = "licence__department__region"
+    scope_department = "licence__department"
+
+    class Meta:
+        verbose_name = _("证照延续申请")
+        verbose_name_plural = _("证照延续申请")
+        ordering = ["-filed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.licence.number} → {self.case.number}"

@@ -142,9 +142,9 @@ def _holder_users(licence: Licence) -> list:
     return [user] if user is not None else []
 
 
-def _tell_holder(licence: Licence, title: str, body: str = "") -> None:
+def _tell_holder(licence: Licence, title: str, body: str = "", url: str = "/licences/") -> None:
     for user in _holder_users(licence):
-        notify(user=user, title=title, body=body, url="/licences/")
+        notify(user=user, title=title, body=body, url=url)
 
 
 @transaction.atomic
@@ -400,15 +400,11 @@ def licence_renewal_remind(*, today: dt.date | None = None) -> int:
         )
         .select_related("licence_type", "holder_entity", "holder_person__user")
     )
+    from .renewal import renewal_reminder_text  # renewal files cases, and cases import this module
+
     now, count = timezone.now(), 0
     for licence in due:
-        apply_by = licence.valid_until - dt.timedelta(days=RENEWAL_NOTICE_DAYS)
-        _tell_holder(
-            licence,
-            _("%(t)s将于 %(d)s 到期，请办理延续") % {"t": licence.licence_type.name, "d": licence.valid_until},
-            _("依照《行政许可法》第五十条，须在有效期届满 30 日前（%(a)s 前）提出延续申请。证照编号 %(n)s。")
-            % {"a": apply_by, "n": licence.number},
-        )
+        _tell_holder(licence, *renewal_reminder_text(licence, today=today))
         licence.renewal_reminded_at = now
         licence.save(update_fields=["renewal_reminded_at"])
         audit_record(actor=None, action="licence.renewal_remind", target=licence, data={"number": licence.number})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import renewal_views, views
 
 app_name = "licences"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("licences/seals/keys/<int:pk>/revoke/", views.seal_revoke, name="seal_revoke"),
     path("licences/<str:number>/pdf/", views.pdf, name="pdf"),
     path("licences/<str:number>/bundle.zip", views.bundle, name="bundle"),
+    path("licences/<str:number>/renew/", renewal_views.renew, name="renew"),
 ]

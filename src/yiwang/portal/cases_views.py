@@ -6,6 +6,7 @@ same page, with everything entered kept — uploaded files included, by their st
 """
 
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,8 @@ from yiwang.catalog.selectors import open_implementation
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.notifications import notifications_for, notifications_mark_read
 from yiwang.core.storage import store_uploaded_file, stored, upload_limit
+from yiwang.licences.renewal import renewal_submit
+from yiwang.licences.renewal_views import renewal_in_application
 from yiwang.licences.selectors import held_for_applicants
 from yiwang.ratings.services import rating_submit
 
@@ -182,6 +185,10 @@ def apply(request, code):
             "offline": True,
         }
         return render(request, "portal/cases/apply.html", context, status=200 if request.method == "GET" else 409)
+    renewing = renewal_in_application(request, implementation)
+    if renewing is not None and not renewing.open:
+        return redirect("licences:renew", number=renewing.licence.number)
+    submit = partial(renewal_submit, licence=renewing.licence) if renewing else case_submit
     specs = list(version.materials.select_related("licence_type"))
     applicants = _applicants(request.user)
     choice = _chosen_applicant(request, applicants)
@@ -200,7 +207,7 @@ def apply(request, code):
         to_upload = {pk: upload for pk, upload in uploads.items() if pk not in committed}
         if valid and not material_errors:
             try:
-                case = case_submit(
+                case = submit(
                     actor=request.user,
                     implementation=implementation,
                     form_data=form.submission_data(),
@@ -257,6 +264,7 @@ def apply(request, code):
             "general_errors": general,
             "size_limit_mb": upload_limit() // (1024 * 1024),
             "promised_days": implementation.promised_days_for(version),
+            "renewal": renewing,
         },
         status=status,
     )

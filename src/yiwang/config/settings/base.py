@@ -199,6 +199,7 @@ YIWANG = {
 YIWANG_PERIODIC_TASKS = [
     "yiwang.cases.tasks.clock_sweep",
     "yiwang.licences.tasks.renewal_reminders",
+    "yiwang.licences.renewal_tasks.deemed_renewals",
     "yiwang.coordination.tasks.claim_sweep",
     "yiwang.webhooks.tasks.delivery_sweep",
     "yiwang.core.tasks.event_redeliver_sweep",
