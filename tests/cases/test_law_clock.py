@@ -71,6 +71,19 @@ def test_a_late_notice_through_the_service_is_refused_too(submitted, clerk, mond
     assert _case(submitted.pk).deemed_accepted
 
 
+def test_after_the_five_days_neither_refusal_nor_a_late_acceptance_date_stands(submitted, clerk, monday):
+    """《行政许可法》第三十二条第一款第（四）项：「……逾期不告知的，自收到申请材料之日起即为受理」。Past the fifth working day the
+    case is accepted by law from its receipt: a 不予受理 is refused, and a clerk's acceptance cannot move the date."""
+    monday.move_to("2026-12-02 10:00+08:00")
+    with pytest.raises(InvalidTransition):
+        services.case_refuse_acceptance(actor=clerk, case=submitted, reasons="材料不齐")
+    case = _case(submitted.pk)
+    assert case.status == Case.Status.UNDER_REVIEW and case.accepted_on == D(2026, 11, 23) and case.deemed_accepted
+    with pytest.raises(InvalidTransition):
+        services.case_accept(actor=clerk, case=case)
+    assert _case(submitted.pk).accepted_on == D(2026, 11, 23)
+
+
 def test_a_notice_on_the_fifth_working_day_is_in_time(submitted, clerk, monday):
     """《行政许可法》第三十二条第一款第（四）项：「……在五日内一次告知申请人需要补正的全部内容」。"""
     monday.move_to("2026-11-30 17:00+08:00")

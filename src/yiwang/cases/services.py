@@ -381,21 +381,27 @@ def case_request_correction(*, actor, case: Case, points: list[str]) -> Correcti
         raise ValidationFailed(fields={"points": [_("请逐条列明需要补正的全部内容")]})
     at_acceptance = case.status == Case.Status.SUBMITTED
     if at_acceptance:
-        if not restrict(Case.objects.filter(pk=case.pk), actor, "accept").exists():
-            raise NotFound()
-        _deem_if_overdue(case.pk, today=_today())
+        _refuse_after_deemed_acceptance(case, actor)
     return _request_correction(actor=actor, case=case, points=points, at_acceptance=at_acceptance)
+
+
+def _refuse_after_deemed_acceptance(case: Case, actor) -> None:
+    """Acceptance-stage acts (accept, refuse, one correction notice) end with the five working days: after them the
+    law has accepted the case from the receipt (第三十二条第一款第（四）项), whether or not the sweep has run. That
+    acceptance is recorded in its own transaction, which the refusal raised here does not roll back."""
+    if not restrict(Case.objects.filter(pk=case.pk), actor, "accept").exists():
+        raise NotFound()
+    if _deem_if_overdue(case.pk, today=_today()):
+        raise InvalidTransition(
+            _("受理期限 %(d)s 已过，依法自收到申请材料之日起视为受理（行政许可法第三十二条），办件已进入审查")
+            % {"d": case.acceptance_due}
+        )
 
 
 @transaction.atomic
 def _request_correction(*, actor, case: Case, points: list[str], at_acceptance: bool) -> CorrectionNotice:
     case = _locked(case, actor, "accept" if at_acceptance else "request_correction")
     if at_acceptance and case.status != Case.Status.SUBMITTED:
-        if case.deemed_accepted:
-            raise InvalidTransition(
-                _("受理期限 %(d)s 已过，依法自收到申请材料之日起视为受理（行政许可法第三十二条），不能再一次性告知补正")
-                % {"d": case.acceptance_due}
-            )
         raise InvalidTransition(_("办件当前为「%(s)s」，请刷新") % {"s": case.get_status_display()})
     if case.corrections.filter(answered_at__isnull=True).exists():
         raise InvalidTransition(_("已发出补正告知，须待申请人补正后才能再次告知"))
@@ -466,8 +472,13 @@ def case_resubmit(
     return case
 
 
-@transaction.atomic
 def case_accept(*, actor, case: Case, window=None) -> Case:
+    _refuse_after_deemed_acceptance(case, actor)
+    return _accept_in_time(actor=actor, case=case, window=window)
+
+
+@transaction.atomic
+def _accept_in_time(*, actor, case: Case, window=None) -> Case:
     case = _locked(case, actor, "accept")
     # A window may have recorded an incomplete form to issue its correction notice; no case is accepted so.
     form_errors = submission_errors(case.version.form_schema, case.form_data)
@@ -544,10 +555,15 @@ def _check_waived_materials(case: Case, effects: set[str]) -> None:
         raise ValidationFailed(message, fields={"materials": [message]})
 
 
-@transaction.atomic
 def case_refuse_acceptance(*, actor, case: Case, reasons: str) -> Case:
     if not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予受理必须说明理由")]})
+    _refuse_after_deemed_acceptance(case, actor)
+    return _refuse_in_time(actor=actor, case=case, reasons=reasons)
+
+
+@transaction.atomic
+def _refuse_in_time(*, actor, case: Case, reasons: str) -> Case:
     case = _locked(case, actor, "accept")
     moved = case.move("refuse_acceptance")
     case.closed_reason = reasons.strip()
