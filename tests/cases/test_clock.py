@@ -40,9 +40,11 @@ def test_warnings_turn_yellow_at_80_percent_and_red_when_overdue(in_review):
 
 def test_a_special_procedure_stops_the_clock_with_the_heads_approval(in_review, samr_reviewer, samr_head, monday):
     with pytest.raises(ValidationFailed):
-        services.case_suspension_request(actor=samr_reviewer, case=in_review, reason="correction", note="x")
+        services.case_suspension_request(
+            actor=samr_reviewer, case=in_review, reason="correction", note="x", expected_days=3
+        )
     request = services.case_suspension_request(
-        actor=samr_reviewer, case=in_review, reason=Suspension.Reason.TESTING, note="送检食品样品"
+        actor=samr_reviewer, case=in_review, reason=Suspension.Reason.EXAMINATION, note="送检食品样品", expected_days=6
     )
     with pytest.raises(NotFound):
         services.case_suspension_approve(actor=samr_reviewer, suspension=request)  # a reviewer is not the head
@@ -58,11 +60,13 @@ def test_a_special_procedure_stops_the_clock_with_the_heads_approval(in_review, 
 
 
 def test_one_extension_of_ten_days_with_the_heads_approval(in_review, samr_reviewer, samr_head):
+    """《行政许可法》第四十二条第一款第二句：「二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日」。
+    A countersigning department (城管) assists 市场监管, the one organ that decides: 单独办理, not 联合办理."""
     extension = services.case_extension_request(actor=samr_reviewer, case=in_review, reason="需组织专家论证")
-    assert extension.days == 15  # a countersigned process is joint handling: +15
+    assert extension.days == 10 and not extension.joint
     case = services.case_extension_approve(actor=samr_head, extension=extension)
-    assert case.extension_days == 15
-    assert case.due_on == D(2026, 12, 21)
+    assert case.extension_days == 10
+    assert case.due_on == D(2026, 12, 14)
     with pytest.raises(InvalidTransition):
         services.case_extension_request(actor=samr_reviewer, case=case, reason="再延一次")
 
@@ -158,7 +162,7 @@ def test_national_day_with_a_suspension_and_an_extension(enterprise_agent, resta
 
         clock.move_to(dt.datetime(2026, 9, 29, 10, tzinfo=tz))
         request = services.case_suspension_request(
-            actor=reviewer, case=case, reason=Suspension.Reason.INSPECTION, note="现场勘查招牌安全"
+            actor=reviewer, case=case, reason=Suspension.Reason.APPRAISAL, note="招牌结构安全鉴定", expected_days=3
         )
         services.case_suspension_approve(actor=head, suspension=request)
         clock.move_to(dt.datetime(2026, 10, 9, 10, tzinfo=tz))

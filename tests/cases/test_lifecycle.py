@@ -225,3 +225,25 @@ def test_a_resubmission_must_still_hold_every_required_material(submitted, clerk
         services.case_resubmit(actor=enterprise_agent, case=submitted)
     assert "食品经营许可申请书" in exc.value.fields["materials"][0]
     assert Case.objects.get(pk=submitted.pk).status == Case.Status.CORRECTION_REQUESTED
+
+
+def test_who_takes_in_a_walk_in_is_decided_in_core_permissions(monkeypatch, monday, clerk, restaurant, food_permit):
+    """A window clerk applies on a walk-in's behalf because ACTION_ROLES grants "window_intake", not because a
+    service compares role names: take the grant away and the clerk is refused."""
+    from yiwang.core.permissions import ACTION_ROLES
+
+    def apply():
+        return services.case_submit(
+            actor=clerk,
+            implementation=food_permit,
+            entity=restaurant,
+            form_data=food_form(restaurant),
+            uploads=uploads_for(food_permit),
+            channel=Case.Channel.WINDOW,
+        )
+
+    assert apply().submitted_by == clerk
+    monkeypatch.setitem(ACTION_ROLES, "window_intake", {})
+    clerk._yiwang_roles = None
+    with pytest.raises(PermissionDenied):
+        apply()

@@ -198,7 +198,7 @@ def test_suspension_is_approved_by_the_head_and_resumed_by_the_reviewer(in_revie
     url = f"/workbench/cases/{in_review.number}/suspension/"
     refused = client.post(url, {"reason": "correction", "note": ""})
     assert refused.status_code == 422
-    assert client.post(url, {"reason": "inspection", "note": "现场核查"}).status_code == 302
+    assert client.post(url, {"reason": "appraisal", "note": "食品安全鉴定", "expected_days": "5"}).status_code == 302
     suspension = Suspension.objects.get(case=in_review)
     assert client.post(f"/workbench/approvals/suspensions/{suspension.pk}/").status_code == 404
 

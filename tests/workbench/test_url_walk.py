@@ -115,6 +115,10 @@ def SPEC(world):
     return {"number": world["proposed"].number, "spec": 1}
 
 
+def SUSPENSION(world):
+    return {"number": world["proposed"].number, "pk": 1}
+
+
 def DEPARTMENT(world):
     return {"department_id": 1}
 
@@ -132,6 +136,7 @@ ACTIONS = {
     "workbench:case_suspension": NUMBER,
     "workbench:case_extension": NUMBER,
     "workbench:case_resume": NUMBER,
+    "workbench:suspension_notice": SUSPENSION,  # a PDF of a suspension that does not exist: 404, never a 5xx
     "workbench:case_supervise": NUMBER,
     "workbench:suspension_approve": PK,
     "workbench:extension_approve": PK,
@@ -186,6 +191,7 @@ PUBLIC = {
     "cases:notifications",
     "cases:delivery",
     "cases:decision_pdf",
+    "cases:suspension_notice",
     "accounts:account",
     "accounts:register",
     "accounts:password_reset",

@@ -108,6 +108,7 @@ def test_the_admin_writes_a_version_from_stage_lines(client, superuser, signboar
         {
             "implementation": signboard.pk,
             "note": "招牌：城管牵头，市场监管会签",
+            "handling": "separate",
             "stages_text": "联合审查 | 会签 | 440105-URBAN 5 | 440105-SAMR 3",
         },
     )
@@ -123,6 +124,7 @@ def test_the_admin_names_a_bad_line_and_writes_nothing(client, superuser, signbo
         {
             "implementation": signboard.pk,
             "note": "",
+            "handling": "separate",
             "stages_text": "审查 | 会签 | 440105-NOPE 5",
         },
     )
@@ -133,6 +135,7 @@ def test_the_admin_names_a_bad_line_and_writes_nothing(client, superuser, signbo
         {
             "implementation": signboard.pk,
             "note": "",
+            "handling": "separate",
             "stages_text": "审查 | 单部门 | 440105-URBAN 30",
         },
         follow=True,

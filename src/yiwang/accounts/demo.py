@@ -60,6 +60,14 @@ def load_demo_people() -> list[tuple[str, str]]:
     for dept in Department.objects.filter(region=haizhu).order_by("kind"):
         user = _user(f"hz-{dept.kind.lower()}-head", f"{dept.name}负责人", password_hash)
         StaffRole.objects.get_or_create(user=user, role="head", department=dept, defaults={"region": haizhu})
+    # 海珠区人民政府负责人, seated at the district's 政务服务 office: approves extending joint handling (第四十二条第二款).
+    gov_head = _user("hz-gov-head", "海珠区人民政府负责人", password_hash)
+    StaffRole.objects.get_or_create(
+        user=gov_head,
+        role="gov_head",
+        department=Department.objects.get(region=haizhu, kind="GOV_SERVICE"),
+        defaults={"region": haizhu},
+    )
     for kind in ("SAMR", "HEALTH"):
         dept = Department.objects.get(region__code="440106", kind=kind)
         user = _user(f"th-{kind.lower()}-reviewer", f"天河区{dept.name}审批人员", password_hash)
@@ -76,6 +84,7 @@ def load_demo_people() -> list[tuple[str, str]]:
         ("hz-samr-reviewer", "海珠区市场监督管理局审批人员"),
         ("hz-health-reviewer", "海珠区卫生健康局审批人员"),
         ("hz-samr-head", "海珠区市场监督管理局负责人（审批决定）"),
+        ("hz-gov-head", "海珠区人民政府负责人（批准联合办理的延期）"),
         ("hz-gov_service-admin", "海珠区事项目录管理员"),
         ("hz-gov_service-supervisor", "海珠区效能监察员"),
         ("th-samr-reviewer", "天河区市场监督管理局审批人员（看不到海珠区的数据）"),

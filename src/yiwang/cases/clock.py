@@ -49,7 +49,7 @@ def warning_level(
 def case_warning(case, today: dt.date, cal: WorkCalendar) -> str:
     if case.status == case.Status.SUBMITTED:
         return warning_level(
-            start=case.received_on, due=case.acceptance_due, limit_days=ACCEPTANCE_DAYS, today=today, cal=cal
+            start=case.acceptance_from, due=case.acceptance_due, limit_days=ACCEPTANCE_DAYS, today=today, cal=cal
         )
     if case.due_on is None:
         return case.warning

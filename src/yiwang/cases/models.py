@@ -100,6 +100,9 @@ class Case(models.Model):
 
     received_on = models.DateField(_("材料接收日"))
     acceptance_due = models.DateField(_("受理期限"), help_text=_("行政许可法第三十二条：5 个工作日内一次告知"))
+    # 第三十二条: corrected materials received after a notice start a new five-day acceptance period from their
+    # own receipt; the original receipt stays the application's date.
+    corrected_on = models.DateField(_("补正材料接收日"), null=True, blank=True)
     deemed_accepted = models.BooleanField(_("逾期未告知，视为受理"), default=False)
     accepted_on = models.DateField(_("受理日"), null=True, blank=True)
     promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"))
@@ -194,6 +197,11 @@ class Case(models.Model):
     @property
     def applicant(self):
         return self.applicant_entity or self.applicant_person
+
+    @property
+    def acceptance_from(self):
+        """The receipt the acceptance period and a deemed acceptance count from (第三十二条第一款第（四）项)."""
+        return self.corrected_on or self.received_on
 
     @property
     def limit_days(self) -> int:
@@ -304,13 +312,33 @@ class Suspension(models.Model):
     """A period the clock does not run: a 第四十五条 special procedure, or the applicant's correction."""
 
     class Reason(models.TextChoices):
+        # 第四十五条's procedures, one by one as the article lists them.
         HEARING = "hearing", _("听证")
-        BIDDING = "bidding", _("招标、拍卖")
-        TESTING = "testing", _("检验、检测、检疫")
-        INSPECTION = "inspection", _("现场勘查、核查")
+        TENDER = "tender", _("招标")
+        AUCTION = "auction", _("拍卖")
+        EXAMINATION = "examination", _("检验")
+        DETECTION = "detection", _("检测")
+        QUARANTINE = "quarantine", _("检疫")
         APPRAISAL = "appraisal", _("鉴定")
         EXPERT = "expert", _("专家评审")
+        # Not 第四十五条: the applicant's correction during review (第三十二条), which stops the clock too.
         CORRECTION = "correction", _("申请人补正材料")
+        # Earlier rows only, kept readable and never offered again: two groupings of the article's procedures
+        # that cannot be told apart after the fact, and 现场勘查、核查, which the article does not list.
+        BIDDING = "bidding", _("招标、拍卖（旧记录）")
+        TESTING = "testing", _("检验、检测、检疫（旧记录）")
+        INSPECTION = "inspection", _("现场勘查、核查（非第四十五条事由，旧记录）")
+
+    ARTICLE_45 = (
+        Reason.HEARING,
+        Reason.TENDER,
+        Reason.AUCTION,
+        Reason.EXAMINATION,
+        Reason.DETECTION,
+        Reason.QUARANTINE,
+        Reason.APPRAISAL,
+        Reason.EXPERT,
+    )
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
     reason = models.CharField(_("事由"), max_length=12, choices=Reason.choices)
@@ -322,6 +350,9 @@ class Suspension(models.Model):
     started_on = models.DateField(_("开始日"), null=True, blank=True)
     ended_on = models.DateField(_("结束日"), null=True, blank=True)
     working_days = models.PositiveSmallIntegerField(_("中止工作日数"), default=0)
+    # 第四十五条第二句: the applicant is told in writing the time the procedure needs.
+    expected_days = models.PositiveSmallIntegerField(_("预计所需时间（工作日）"), null=True, blank=True)
+    expected_end_on = models.DateField(_("预计结束日"), null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -334,10 +365,12 @@ class Suspension(models.Model):
 
 
 class Extension(models.Model):
-    """延期 (第四十二条): +10 working days with the organ head's approval (joint handling: +15), once."""
+    """延期 (第四十二条), once: +10 working days with the organ head's approval; for 统一办理, 联合办理 or
+    集中办理 (第二款), +15 with the approval of 本级人民政府负责人."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
     days = models.PositiveSmallIntegerField(_("延长工作日数"))
+    joint = models.BooleanField(_("统一、联合或集中办理"), default=False)
     reason = models.TextField(_("理由"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(

@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph, Spacer
 from yiwang.core.errors import InvalidTransition
 from yiwang.core.pdf import document, embedded_font, facts_table, markup
 
-from .models import Case
+from .models import Case, Suspension
 from .services import REMEDIES
 
 
@@ -134,6 +134,66 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
         topMargin=22 * mm,
         bottomMargin=20 * mm,
         title=f"{decision_title(case)} {case.number}",
+        author=str(case.department),
+    ).build(story)
+    return buffer.getvalue()
+
+
+def suspension_notice_pdf(suspension: Suspension) -> bytes:
+    """第四十五条第二句: the applicant is told in writing the time a special procedure needs; this is that notice."""
+    case = suspension.case
+    s = _styles(embedded_font())
+    title = _("行政许可特别程序告知书")
+    body = _(
+        "你（单位）于%(day)s提出的《%(item)s》申请（办件编号 %(n)s），本机关已于%(acc)s依法受理。经审查，本机关依法需要进行"
+        "%(reason)s。根据《中华人民共和国行政许可法》第四十五条的规定，%(reason)s所需时间不计算在行政许可办理期限内。"
+        "现将所需时间书面告知如下："
+    ) % {
+        "day": _date(case.received_on),
+        "item": case.item.name,
+        "n": case.number,
+        "acc": _date(case.accepted_on),
+        "reason": suspension.get_reason_display(),
+    }
+    rows = [
+        (_("特别程序"), suspension.get_reason_display()),
+        (_("法律依据"), _("《中华人民共和国行政许可法》第四十五条")),
+        (_("开始日期"), _date(suspension.started_on)),
+        (_("预计所需时间"), _("%(n)d 个工作日") % {"n": suspension.expected_days or 0}),
+        (_("预计结束日期"), _date(suspension.expected_end_on)),
+    ]
+    if suspension.note:
+        rows.append((_("说明"), suspension.note))
+    story = [
+        Paragraph(markup(case.department), s["organ"]),
+        Paragraph(markup(title), s["title"]),
+        Paragraph(markup(_("编号：%(n)s") % {"n": case.number}), s["number"]),
+        Spacer(1, 3 * mm),
+        Paragraph(markup(_("%(who)s：") % {"who": case.applicant.name}), s["plain"]),
+        Spacer(1, 2 * mm),
+        Paragraph(markup(body), s["body"]),
+        Spacer(1, 3 * mm),
+        facts_table(rows, s["cell"]),
+        Spacer(1, 3 * mm),
+        Paragraph(markup(_("特别程序结束后，本机关将恢复计算办理期限并告知你（单位）新的办结期限。")), s["body"]),
+        Paragraph(
+            markup(case.department)
+            + "<br/>"
+            + markup(_("（行政许可专用章）"))
+            + "<br/>"
+            + _date(suspension.started_on),
+            s["sign"],
+        ),
+    ]
+    buffer = io.BytesIO()
+    document(
+        buffer,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=22 * mm,
+        bottomMargin=20 * mm,
+        title=f"{title} {case.number}",
         author=str(case.department),
     ).build(story)
     return buffer.getvalue()

@@ -114,6 +114,20 @@ def case_material(actor, number: str, pk: int) -> CaseMaterial:
     return material
 
 
+def notified_suspensions(case: Case):
+    """The case's 第四十五条 suspensions whose clock has stopped: each has a written notice of its expected time
+    (the applicant's own corrections, and rows from before durations were recorded, have none)."""
+    return case.suspensions.filter(started_on__isnull=False, expected_days__isnull=False).order_by("started_on", "pk")
+
+
+def notified_suspension(case: Case, pk: int) -> Suspension:
+    """One of those, of a case already fetched for its reader."""
+    found = notified_suspensions(case).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def _cases(actor, action: str):
     return Case.objects.filter(pk__in=restrict(Case.objects.all(), actor, action).values("pk"))
 
@@ -128,9 +142,13 @@ def pending_suspensions(actor):
 
 
 def pending_extensions(actor):
+    """Extensions the actor may approve: a department's by its head, joint handling's by 本级人民政府负责人."""
+    single = Extension.objects.filter(joint=False, case__in=_cases(actor, "approve"))
+    joint = Extension.objects.filter(joint=True, case__in=_cases(actor, "approve_joint_extension"))
     return (
-        Extension.objects.filter(approved_by__isnull=True, case__in=_cases(actor, "approve"))
-        .select_related("case__item", "requested_by")
+        (single | joint)
+        .filter(approved_by__isnull=True)
+        .select_related("case__item", "case__department", "requested_by")
         .order_by("requested_at")
     )
 

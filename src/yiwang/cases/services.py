@@ -17,7 +17,7 @@ from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
-from yiwang.core.permissions import restrict, staff_roles
+from yiwang.core.permissions import can_do, restrict
 from yiwang.core.storage import StoredFile
 from yiwang.credit import services as credit
 from yiwang.credit.models import Effect
@@ -39,6 +39,9 @@ from .models import (
     SupervisionOrder,
     Suspension,
 )
+
+# No statute caps a 第四十五条 procedure; a year of working days catches a typing slip, not a legal limit.
+MAX_SUSPENSION_DAYS = 250
 
 REMEDIES = _(
     "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
@@ -136,8 +139,8 @@ def _next_number(region, day: dt.date) -> str:
 
 
 def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bool:
-    if staff_roles(actor) and any(r.role == "clerk" for r in staff_roles(actor)):
-        return True  # a window clerk registers walk-in applicants
+    if can_do(actor, "window_intake"):
+        return True
     if entity is not None:
         return entity.has_agent(actor)
     return person is not None and person.user_id == actor.pk
@@ -367,13 +370,39 @@ def case_submit(
     return case
 
 
-@transaction.atomic
 def case_request_correction(*, actor, case: Case, points: list[str]) -> CorrectionNotice:
-    """一次告知: one notice listing every point; a second notice for the same submission is refused."""
+    """一次告知: one notice listing every point; a second notice for the same submission is refused.
+
+    At acceptance the notice is due within five working days of receipt; past them the law has accepted the
+    case already (第三十二条第一款第（四）项). That acceptance is recorded first, in its own transaction, even if
+    the clock sweep has not run, and the late notice is refused: it never undoes a deemed acceptance."""
     points = [p.strip() for p in points if p and p.strip()]
     if not points:
         raise ValidationFailed(fields={"points": [_("请逐条列明需要补正的全部内容")]})
-    case = _locked(case, actor, "accept" if case.status == Case.Status.SUBMITTED else "review")
+    at_acceptance = case.status == Case.Status.SUBMITTED
+    if at_acceptance:
+        _refuse_after_deemed_acceptance(case, actor)
+    return _request_correction(actor=actor, case=case, points=points, at_acceptance=at_acceptance)
+
+
+def _refuse_after_deemed_acceptance(case: Case, actor) -> None:
+    """Acceptance-stage acts (accept, refuse, one correction notice) end with the five working days: after them the
+    law has accepted the case from the receipt (第三十二条第一款第（四）项), whether or not the sweep has run. That
+    acceptance is recorded in its own transaction, which the refusal raised here does not roll back."""
+    if not restrict(Case.objects.filter(pk=case.pk), actor, "accept").exists():
+        raise NotFound()
+    if _deem_if_overdue(case.pk, today=_today()):
+        raise InvalidTransition(
+            _("受理期限 %(d)s 已过，依法自收到申请材料之日起视为受理（行政许可法第三十二条），办件已进入审查")
+            % {"d": case.acceptance_due}
+        )
+
+
+@transaction.atomic
+def _request_correction(*, actor, case: Case, points: list[str], at_acceptance: bool) -> CorrectionNotice:
+    case = _locked(case, actor, "accept" if at_acceptance else "request_correction")
+    if at_acceptance and case.status != Case.Status.SUBMITTED:
+        raise InvalidTransition(_("办件当前为「%(s)s」，请刷新") % {"s": case.get_status_display()})
     if case.corrections.filter(answered_at__isnull=True).exists():
         raise InvalidTransition(_("已发出补正告知，须待申请人补正后才能再次告知"))
     moved = case.move("request_correction")
@@ -430,15 +459,26 @@ def case_resubmit(
         moved = case.move("return_to_review")
         _resume_clock(case)
         engine.reopen(case, returned, today=_today(), cal=_calendar(case))
+        note = ""
     else:
         moved = case.move("resubmit")
+        # 第三十二条: the corrected materials are a new receipt, with their own five days to accept or refuse.
+        case.corrected_on = _today()
+        case.acceptance_due = clock.acceptance_deadline(case.corrected_on, _calendar(case)).date
+        case.warning = Case.Warning.GREEN
+        note = _("受理期限 %(d)s") % {"d": case.acceptance_due}
     case.save()
-    _record(case, actor=actor, action="resubmit", moved=moved, event="case.resubmitted")
+    _record(case, actor=actor, action="resubmit", moved=moved, note=note, event="case.resubmitted")
     return case
 
 
-@transaction.atomic
 def case_accept(*, actor, case: Case, window=None) -> Case:
+    _refuse_after_deemed_acceptance(case, actor)
+    return _accept_in_time(actor=actor, case=case, window=window)
+
+
+@transaction.atomic
+def _accept_in_time(*, actor, case: Case, window=None) -> Case:
     case = _locked(case, actor, "accept")
     # A window may have recorded an incomplete form to issue its correction notice; no case is accepted so.
     form_errors = submission_errors(case.version.form_schema, case.form_data)
@@ -515,10 +555,15 @@ def _check_waived_materials(case: Case, effects: set[str]) -> None:
         raise ValidationFailed(message, fields={"materials": [message]})
 
 
-@transaction.atomic
 def case_refuse_acceptance(*, actor, case: Case, reasons: str) -> Case:
     if not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予受理必须说明理由")]})
+    _refuse_after_deemed_acceptance(case, actor)
+    return _refuse_in_time(actor=actor, case=case, reasons=reasons)
+
+
+@transaction.atomic
+def _refuse_in_time(*, actor, case: Case, reasons: str) -> Case:
     case = _locked(case, actor, "accept")
     moved = case.move("refuse_acceptance")
     case.closed_reason = reasons.strip()
@@ -534,7 +579,7 @@ def case_material_supply(
 ) -> CaseMaterial:
     """A deferred (容缺) material supplied: uploaded by the applicant, or received at a window (scan or paper)."""
     # A clerk took in a walk-in's case as its submitter, so the window is told apart by role, not by authorship.
-    at_window = any(r.role == "clerk" for r in staff_roles(actor))
+    at_window = can_do(actor, "window_intake")
     case = _locked(case, actor, "accept" if at_window else "applicant")
     if case.status not in Case.OPEN_STATES:
         raise InvalidTransition(_("办件已办结，不能再补齐材料"))
@@ -621,6 +666,8 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
     allowed = {"answer"} if task.role == Task.Role.CONSULTED else {"agree", "disagree", "return"}
     if outcome not in allowed:
         raise ValidationFailed(fields={"outcome": [_("该任务不能作出此结论")]})
+    if outcome == "return" and not restrict(Case.objects.filter(pk=case.pk), actor, "request_correction").exists():
+        raise PermissionDenied(_("退回补正由牵头部门决定，请在审查意见中写明需补正的内容"))
     today = _today()
     if task.role == Task.Role.LEAD:
         waiting = case.tasks.filter(
@@ -871,15 +918,28 @@ def _resume_clock(case: Case) -> None:
 
 
 @transaction.atomic
-def case_suspension_request(*, actor, case: Case, reason: str, note: str) -> Suspension:
-    """A reviewer asks to stop the clock for a 第四十五条 procedure; the department head confirms."""
-    if reason not in Suspension.Reason.values or reason == Suspension.Reason.CORRECTION:
+def case_suspension_request(*, actor, case: Case, reason: str, note: str, expected_days: int | None) -> Suspension:
+    """The lead department's reviewer asks to stop the clock for a 第四十五条 procedure, saying how many working days
+    it will take (the applicant is told in writing); the department head confirms."""
+    if reason not in Suspension.ARTICLE_45:
         raise ValidationFailed(fields={"reason": [_("须为行政许可法第四十五条规定的特别程序")]})
-    case = _locked(case, actor, "review")
+    if expected_days is None or not 1 <= expected_days <= MAX_SUSPENSION_DAYS:
+        raise ValidationFailed(
+            fields={"expected_days": [_("请填写所需时间：1 到 %(n)d 个工作日") % {"n": MAX_SUSPENSION_DAYS}]}
+        )
+    case = _locked(case, actor, "request_suspension")
     if case.status != Case.Status.UNDER_REVIEW:
         raise InvalidTransition(_("只有审查中的办件可以申请中止计时"))
-    request = Suspension.objects.create(case=case, reason=reason, note=note.strip(), requested_by=actor)
-    _record(case, actor=actor, action="suspension_request", note=f"{request.get_reason_display()}：{request.note}")
+    request = Suspension.objects.create(
+        case=case, reason=reason, note=note.strip(), requested_by=actor, expected_days=expected_days
+    )
+    _record(
+        case,
+        actor=actor,
+        action="suspension_request",
+        note=_("%(r)s：%(n)s（预计 %(d)d 个工作日）")
+        % {"r": request.get_reason_display(), "n": request.note, "d": expected_days},
+    )
     return request
 
 
@@ -892,7 +952,12 @@ def case_suspension_approve(*, actor, suspension: Suspension) -> Case:
         raise Conflict(_("该中止申请已批准"))
     moved = case.move("suspend")
     suspension.approved_by, suspension.started_on = actor, _today()
-    suspension.save(update_fields=["approved_by", "started_on"])
+    suspension.expected_end_on = (
+        _calendar(case).add_working_days(suspension.started_on, suspension.expected_days).date
+        if suspension.expected_days
+        else None
+    )
+    suspension.save(update_fields=["approved_by", "started_on", "expected_end_on"])
     case.suspended_since = suspension.started_on
     case.save()
     _record(
@@ -901,14 +966,17 @@ def case_suspension_approve(*, actor, suspension: Suspension) -> Case:
     _tell_applicant(
         case,
         _("特别程序期间计时中止"),
-        _("%(r)s所需时间不计入办理时限（行政许可法第四十五条）。") % {"r": suspension.get_reason_display()},
+        _(
+            "%(r)s预计需要 %(n)d 个工作日（至 %(d)s），所需时间不计入办理时限（行政许可法第四十五条）。书面告知书可在办件页面下载。"
+        )
+        % {"r": suspension.get_reason_display(), "n": suspension.expected_days or 0, "d": suspension.expected_end_on},
     )
     return case
 
 
 @transaction.atomic
 def case_resume(*, actor, case: Case) -> Case:
-    case = _locked(case, actor, "review")
+    case = _locked(case, actor, "resume")
     moved = case.move("resume")
     _resume_clock(case)
     case.save()
@@ -925,23 +993,30 @@ def case_resume(*, actor, case: Case) -> Case:
 
 @transaction.atomic
 def case_extension_request(*, actor, case: Case, reason: str) -> Extension:
+    """第四十二条, once: 10 working days for a case handled by one organ, 15 for 统一、联合 or 集中办理; the kind
+    follows the case's process (engine.is_joint), never its number of departments."""
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("延期必须说明理由")]})
-    case = _locked(case, actor, "review")
+    case = _locked(case, actor, "request_extension")
     if case.status not in (Case.Status.UNDER_REVIEW, Case.Status.SUSPENDED):
         raise InvalidTransition(_("只有审查中的办件可以申请延期"))
     if Extension.objects.filter(case=case).exists():
         raise InvalidTransition(_("依法只能延期一次"))
-    days = clock.JOINT_EXTENSION_DAYS if engine.is_joint(case) else clock.EXTENSION_DAYS
-    extension = Extension.objects.create(case=case, days=days, reason=reason.strip(), requested_by=actor)
-    _record(case, actor=actor, action="extension_request", note=extension.reason, data={"days": days})
+    joint = engine.is_joint(case)
+    days = clock.JOINT_EXTENSION_DAYS if joint else clock.EXTENSION_DAYS
+    extension = Extension.objects.create(case=case, days=days, joint=joint, reason=reason.strip(), requested_by=actor)
+    _record(case, actor=actor, action="extension_request", note=extension.reason, data={"days": days, "joint": joint})
     return extension
 
 
 @transaction.atomic
 def case_extension_approve(*, actor, extension: Extension) -> Case:
-    case = _locked(extension.case, actor, "approve")
-    _require_lead_head(case, actor)
+    """第四十二条第一款: the organ's own head approves; 第二款 (joint handling): 本级人民政府负责人."""
+    if extension.joint:
+        case = _locked(extension.case, actor, "approve_joint_extension")
+    else:
+        case = _locked(extension.case, actor, "approve")
+        _require_lead_head(case, actor)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.approved_by_id:
         raise Conflict(_("该延期已批准"))
@@ -991,23 +1066,23 @@ def supervision_order_answer(*, actor, order: SupervisionOrder, answer: str) -> 
     return order
 
 
+def _deem_if_overdue(pk: int, *, today: dt.date) -> bool:
+    """第三十二条第一款第（四）项: a submitted case not accepted, refused or sent a notice within its five days is
+    accepted from the receipt of its materials, by the law, not by anyone; in its own transaction."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=pk)
+        if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
+            return False
+        _accept(case, actor=None, accepted_on=case.acceptance_from, deemed=True)
+        return True
+
+
 def clock_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     """The worker's periodic job: deemed acceptance (第三十二条) and warning levels on open cases and tasks, and
     on decided cases not yet delivered (第四十四条)."""
     today = today or _today()
-    deemed = 0
     overdue = Case.objects.filter(status=Case.Status.SUBMITTED, acceptance_due__lt=today).values_list("pk", flat=True)
-    for pk in list(overdue):
-        with transaction.atomic():
-            case = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("region", "department", "version")
-                .get(pk=pk)
-            )
-            if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
-                continue
-            _accept(case, actor=None, accepted_on=case.received_on, deemed=True)
-            deemed += 1
+    deemed = sum(_deem_if_overdue(pk, today=today) for pk in list(overdue))
     changed = 0
     cals: dict[int, WorkCalendar] = {}
     for case in Case.objects.filter(status__in=Case.OPEN_STATES).select_related("region").iterator():

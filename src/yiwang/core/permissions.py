@@ -22,15 +22,27 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
         "inspector": "department",
         "admin": "region",
         "head": "department",
+        "gov_head": "region",
     },
     "change": {"admin": "region"},
     "accept": {"clerk": "region", "reviewer": "department"},
+    # A window clerk takes in a walk-in's application and paper materials on the applicant's behalf.
+    "window_intake": {"clerk": "region"},
     "review": {"reviewer": "department"},
     "supervise": {"supervisor": "region"},
     "inspect": {"inspector": "department"},
     # The organ head's confirmation of an extension or a suspension: the department's 负责人 (and, until the
     # demo's administrators no longer stand in for them, its administrator).
     "approve": {"head": "department", "admin": "department"},
+    # 第四十二条第二款: extending joint handling (统一/联合/集中办理) is approved by 本级人民政府负责人, not by a
+    # department's head.
+    "approve_joint_extension": {"gov_head": "region"},
+    # Acts on the case as a whole during review, which the lead department answers for (第二十六条: one organ
+    # accepts and delivers for all): corrections, extensions, suspensions and resuming the clock.
+    "request_correction": {"reviewer": "department"},
+    "request_extension": {"reviewer": "department"},
+    "request_suspension": {"reviewer": "department"},
+    "resume": {"reviewer": "department"},
     # 审批: the lead department's 负责人 decides on the reviewer's proposal (审核意见).
     "decide": {"head": "department"},
     # Handing a decided case's result over (送达): the general window's clerks, or the lead department's staff.
@@ -46,7 +58,7 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).
-OWN_DEPARTMENT_ONLY = frozenset({"deliver"})
+OWN_DEPARTMENT_ONLY = frozenset({"deliver", "request_correction", "request_extension", "request_suspension", "resume"})
 
 
 def staff_roles(actor) -> list:

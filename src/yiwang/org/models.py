@@ -133,6 +133,9 @@ class StaffRole(models.Model):
         ADMIN = "admin", _("管理员")
         # 负责人: signs the department's decisions (审批) and confirms its extensions and suspensions.
         HEAD = "head", _("负责人")
+        # 本级人民政府负责人 (行政许可法第四十二条第二款): approves extending joint handling across the region's
+        # departments; the department only anchors the role (usually the 政务服务 office), its reach is the region.
+        GOVERNMENT_HEAD = "gov_head", _("本级人民政府负责人")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_roles"

@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/<str:number>/rate/", views.rate, name="rate"),
     path("cases/<str:number>/delivery/", views.delivery, name="delivery"),
     path("cases/<str:number>/decision.pdf", views.decision_document, name="decision_pdf"),
+    path("cases/<str:number>/suspensions/<int:pk>/notice.pdf", views.suspension_notice, name="suspension_notice"),
     path("notifications/", views.notifications, name="notifications"),
 ]

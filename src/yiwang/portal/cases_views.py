@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.models import Entity
 from yiwang.cases import selectors
 from yiwang.cases.models import Case
-from yiwang.cases.pdf import decision_pdf
+from yiwang.cases.pdf import decision_pdf, suspension_notice_pdf
 from yiwang.cases.services import (
     applicant_cases,
     case_delivery_update,
@@ -305,6 +305,7 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         "can_withdraw": case.status in Case.TRANSITIONS["withdraw"][0],
         "open_states": Case.OPEN_STATES,
         "rating": selectors.case_rating(case),
+        "suspension_notices": selectors.notified_suspensions(case),
         "size_limit_mb": upload_limit() // (1024 * 1024),
         "general_errors": given.pop("general_errors", []),
     }
@@ -362,6 +363,16 @@ def decision_document(request, number):
         decision_pdf(case, licence_number=licence.number if licence else ""), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def suspension_notice(request, number, pk):
+    """第四十五条: the written notice of a special procedure's time, for the applicant to keep."""
+    suspension = selectors.notified_suspension(selectors.applicant_case(request.user, number), pk)
+    response = HttpResponse(suspension_notice_pdf(suspension), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="suspension-{number}-{pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 

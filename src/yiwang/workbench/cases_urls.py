@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<str:number>/suspension/", views.case_suspension_request, name="case_suspension"),
     path("cases/<str:number>/extension/", views.case_extension_request, name="case_extension"),
     path("cases/<str:number>/resume/", views.case_resume, name="case_resume"),
+    path("cases/<str:number>/suspensions/<int:pk>/notice.pdf", views.suspension_notice, name="suspension_notice"),
     path("cases/<str:number>/supervise/", views.case_supervise, name="case_supervise"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<str:number>/post/", views.delivery_post, name="delivery_post"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.cases.models import ACTION_LABELS, Case, Suspension
+from yiwang.cases.pdf import suspension_notice_pdf
 from yiwang.catalog.forms_schema import display_value
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.permissions import can, can_do
@@ -29,9 +30,7 @@ from .views import staff_required
 
 RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition, PermissionDenied)
 DELIVERIES_SHOWN = 200
-SUSPENSION_REASONS = [
-    (value, label) for value, label in Suspension.Reason.choices if value != Suspension.Reason.CORRECTION
-]
+SUSPENSION_REASONS = [(reason.value, reason.label) for reason in Suspension.ARTICLE_45]
 # Result data the licence capability reads from a grant: (form field, stored key, label). The stored keys stay
 # Chinese whatever the page language; the licence number is the licence capability's own to assign.
 RESULT_FIELDS = [("scope", "经营项目", gettext_lazy("经营项目")), ("remark", "备注", gettext_lazy("备注"))]
@@ -61,10 +60,17 @@ def _page(request, template: str, context: dict, status: int = 200):
     user = request.user
     tabs = {
         "queues": queues_for(user),
-        "approvals": can_do(user, "approve"),
+        "approvals": can_do(user, "approve") or can_do(user, "approve_joint_extension"),
         "supervision": can_do(user, "supervise"),
     }
     return render(request, template, {"tabs": tabs, **context}, status=status)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text or "")
+    except ValueError:
+        return None
 
 
 def _lines(text: str) -> list[str]:
@@ -119,6 +125,11 @@ def _case_page(request, case: Case, *, error=None, status: int = 200, signing: b
         "review_tasks": [t for t in own if t.role != Task.Role.DECISION],
         "decision_task": next((t for t in own if t.role == Task.Role.DECISION), None),
         "may_review": bool(own),
+        # The case-wide acts are the lead department's alone; an assisting department only answers its task.
+        "may_request_correction": can(user, "request_correction", case),
+        "may_suspend": can(user, "request_suspension", case),
+        "may_extend": can(user, "request_extension", case),
+        "may_resume": can(user, "resume", case),
         "may_supervise": can(user, "supervise", case),
         "orders": case.supervision_orders.select_related("issued_by", "answered_by"),
         "suspensions": case.suspensions.select_related("requested_by", "approved_by"),
@@ -200,7 +211,11 @@ def case_suspension_request(request, number):
         request,
         case,
         lambda: services.case_suspension_request(
-            actor=request.user, case=case, reason=request.POST.get("reason", ""), note=request.POST.get("note", "")
+            actor=request.user,
+            case=case,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+            expected_days=_int_or_none(request.POST.get("expected_days")),
         ),
         _("中止计时申请已提交，待部门负责人批准"),
     )
@@ -256,6 +271,15 @@ def material_download(request, number, pk):
     response = HttpResponse(data, content_type=material.content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, material.filename or f"{material.spec.name}")
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def suspension_notice(request, number, pk):
+    suspension = selectors.notified_suspension(selectors.case_for_staff(request.user, number), pk)
+    response = HttpResponse(suspension_notice_pdf(suspension), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="suspension-{number}-{pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 

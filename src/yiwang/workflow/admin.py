@@ -63,7 +63,7 @@ class ProcessDefinitionForm(forms.ModelForm):
 
     class Meta:
         model = ProcessDefinition
-        fields = ("implementation", "note")
+        fields = ("implementation", "handling", "note")
 
     def clean_stages_text(self):
         return parse_stages(self.cleaned_data["stages_text"])
@@ -86,7 +86,7 @@ class StageInline(admin.TabularInline):
 
 @admin.register(ProcessDefinition)
 class ProcessDefinitionAdmin(admin.ModelAdmin):
-    list_display = ("implementation", "number", "note", "created_at")
+    list_display = ("implementation", "number", "handling", "note", "created_at")
     search_fields = ("implementation__code", "implementation__item__name", "note")
     autocomplete_fields = ("implementation",)
     inlines = [StageInline]
@@ -100,10 +100,12 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("implementation", "number", "note", "created_at") if obj else ()
+        return ("implementation", "number", "handling", "note", "created_at") if obj else ()
 
     def get_fields(self, request, obj=None):
-        return ("implementation", "number", "note", "created_at") if obj else ("implementation", "note", "stages_text")
+        if obj:
+            return ("implementation", "number", "handling", "note", "created_at")
+        return ("implementation", "handling", "note", "stages_text")
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
@@ -117,6 +119,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
             implementation=form.cleaned_data["implementation"],
             stages=form.cleaned_data["stages_text"],
             note=form.cleaned_data["note"],
+            handling=form.cleaned_data["handling"],
         )
         obj.pk, obj.number, obj._state.adding = definition.pk, definition.number, False
 

@@ -44,7 +44,8 @@ def plan(case) -> list[StagePlan]:
 
 
 def is_joint(case) -> bool:
-    return any(stage.participants for stage in plan(case))
+    """统一办理, 联合办理 or 集中办理 (第四十二条第二款), as the case's process records it; see ProcessDefinition.handling."""
+    return case.process_id is not None and case.process.handling != ProcessDefinition.Handling.SEPARATE
 
 
 def open_stage(case, stage: StagePlan, *, today: dt.date, cal: WorkCalendar) -> list[Task]:

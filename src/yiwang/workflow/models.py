@@ -8,11 +8,23 @@ from django.utils.translation import gettext_lazy as _
 class ProcessDefinition(models.Model):
     """One version of how an implementation's cases are reviewed; a case keeps the version it started on."""
 
+    class Handling(models.TextChoices):
+        SEPARATE = "separate", _("单独办理")
+        UNIFIED = "unified", _("统一办理")
+        JOINT = "joint", _("联合办理")
+        CONCENTRATED = "concentrated", _("集中办理")
+
     implementation = models.ForeignKey(
         "catalog.ItemImplementation", verbose_name=_("实施清单"), on_delete=models.PROTECT, related_name="processes"
     )
     number = models.PositiveIntegerField(_("版本号"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # 行政许可法第二十六条第二款: where two or more departments each implement a permit, 本级人民政府 may have one
+    # accept it for all (统一办理) or organise 联合办理 or 集中办理; only these get 第四十二条第二款's 45 days, +15 by
+    # the government head. Departments that countersign or give opinions in an ordinary process assist the one
+    # organ that decides, which is still 单独办理 (+10 by its own head), so the mode is recorded as the government
+    # designated it, never inferred from the stages.
+    handling = models.CharField(_("办理方式"), max_length=12, choices=Handling.choices, default=Handling.SEPARATE)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     scope_region = "implementation__department__region"

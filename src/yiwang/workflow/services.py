@@ -44,7 +44,12 @@ def _check(implementation: ItemImplementation, stages: list[dict]) -> list[str]:
 
 @transaction.atomic
 def process_define(
-    *, actor, implementation: ItemImplementation, stages: list[dict], note: str = ""
+    *,
+    actor,
+    implementation: ItemImplementation,
+    stages: list[dict],
+    note: str = "",
+    handling: str = ProcessDefinition.Handling.SEPARATE,
 ) -> ProcessDefinition:
     """Write a new version of an implementation's process.
 
@@ -58,10 +63,14 @@ def process_define(
         .get(pk=implementation.pk)
     )
     problems = _check(implementation, stages)
+    if handling not in ProcessDefinition.Handling.values:
+        problems.append(_("不是可选的办理方式"))
     if problems:
         raise ValidationFailed(fields={"stages": problems})
     number = (implementation.processes.aggregate(n=Max("number"))["n"] or 0) + 1
-    definition = ProcessDefinition.objects.create(implementation=implementation, number=number, note=note)
+    definition = ProcessDefinition.objects.create(
+        implementation=implementation, number=number, note=note, handling=handling
+    )
     for position, spec in enumerate(stages, start=1):
         stage = Stage.objects.create(
             definition=definition,
@@ -81,6 +90,7 @@ def process_define(
         data={
             "implementation": implementation.code,
             "number": number,
+            "handling": handling,
             "stages": [
                 {
                     "name": s["name"],
@@ -116,7 +126,7 @@ DEMO_PROCESSES = [
     ),
     (
         "R044",
-        "娱乐场所：文广旅牵头，公安、消防、城管、生态环境并联会签",
+        "娱乐场所：区政府组织文广旅、公安、消防、城管、生态环境联合办理",
         [
             {
                 "name": "联合审查",
@@ -128,6 +138,10 @@ DEMO_PROCESSES = [
         ],
     ),
 ]
+
+
+# The demo district government organises the entertainment-venue licence as 联合办理 (第二十六条第二款).
+DEMO_HANDLING = {"R044": ProcessDefinition.Handling.JOINT}
 
 
 def _department_above(region, kind: str) -> Department | None:
@@ -147,6 +161,7 @@ def load_demo_processes() -> None:
             actor=None,
             implementation=implementation,
             note=note,
+            handling=DEMO_HANDLING.get(item_code, ProcessDefinition.Handling.SEPARATE),
             stages=[
                 {
                     "name": s["name"],
