@@ -39,6 +39,12 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "appointments": {"clerk": "region", "admin": "region"},
     # Open, close and add bookable slots, and generate them from the weekly timetable: the hall's administrator.
     "appointment_slots": {"admin": "region"},
+    # Registering a walk-in and working a hall's queue at a window: the window clerks only.
+    "window_intake": {"clerk": "region"},
+    # Maintaining the catalog (items, versions, forms, Excel import): the administrators.
+    "catalog_maintain": {"admin": "region"},
+    # Uploads outside the daily per-person quota: a clerk's scans at the window go straight into a case.
+    "upload_unmetered": {"clerk": "region"},
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).
