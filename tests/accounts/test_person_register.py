@@ -1,5 +1,5 @@
 """Registering a walk-in applicant at a window: who may is decided by core.permissions (ACTION_ROLES
-"register_person"), not by comparing role names in the service (issue #10)."""
+"window_intake"), not by comparing role names in the service (issue #10)."""
 
 import pytest
 
@@ -18,7 +18,7 @@ def test_a_window_clerk_registers_a_walk_in_and_a_reviewer_may_not(clerk, samr_r
 
 def test_the_decision_is_the_permission_tables(monkeypatch, clerk, samr_reviewer):
     """Change the table and the service follows: no role name is compared by hand in accounts.services."""
-    monkeypatch.setitem(permissions.ACTION_ROLES, "register_person", {"reviewer": "department"})
+    monkeypatch.setitem(permissions.ACTION_ROLES, "window_intake", {"reviewer": "department"})
     with pytest.raises(PermissionDenied):
         person_register(actor=clerk, name="刘一", id_number=NEW_ID)
     assert person_register(actor=samr_reviewer, name="刘一", id_number=NEW_ID).name == "刘一"

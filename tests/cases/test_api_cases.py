@@ -264,3 +264,69 @@ def test_twenty_concurrent_completions_of_one_task_one_wins(
     task.refresh_from_db()
     assert task.status == Task.Status.AGREED
     assert in_review.log.filter(action="task_agree").count() == 1
+
+
+def test_twenty_concurrent_submissions_with_one_key_make_one_case_and_answer_201_once(
+    reference_data_restored, transactional_db, monday, enterprise_agent, restaurant, food_permit
+):
+    """Issue #10: 2 of 20 concurrent submissions with one Idempotency-Key answered 201 instead of 200."""
+    headers = bearer(enterprise_agent)
+    body = submission_body(Client(), headers, food_permit, restaurant)
+    start = threading.Barrier(20)
+    answers: list[tuple[int, str]] = []
+
+    def submit():
+        try:
+            start.wait()
+            answer = post(Client(), "/api/v1/cases", {**headers, "Idempotency-Key": "race-1"}, body)
+            answers.append((answer.status_code, answer.json().get("number", answer.content.decode())))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [200] * 19 + [201]
+    assert len({number for _, number in answers}) == 1
+    assert Case.objects.filter(idempotency_key="race-1").count() == 1
+
+
+def test_a_failed_first_submission_leaves_the_key_free_for_the_next(
+    client, monday, enterprise_agent, restaurant, food_permit
+):
+    headers = {**bearer(enterprise_agent), "Idempotency-Key": "retry-1"}
+    body = submission_body(client, headers, food_permit, restaurant)
+    refused = post(client, "/api/v1/cases", headers, {**body, "form": {}})
+    assert refused.status_code == 422
+    assert post(client, "/api/v1/cases", headers, body).status_code == 201
+    assert post(client, "/api/v1/cases", headers, body).status_code == 200
+
+
+def test_stored_file_names_are_sanitised_and_downloads_name_them_safely(
+    client, monday, enterprise_agent, restaurant, food_permit, clerk
+):
+    """Issue #10: file names were kept verbatim (../, CRLF, U+202E faking an extension in a reviewer's download)."""
+    headers = bearer(enterprise_agent)
+    body = submission_body(client, headers, food_permit, restaurant)
+    attacks = {
+        "../../etc/passwd.pdf": "passwd.pdf",
+        "a\r\nSet-Cookie: x=1.pdf": "aSet-Cookie: x=1.pdf",
+        "营业执照\u202efdp.exe": "营业执照fdp.exe",
+    }
+    assert len(body["materials"]) == len(attacks)
+    for material, name in zip(body["materials"], attacks, strict=True):
+        material["filename"] = name
+    answer = post(client, "/api/v1/cases", {**headers, "Idempotency-Key": "names"}, body)
+    assert answer.status_code == 201, answer.content
+    case = Case.objects.get(number=answer.json()["number"])
+    names = {m.filename for m in case.materials.exclude(file_key="")}
+    assert names == set(attacks.values())
+    client.force_login(clerk)
+    for material in case.materials.exclude(file_key=""):
+        download = client.get(f"/workbench/cases/{case.number}/materials/{material.pk}/")
+        assert download.status_code == 200
+        header = download["Content-Disposition"]
+        assert "\r" not in header and "\n" not in header and "/" not in header.split(";", 1)[1].replace("%2F", "")
+        assert "\u202e" not in header and "%E2%80%AE" not in header

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.case_fixtures import decide, food_form, form_for
@@ -133,8 +134,8 @@ def decided_at_window(monday, clerk, window1, food_permit, restaurant, samr_revi
     return decide(case, grant=True)
 
 
-def test_one_window_out_delivers_and_the_tablet_takes_the_rating(
-    decided_at_window, client, clerk, tianhe_clerk, submitted
+def test_one_window_out_delivers_and_the_tablet_takes_the_applicants_rating_with_their_code(
+    decided_at_window, client, clerk, tianhe_clerk, submitted, enterprise_agent
 ):
     case = decided_at_window
     client.force_login(tianhe_clerk)
@@ -148,17 +149,30 @@ def test_one_window_out_delivers_and_the_tablet_takes_the_rating(
     assert case.status == Case.Status.DELIVERED and case.delivery_method == Case.Delivery.WINDOW
     assert list(client.get(reverse("desk:outbox")).context["cases"]) == []
 
+    assert "评价码" in client.get(reverse("desk:case", args=[case.number])).content.decode()
     rate = reverse("desk:rate", args=[case.number])
     page = client.get(rate)
-    assert page.status_code == 200 and "非常满意" in page.content.decode()
+    assert page.status_code == 200 and "非常满意" in page.content.decode() and 'name="code"' in page.content.decode()
     no_reason = client.post(rate, {"score": "1"})
     assert no_reason.status_code == 422 and no_reason.context["errors"]["comment"]
-    done = client.post(rate, {"score": "2", "reasons": ["办理超时"], "comment": ""})
+    # Issue #10: the clerk alone could rate the case at the tablet, which then blocked the applicant.
+    by_clerk = client.post(rate, {"score": "5"})
+    assert by_clerk.status_code == 422 and by_clerk.context["errors"]["code"]
+    assert not Rating.objects.filter(case=case).exists()
+
+    applicant = Client()
+    applicant.force_login(enterprise_agent)
+    issued = applicant.post(reverse("cases:rating_code", args=[case.number]))
+    assert issued.status_code == 200
+    code = issued.context["rating_code"]
+    assert code in issued.content.decode()
+    done = client.post(rate, {"code": code, "score": "2", "reasons": ["办理超时"], "comment": ""})
     assert done.status_code == 200 and "不满意" in done.content.decode()
     rating = Rating.objects.get(case=case)
     assert (rating.score, rating.channel, rating.reasons) == (2, Rating.Channel.WINDOW, ["办理超时"])
+    assert rating.rated_by == enterprise_agent
     assert Rectification.objects.filter(rating=rating).exists()
-    assert client.post(rate, {"score": "5"}).status_code == 409
+    assert client.post(rate, {"code": code, "score": "5"}).status_code == 409
 
 
 def test_the_kiosk_needs_no_login(monday, client, hall):

@@ -160,6 +160,7 @@ ACTIONS = {
     "coordination:subscribe": NONE,
     "coordination:unsubscribe": PK,
     "webhooks:replay": PK,
+    "desk:rating_code": NUMBER,
 }
 
 # Pages for the public or for the applicant (walked by the portal's own tests).
@@ -188,6 +189,7 @@ PUBLIC = {
     "cases:withdraw",
     "cases:supply",
     "cases:rate",
+    "cases:rating_code",
     "cases:notifications",
     "cases:delivery",
     "cases:decision_pdf",

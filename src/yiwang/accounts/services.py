@@ -31,7 +31,7 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 @transaction.atomic
 def person_register(*, actor, name: str, id_number: str, phone: str = "", region=None) -> Person:
     """A walk-in applicant at a window: found by identity number, or registered after the checksum passes."""
-    if not can_do(actor, "register_person"):
+    if not can_do(actor, "window_intake"):
         raise PermissionDenied(_("只有窗口人员可以登记来办事的群众"))
     try:
         number = clean_identity_number(id_number)

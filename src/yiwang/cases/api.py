@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Path, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -20,7 +21,8 @@ from yiwang.core.api_schemas import BoundedPagination, ErrorOut, Text, answers
 from yiwang.core.auth import session_or_token
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
-from yiwang.core.storage import store_uploaded_file, stored
+from yiwang.core.idempotency import idempotency_claim
+from yiwang.core.storage import clean_filename, store_uploaded_file, stored
 from yiwang.org.models import ServiceCenter
 from yiwang.ratings.services import rating_submit
 
@@ -370,7 +372,10 @@ def _pickup_center(pk: int | None) -> ServiceCenter | None:
 
 
 def _uploads(materials: list[MaterialIn], field: str = "materials") -> dict:
-    return {m.spec: (stored(key=m.key, field=f"{field}.{i}.key"), m.filename.strip()) for i, m in enumerate(materials)}
+    return {
+        m.spec: (stored(key=m.key, field=f"{field}.{i}.key"), clean_filename(m.filename))
+        for i, m in enumerate(materials)
+    }
 
 
 def _already_submitted(actor, key: str) -> bool:
@@ -384,13 +389,13 @@ WRITE = (401, 403, 404, 409)
 
 @router.post(
     "/materials",
-    response={201: StoredFileOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: StoredFileOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="上传申请材料（按文件内容判断类型，限制大小）；返回的 key 用于申报与补正",
     # Only "file" is read; saying so keeps clients (and the fuzzer) from sending other parts.
     openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"additionalProperties": False}}}}},
 )
 def material_upload(request, file: File[UploadedFile]):
-    found = store_uploaded_file(file=file, field="file")
+    found = store_uploaded_file(actor=request.auth, file=file, field="file")
     return Status(201, found)
 
 
@@ -405,24 +410,26 @@ def case_submit(
     idempotency_key: Annotated[Text, Header(alias="Idempotency-Key", min_length=1, max_length=64)],
 ):
     actor = request.auth
-    repeat = _already_submitted(actor, idempotency_key)
-    person, entity = _applicant(actor, person=payload.person, entity=payload.entity)
-    case = services.case_submit(
-        actor=actor,
-        implementation=_implementation(payload.implementation),
-        form_data=payload.form,
-        person=person,
-        entity=entity,
-        uploads=_uploads(payload.materials),
-        commitments=payload.commitments,
-        delivery_method=payload.delivery_method,
-        delivery_recipient=payload.delivery_recipient,
-        delivery_phone=payload.delivery_phone,
-        delivery_address=payload.delivery_address,
-        pickup_center=_pickup_center(payload.pickup_center),
-        idempotency_key=idempotency_key,
-    )
-    return Status(200 if repeat else 201, selectors.case_detail(actor, case.number))
+    with transaction.atomic():
+        # The claim serialises requests with one key; the case check covers a key a case holds from before.
+        first = idempotency_claim(actor=actor, key=idempotency_key) and not _already_submitted(actor, idempotency_key)
+        person, entity = _applicant(actor, person=payload.person, entity=payload.entity)
+        case = services.case_submit(
+            actor=actor,
+            implementation=_implementation(payload.implementation),
+            form_data=payload.form,
+            person=person,
+            entity=entity,
+            uploads=_uploads(payload.materials),
+            commitments=payload.commitments,
+            delivery_method=payload.delivery_method,
+            delivery_recipient=payload.delivery_recipient,
+            delivery_phone=payload.delivery_phone,
+            delivery_address=payload.delivery_address,
+            pickup_center=_pickup_center(payload.pickup_center),
+            idempotency_key=idempotency_key,
+        )
+    return Status(201 if first else 200, selectors.case_detail(actor, case.number))
 
 
 @router.get("/cases", response=answers(list[CaseOut], 401), summary="我的办件（工作人员：职责范围内的办件）")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.errors import PermissionDenied, PrerequisiteCycle, ValidationFailed
-from yiwang.core.permissions import staff_roles
+from yiwang.core.permissions import can_do
 
 from . import search
 from .forms_schema import check_example, check_schema
@@ -52,7 +52,7 @@ MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared
 def require_catalog_admin(actor) -> None:
     if actor is None:
         return  # the system itself: fixtures and imports run by an operator at the console
-    if actor.is_superuser or any(r.role == "admin" for r in staff_roles(actor)):
+    if can_do(actor, "catalog_maintain"):
         return
     raise PermissionDenied(_("只有管理员可以维护事项目录"))
 

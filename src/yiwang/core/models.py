@@ -171,3 +171,44 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Upload(models.Model):
+    """One file as one person uploaded it: what the daily quota counts and what the sweep removes when no case
+    material took it up. The bytes live in the material store under `key`, shared by every identical upload."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    key = models.CharField(_("文件"), max_length=64, db_index=True)
+    # The name as sanitised at storage time (core.storage.clean_filename), never the client's raw one.
+    name = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("上传文件")
+        verbose_name_plural = _("上传文件")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="upload_owner_day")]
+
+    def __str__(self):
+        return self.name or self.key
+
+
+class IdempotencyKey(models.Model):
+    """A submission's Idempotency-Key, claimed before the submission runs: a second request with the same key
+    waits on this row's unique index until the first commits, then answers with the first one's case."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("幂等键"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self):
+        return self.key

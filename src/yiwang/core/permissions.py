@@ -26,7 +26,8 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     },
     "change": {"admin": "region"},
     "accept": {"clerk": "region", "reviewer": "department"},
-    # A window clerk takes in a walk-in's application and paper materials on the applicant's behalf.
+    # A window clerk registers a walk-in, takes in their application and paper materials on their behalf, works
+    # the hall's queue, and scans uploads outside the per-person daily quota (they go straight into a case).
     "window_intake": {"clerk": "region"},
     "review": {"reviewer": "department"},
     "supervise": {"supervisor": "region"},
@@ -51,10 +52,10 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "appointments": {"clerk": "region", "admin": "region"},
     # Open, close and add bookable slots, and generate them from the weekly timetable: the hall's administrator.
     "appointment_slots": {"admin": "region"},
-    # Register a walk-in applicant's identity at a window (accounts.services.person_register).
-    "register_person": {"clerk": "region"},
     # Revoke a compromised seal key: the platform's act (its superusers), not a department's or a region's.
     "seal_revoke": {},
+    # Maintaining the catalog (items, versions, forms, Excel import): the administrators.
+    "catalog_maintain": {"admin": "region"},
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).

@@ -15,14 +15,14 @@ from yiwang.catalog.search import search
 from yiwang.catalog.selectors import staff_implementation_list
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
-from yiwang.core.permissions import restrict, staff_roles
+from yiwang.core.permissions import can_do, restrict
 from yiwang.org.models import ServiceCenter, Window
 
 from .models import Appointment, AppointmentSlot, QueueTicket
 
 
 def is_clerk(actor) -> bool:
-    return any(r.role == "clerk" for r in staff_roles(actor))
+    return can_do(actor, "window_intake")
 
 
 def clerk_windows(*, actor) -> QuerySet[Window]:

@@ -25,7 +25,7 @@ from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
-from yiwang.core.permissions import restrict, staff_roles
+from yiwang.core.permissions import can_do, restrict
 from yiwang.core.storage import StoredFile
 from yiwang.credit.selectors import green_channel
 from yiwang.org.models import ServiceCenter, Window
@@ -38,7 +38,7 @@ OUTCOMES = ("accept", "correct", "refuse")
 
 
 def _require_clerk(actor) -> None:
-    if not any(r.role == "clerk" for r in staff_roles(actor)):
+    if not can_do(actor, "window_intake"):
         raise PermissionDenied(_("只有窗口人员可以在窗口办理"))
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<str:number>/deliver/", views.deliver, name="deliver"),
     path("rate/<str:number>/", views.rate, name="rate"),
+    path("rate/<str:number>/code/", views.rating_code, name="rating_code"),
     path("kiosk/<int:center>/", views.kiosk, name="kiosk"),
     path("appointments/", views.appointments, name="appointments"),
     path("appointments/<int:center>/", views.appointment_center, name="appointment_center"),

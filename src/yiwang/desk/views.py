@@ -20,8 +20,8 @@ from yiwang.catalog.forms_schema import prefill_values, schema_form
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
 from yiwang.credit.selectors import acceptance_outlook
-from yiwang.ratings.models import REASONS, SCORE_LABELS, Rating
-from yiwang.ratings.services import rating_submit
+from yiwang.ratings.models import REASONS, SCORE_LABELS
+from yiwang.ratings.services import rating_code_send, rating_submit_with_code
 from yiwang.workbench.views import staff_required
 
 from . import selectors
@@ -181,11 +181,11 @@ def intake(request, code):
         )
         return render(request, "desk/intake.html", {**context, "errors": errors, "posted": posted}, status=422)
     try:
-        scans = {
-            spec.pk: (store_uploaded_file(file=upload, field=f"scan-{spec.pk}"), upload.name)
-            for spec in specs
-            if (upload := request.FILES.get(f"scan-{spec.pk}")) is not None
-        }
+        scans = {}
+        for spec in specs:
+            if (upload := request.FILES.get(f"scan-{spec.pk}")) is not None:
+                found = store_uploaded_file(actor=request.user, file=upload, field=f"scan-{spec.pk}")
+                scans[spec.pk] = (found, found.name)
         case = desk_intake(
             actor=request.user,
             window=window,
@@ -251,9 +251,9 @@ def supply(request, number, spec):
     row = deferred_material(case, spec)
     upload = request.FILES.get("scan")
     try:
-        stored = store_uploaded_file(file=upload, field="scan") if upload is not None else None
+        stored = store_uploaded_file(actor=request.user, file=upload, field="scan") if upload is not None else None
         case_material_supply(
-            actor=request.user, case=case, spec=row.spec, stored=stored, filename=upload.name if upload else ""
+            actor=request.user, case=case, spec=row.spec, stored=stored, filename=stored.name if stored else ""
         )
     except DomainError as exc:
         messages.error(request, " ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message)
@@ -297,17 +297,31 @@ def rate(request, number):
     except ValueError:
         score = 0
     try:
-        rating = rating_submit(
+        rating = rating_submit_with_code(
             actor=request.user,
             case=case,
+            code=request.POST.get("code", ""),
             score=score,
             reasons=request.POST.getlist("reasons"),
             comment=request.POST.get("comment", ""),
-            channel=Rating.Channel.WINDOW,
         )
     except ValidationFailed as exc:
         return render(request, "desk/rate.html", {**context, "errors": exc.fields, "posted": request.POST}, status=422)
     return render(request, "desk/rated.html", {"case": case, "rating": rating})
+
+
+@staff_required
+@require_POST
+def rating_code(request, number):
+    """Send the applicant their window rating code by SMS; the clerk sees only where it went."""
+    case = selectors.desk_case(actor=request.user, number=number)
+    try:
+        phone = rating_code_send(actor=request.user, case=case)
+    except DomainError as exc:
+        messages.error(request, " ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message)
+    else:
+        messages.success(request, _("评价码已发送至申请人手机 %(p)s，请申请人在评价器上输入") % {"p": phone})
+    return redirect("desk:case", number=case.number)
 
 
 def kiosk(request, center):

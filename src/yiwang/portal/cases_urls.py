@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("cases/<str:number>/materials/<int:spec>/supply/", views.supply, name="supply"),
     path("cases/<str:number>/rate/", views.rate, name="rate"),
+    path("cases/<str:number>/rating-code/", views.rating_code, name="rating_code"),
     path("cases/<str:number>/delivery/", views.delivery, name="delivery"),
     path("cases/<str:number>/decision.pdf", views.decision_document, name="decision_pdf"),
     path("cases/<str:number>/suspensions/<int:pk>/notice.pdf", views.suspension_notice, name="suspension_notice"),

@@ -36,16 +36,15 @@ from yiwang.catalog.models import MaterialSpec
 from yiwang.catalog.selectors import open_implementation
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.notifications import notifications_for, notifications_mark_read
-from yiwang.core.storage import store_uploaded_file, stored, upload_limit
+from yiwang.core.storage import UploadQuotaExceeded, clean_filename, store_uploaded_file, stored, upload_limit
 from yiwang.licences.renewal import renewal_submit
 from yiwang.licences.renewal_views import renewal_in_application
 from yiwang.licences.selectors import held_for_applicants
-from yiwang.ratings.services import rating_submit
+from yiwang.ratings.services import rating_code_issue, rating_submit
 
 from .forms import ApplicationExtrasForm, DeliveryForm, RatingForm, WithdrawForm
 
 TOKEN_FIELD = "case-token"
-FILENAME_MAX = 200
 CASES_PER_PAGE = 20
 NOTIFICATIONS_SHOWN = 100
 # 网办深度 3 (在线申报) and 4 (全程网办) take applications online; 1 and 2 only inform or book a visit.
@@ -107,14 +106,14 @@ def _collect_uploads(request, specs) -> tuple[dict, dict, dict]:
         upload = request.FILES.get(field)
         try:
             if upload is not None:
-                found = store_uploaded_file(file=upload, field=field)
-                filename = upload.name[-FILENAME_MAX:]
+                found = store_uploaded_file(actor=request.user, file=upload, field=field)
+                filename = found.name or spec.name
             elif request.POST.get(f"kept-{field}"):
                 found = stored(key=request.POST[f"kept-{field}"], field=field)
-                filename = request.POST.get(f"kept-name-{field}", "")[-FILENAME_MAX:] or spec.name
+                filename = clean_filename(request.POST.get(f"kept-name-{field}", "")) or spec.name
             else:
                 continue
-        except ValidationFailed as exc:
+        except (ValidationFailed, UploadQuotaExceeded) as exc:
             errors.update(exc.fields)
             continue
         uploads[spec.pk] = (found, filename)
@@ -308,6 +307,7 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         "suspension_notices": selectors.notified_suspensions(case),
         "size_limit_mb": upload_limit() // (1024 * 1024),
         "general_errors": given.pop("general_errors", []),
+        "rating_code": given.pop("rating_code", None),
     }
     if context["correction"] is not None:
         resubmit_form = given.pop("resubmit_form", None)
@@ -396,10 +396,8 @@ def supply(request, number, spec):
     try:
         if upload is None:
             raise ValidationFailed(fields={"file": [_("请选择要上传的文件")]})
-        found = store_uploaded_file(file=upload, field="file")
-        case_material_supply(
-            actor=request.user, case=case, spec=material.spec, stored=found, filename=upload.name[-FILENAME_MAX:]
-        )
+        found = store_uploaded_file(actor=request.user, file=upload, field="file")
+        case_material_supply(actor=request.user, case=case, spec=material.spec, stored=found, filename=found.name)
     except DomainError as exc:
         messages.error(request, " ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message)
     else:
@@ -472,6 +470,14 @@ def rate(request, number):
         messages.success(request, _("感谢您的评价"))
         return redirect("cases:detail", number=case.number)
     return _render_case(request, case, status=422, rating_form=form)
+
+
+@login_required
+@require_POST
+def rating_code(request, number):
+    """A one-time code to rate at the window's tablet; shown once, on this answer only."""
+    case = selectors.applicant_case(request.user, number)
+    return _render_case(request, case, rating_code=rating_code_issue(actor=request.user, case=case))
 
 
 @transaction.atomic

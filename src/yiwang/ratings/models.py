@@ -30,7 +30,10 @@ class Rating(models.Model):
     reasons = models.JSONField(_("评价理由"), default=list, blank=True)
     comment = models.TextField(_("意见建议"), blank=True)
     channel = models.CharField(_("评价渠道"), max_length=8, choices=Channel.choices)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The applicant's account; null when an applicant without one rated at the window with their code.
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
 
     scope_region = "case__region"
@@ -71,3 +74,28 @@ class Rectification(models.Model):
 
     def __str__(self):
         return f"{self.rating.case.number} 整改"
+
+
+class RatingCode(models.Model):
+    """评价码: a one-time code the applicant holds (shown on their case page or sent to their phone) and types
+    into the window's tablet, so the rating there is theirs and never the clerk's. Only its hash is kept."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("办件"), on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    # The applicant's account that took the code from its case page; null when it went by SMS.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    # Wrong codes typed for this case while this one was live; at RATING_CODE_ATTEMPTS it is void.
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("评价码")
+        verbose_name_plural = _("评价码")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.case.number} 评价码"

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yiwang.core.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yiwang.core.middleware.NulByteGuardMiddleware",
@@ -187,6 +188,15 @@ LOGGING = {
 NOTIFICATION_SENDERS = ["yiwang.core.notifications.log_sender"]
 MATERIAL_STORE = "yiwang.core.storage.FilesystemStore"
 MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(10 * 1024 * 1024)))
+# A request body is refused before it is read (core.middleware.BodyLimitMiddleware) beyond: these for a body
+# without files (Django's own limit too), and MATERIAL_MAX_BYTES per file for at most this many files a form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Each person's uploads in any 24 hours; a clerk's scans at the window are not counted (the window_intake action).
+UPLOAD_DAILY_FILES = int(os.environ.get("UPLOAD_DAILY_FILES", "100"))
+UPLOAD_DAILY_BYTES = int(os.environ.get("UPLOAD_DAILY_BYTES", str(200 * 1024 * 1024)))
+# An upload no case material took up within this many hours is swept (core.tasks.upload_sweep).
+UPLOAD_UNATTACHED_HOURS = float(os.environ.get("UPLOAD_UNATTACHED_HOURS", "24"))
 
 YIWANG = {
     "SITE_NAME": _("一网通办"),
@@ -204,7 +214,11 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.webhooks.tasks.delivery_sweep",
     "yiwang.core.tasks.event_redeliver_sweep",
     "yiwang.desk.tasks.appointment_slots_sweep",
+    "yiwang.core.tasks.upload_sweep",
 ]
+# A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
+# puts it back in the queue (or fails it after three tries). Longer than any task runs.
+YIWANG_TASK_STALE_SECONDS = int(os.environ.get("YIWANG_TASK_STALE_SECONDS", "900"))
 
 # Single sign-on: the platform is the OpenID Connect provider for department systems (django-oauth-toolkit at
 # /o/). Department systems are registered as applications in the admin by platform administrators: confidential,
