@@ -7,17 +7,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.case_fixtures import PDF, food_form, uploads_for
+from tests.case_fixtures import PDF, decide, food_form, uploads_for
 from tests.form_fixtures import answers
+from yiwang.accounts.models import User
 from yiwang.cases import services as cases
 from yiwang.cases.models import Case
 from yiwang.catalog.models import LicenceType
-from yiwang.core.errors import ValidationFailed
+from yiwang.core.errors import InvalidTransition, ValidationFailed
 from yiwang.core.models import AuditEntry, Event, Notification
 from yiwang.licences import renewal
 from yiwang.licences.models import Licence, Renewal, RenewalRule
 from yiwang.licences.services import licence_import, licence_renewal_remind
 from yiwang.org.models import Department, ServiceCenter
+from yiwang.workflow.models import Task
 
 TERM_YEARS = 5
 
@@ -168,6 +170,22 @@ def test_a_renewal_waiting_for_the_applicants_correction_is_not_deemed(filed, cl
     waits for the applicant's own correction is not the organ's delay."""
     Case.objects.filter(pk=filed.case_id).update(status=Case.Status.CORRECTION_REQUESTED)
     assert renewal.renewal_deemed_sweep(today=filed.expires_on + dt.timedelta(days=1)) == 0
+
+
+def test_a_deemed_renewal_cannot_then_be_denied(filed):
+    """「《行政许可法》第五十条第二款：……逾期未作决定的，视为准予延续。」 Once the law has granted the renewal, a denial
+    the organ writes afterwards would take it back; the case refuses it."""
+    case = filed.case
+    while tasks := list(case.tasks.filter(status__in=Task.OPEN_STATES).exclude(role=Task.Role.DECISION)):
+        for task in tasks:
+            reviewer = User.objects.get(username=f"hz-{task.department.kind.lower()}-reviewer")
+            outcome = "answer" if task.role == Task.Role.CONSULTED else "agree"
+            cases.task_complete(actor=reviewer, task=task, outcome=outcome, opinion="同意")
+    assert renewal.renewal_deemed_sweep(today=filed.expires_on + dt.timedelta(days=1)) == 1
+    with pytest.raises(InvalidTransition, match="第五十条第二款"):
+        decide(case, grant=False, reasons="经营场所不符合要求")
+    case.refresh_from_db()
+    assert case.granted is None
 
 
 # --- pages ----------------------------------------------------------------------------------------------------

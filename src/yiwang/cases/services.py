@@ -750,6 +750,12 @@ def case_propose(*, actor, case: Case, grant: bool, reasons: str) -> Case:
 
 
 @transaction.atomic
+def _deemed_renewed(case: Case) -> bool:
+    """第五十条第二款 already decided a renewal the organ left undecided past the expiry (licences.renewal)."""
+    renewal = getattr(case, "renewal", None)
+    return renewal is not None and renewal.deemed_on is not None
+
+
 def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_data: dict | None = None) -> Case:
     """The lead department's decision, once every stage has answered: its 负责人 signs the reviewer's proposal
     (审批), or, for a 即办 or 单人审批 item, the reviewer decides directly."""
@@ -769,6 +775,10 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
         _require_on_task(decision, actor, "review")
     if not grant and not reasons.strip():
         raise ValidationFailed(fields={"reasons": [_("不予许可必须说明理由")]})
+    if not grant and _deemed_renewed(locked):
+        raise InvalidTransition(
+            _("该延续申请已因逾期未作决定视为准予延续（《行政许可法》第五十条第二款），不能再作出不予延续的决定")
+        )
     outstanding = locked.materials.filter(provided=CaseMaterial.Provided.DEFERRED).select_related("spec")
     if grant and outstanding:
         raise InvalidTransition(
