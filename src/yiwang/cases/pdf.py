@@ -8,6 +8,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -159,7 +160,11 @@ def suspension_notice_pdf(suspension: Suspension) -> bytes:
         (_("特别程序"), suspension.get_reason_display()),
         (_("法律依据"), _("《中华人民共和国行政许可法》第四十五条")),
         (_("开始日期"), _date(suspension.started_on)),
-        (_("预计所需时间"), _("%(n)d 个工作日") % {"n": suspension.expected_days or 0}),
+        (
+            _("预计所需时间"),
+            ngettext("%(n)d 个工作日", "%(n)d 个工作日", suspension.expected_days or 0)
+            % {"n": suspension.expected_days or 0},
+        ),
         (_("预计结束日期"), _date(suspension.expected_end_on)),
     ]
     if suspension.note:

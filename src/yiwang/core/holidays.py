@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import yaml
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -134,8 +135,8 @@ def holiday_schedule_parse(text: str) -> Schedule:
                     continue
                 if is_workday and day.weekday() not in WEEKEND:
                     errors.append(
-                        _("%(w)s：%(d)s 是工作日（星期%(k)s），调休上班日应为周六或周日")
-                        % {"w": where, "d": day, "k": "一二三四五"[day.weekday()]}
+                        _("%(w)s：%(d)s 是工作日（%(k)s），调休上班日应为周六或周日")
+                        % {"w": where, "d": day, "k": date_format(day, "l")}
                     )
                     continue
                 days[day] = (is_workday, name or label)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from yiwang.cases.models import Case
 from yiwang.cases.services import case_submit
@@ -152,7 +153,7 @@ def _period_words(rule: RenewalRule | None) -> str:
     if rule is None:
         return _("三十日")
     if rule.unit == RenewalRule.Unit.WORKING:
-        return _("%(n)d 个工作日") % {"n": rule.deadline_days}
+        return ngettext("%(n)d 个工作日", "%(n)d 个工作日", rule.deadline_days) % {"n": rule.deadline_days}
     return _("%(n)d 日") % {"n": rule.deadline_days}
 
 
