@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -11,10 +12,19 @@ from .api import api
 # registers a client (with any grant type, under any name) and an open dynamic client registration endpoint;
 # department systems are registered by platform administrators in the admin instead, so those are not routed.
 OAUTH2_ENDPOINTS = {"authorize", "token", "revoke-token", "introspect"}
+
+# The consent form posts to /o/authorize/, whose answer redirects to the department system's own address; browsers
+# hold that redirect to the CSP's form-action, so this page alone lifts it.
+authorize = csp_replace({"form-action": None})
+
 oidc_provider = (
     [
         *oauth2_urls.metadata_urlpatterns,
-        *(p for p in oauth2_urls.base_urlpatterns if p.name in OAUTH2_ENDPOINTS),
+        *(
+            path(str(p.pattern), authorize(p.callback), name=p.name) if p.name == "authorize" else p
+            for p in oauth2_urls.base_urlpatterns
+            if p.name in OAUTH2_ENDPOINTS
+        ),
         *oauth2_urls.oidc_urlpatterns,
     ],
     "oauth2_provider",

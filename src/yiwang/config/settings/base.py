@@ -226,3 +226,5 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "ID_TOKEN_EXPIRE_SECONDS": 3600,
 }
+
+from .csp import *  # noqa: E402, F403
