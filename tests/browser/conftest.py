@@ -6,6 +6,7 @@ CI needs the `chromium` and `fonts-noto-cjk` Debian packages (without the font, 
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CSP_REFUSAL = re.compile(r"Refused to .*Content Security Policy")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 YIWANG = Path(sys.executable).parent / "yiwang"
 # The running server's environment (YIWANG_VAR_DIR, settings), shared with var_dir_env.
@@ -119,11 +121,22 @@ def page(server_url):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         context.set_default_timeout(10_000)
+        # Whatever the Content-Security-Policy refused (an inline style, a script, an image) is a page that
+        # looks or works otherwise than it was written to: the test fails, naming it.
+        refused = []
+
+        def watch(message):
+            if CSP_REFUSAL.search(message.text):
+                refused.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+        context.on("console", watch)
         try:
             yield context.new_page()
         finally:
             context.close()
             browser.close()
+        if refused:
+            pytest.fail("the Content-Security-Policy refused:\n" + "\n".join(refused))
 
 
 def shot(page, name: str) -> None:

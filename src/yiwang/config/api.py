@@ -137,6 +137,9 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        # ninja's only 400: a body that is not JSON. Bad input like any other, so 422 in the declared error shape.
+        return domain_error(request, ValidationFailed(fields={"__all__": [str(INPUT_ERRORS["json_invalid"])]}))
     return api.create_response(
         request, {"error": {"code": f"http_{exc.status_code}", "message": str(exc)}}, status=exc.status_code
     )

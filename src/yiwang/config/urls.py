@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -13,10 +14,19 @@ from .api import api
 # department systems are registered by platform administrators in the admin instead, so those are not routed.
 # Introspection answers a client about its own tokens only (accounts.oidc.OwnTokenIntrospectView).
 OAUTH2_ENDPOINTS = {"authorize", "token", "revoke-token"}
+
+# The consent form posts to /o/authorize/, whose answer redirects to the department system's own address; browsers
+# hold that redirect to the CSP's form-action, so this page alone lifts it.
+authorize = csp_replace({"form-action": None})
+
 oidc_provider = (
     [
         *oauth2_urls.metadata_urlpatterns,
-        *(p for p in oauth2_urls.base_urlpatterns if p.name in OAUTH2_ENDPOINTS),
+        *(
+            path(str(p.pattern), authorize(p.callback), name=p.name) if p.name == "authorize" else p
+            for p in oauth2_urls.base_urlpatterns
+            if p.name in OAUTH2_ENDPOINTS
+        ),
         path("introspect/", OwnTokenIntrospectView.as_view(), name="introspect"),
         *oauth2_urls.oidc_urlpatterns,
     ],

@@ -62,9 +62,20 @@ class SharingClientAuth(HttpBearer):
 router = Router(tags=["数据共享"], auth=SharingClientAuth())
 
 Uscc = Annotated[Text, Path(max_length=18, description="统一社会信用代码")]
-Purpose = Annotated[
-    str | None, Header(alias="X-Purpose", description="本次查询的用途（UTF-8 百分号编码，2–200 字），必填")
-]
+# Read leniently (absent is None) so that a request without a purpose still reaches the view and is logged as
+# refused; the OpenAPI document says what a client must send: the header, always.
+Purpose = Annotated[str | None, Header(alias="X-Purpose", include_in_schema=False)]
+PURPOSE_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "X-Purpose",
+            "required": True,
+            "description": "本次查询的用途（UTF-8 百分号编码，2–200 字），必填",
+            "schema": {"type": "string", "minLength": PURPOSE_MIN},
+        }
+    ]
+}
 
 
 class EntityOut(Schema):
@@ -227,7 +238,9 @@ def _serve(request, store: str, uscc: str, raw_purpose: str | None, read: Callab
 READ_ANSWERS = (401, 403, 404, 429)
 
 
-@router.get("/entities/{uscc}", response=answers(EntityOut, *READ_ANSWERS), exclude_unset=True)
+@router.get(
+    "/entities/{uscc}", response=answers(EntityOut, *READ_ANSWERS), exclude_unset=True, openapi_extra=PURPOSE_HEADER
+)
 def entity_read(request, uscc: Uscc, purpose: Purpose = None):
     """主体登记信息（仅返回授权字段）。"""
     return _serve(request, "entities", uscc, purpose, lambda e, fields: _only(_entity_row(e), fields))
@@ -238,19 +251,34 @@ def _listing(rows, to_row):
     return lambda e, fields: {"uscc": e.uscc, "items": [_only(to_row(x), fields) for x in rows(e)]}
 
 
-@router.get("/entities/{uscc}/licences", response=answers(LicencesOut, *READ_ANSWERS), exclude_unset=True)
+@router.get(
+    "/entities/{uscc}/licences",
+    response=answers(LicencesOut, *READ_ANSWERS),
+    exclude_unset=True,
+    openapi_extra=PURPOSE_HEADER,
+)
 def entity_licences(request, uscc: Uscc, purpose: Purpose = None):
     """主体持有的电子证照（证照库）。"""
     return _serve(request, "licences", uscc, purpose, _listing(selectors.entity_licences, _licence_row))
 
 
-@router.get("/entities/{uscc}/credit", response=answers(CreditListOut, *READ_ANSWERS), exclude_unset=True)
+@router.get(
+    "/entities/{uscc}/credit",
+    response=answers(CreditListOut, *READ_ANSWERS),
+    exclude_unset=True,
+    openapi_extra=PURPOSE_HEADER,
+)
 def entity_credit(request, uscc: Uscc, purpose: Purpose = None):
     """主体的信用记录（信用库），含已修复、已移出的记录。"""
     return _serve(request, "credit", uscc, purpose, _listing(selectors.entity_credit, _credit_row))
 
 
-@router.get("/entities/{uscc}/approvals", response=answers(ApprovalsOut, *READ_ANSWERS), exclude_unset=True)
+@router.get(
+    "/entities/{uscc}/approvals",
+    response=answers(ApprovalsOut, *READ_ANSWERS),
+    exclude_unset=True,
+    openapi_extra=PURPOSE_HEADER,
+)
 def entity_approvals(request, uscc: Uscc, purpose: Purpose = None):
     """主体作为申请人的审批决定（审批库：准予与不予许可）。"""
     return _serve(request, "approvals", uscc, purpose, _listing(selectors.entity_approvals, _approval_row))

@@ -272,3 +272,5 @@ OAUTH2_PROVIDER = {
 # to one, encrypted under YIWANG_ROOT_KEY_PASSPHRASE. Empty (development, tests): derived from SECRET_KEY.
 YIWANG_ROOT_KEY = os.environ.get("YIWANG_ROOT_KEY", "")
 YIWANG_ROOT_KEY_PASSPHRASE = os.environ.get("YIWANG_ROOT_KEY_PASSPHRASE", "")
+
+from .csp import *  # noqa: E402, F403
