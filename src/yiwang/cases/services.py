@@ -749,13 +749,13 @@ def case_propose(*, actor, case: Case, grant: bool, reasons: str) -> Case:
     return locked
 
 
-@transaction.atomic
 def _deemed_renewed(case: Case) -> bool:
     """第五十条第二款 already decided a renewal the organ left undecided past the expiry (licences.renewal)."""
     renewal = getattr(case, "renewal", None)
     return renewal is not None and renewal.deemed_on is not None
 
 
+@transaction.atomic
 def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_data: dict | None = None) -> Case:
     """The lead department's decision, once every stage has answered: its 负责人 signs the reviewer's proposal
     (审批), or, for a 即办 or 单人审批 item, the reviewer decides directly."""
