@@ -4,20 +4,17 @@ It embeds the same TrueType CJK font as the licence (core.pdf), so it reads the 
 or without Chinese fonts installed.
 """
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from yiwang.core.errors import InvalidTransition
-from yiwang.core.pdf import document, embedded_font, facts_table, markup
+from yiwang.core.pdf import a4_notice, embedded_font, facts_table, markup
 
 from .models import Case, Suspension
 from .services import REMEDIES
@@ -126,18 +123,7 @@ def decision_pdf(case: Case, *, licence_number: str = "") -> bytes:
             s["small"],
         ),
     ]
-    buffer = io.BytesIO()
-    document(
-        buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=22 * mm,
-        bottomMargin=20 * mm,
-        title=f"{decision_title(case)} {case.number}",
-        author=str(case.department),
-    ).build(story)
-    return buffer.getvalue()
+    return a4_notice(story, title=f"{decision_title(case)} {case.number}", author=str(case.department))
 
 
 def suspension_notice_pdf(suspension: Suspension) -> bytes:
@@ -190,15 +176,4 @@ def suspension_notice_pdf(suspension: Suspension) -> bytes:
             s["sign"],
         ),
     ]
-    buffer = io.BytesIO()
-    document(
-        buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=22 * mm,
-        bottomMargin=20 * mm,
-        title=f"{title} {case.number}",
-        author=str(case.department),
-    ).build(story)
-    return buffer.getvalue()
+    return a4_notice(story, title=f"{title} {case.number}", author=str(case.department))

@@ -9,10 +9,12 @@ person's name from a legal document, such characters are set in reportlab's CID 
 Chinese-capable reader supplies: the one case where a PDF names a font instead of carrying it.
 """
 
+import io
 from functools import cache
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -47,6 +49,22 @@ def canvas(*args, **kwargs) -> Canvas:
 def document(*args, **kwargs) -> SimpleDocTemplate:
     """A platypus SimpleDocTemplate whose canvas starts in the embedded font, like canvas()."""
     return SimpleDocTemplate(*args, initialFontName=embedded_font(), **kwargs)
+
+
+def a4_notice(story: list, *, title: str, author: str) -> bytes:
+    """A notice or decision on A4 with the margins every one of the platform's official documents shares."""
+    buffer = io.BytesIO()
+    document(
+        buffer,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=22 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author=author,
+    ).build(story)
+    return buffer.getvalue()
 
 
 @cache

@@ -4,14 +4,12 @@ Set in the platform's embedded font (core.pdf), like the licences: a notice prin
 """
 
 import datetime as dt
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
@@ -19,7 +17,7 @@ from reportlab.platypus import Paragraph, Spacer
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
 from yiwang.core.errors import InvalidTransition
-from yiwang.core.pdf import document, facts_table, markup, paragraph_style
+from yiwang.core.pdf import a4_notice, facts_table, markup, paragraph_style
 from yiwang.portal.progress import progress_address
 
 HOTLINE = "12345"
@@ -55,17 +53,6 @@ def _applicant_line(case: Case) -> str:
 
 
 def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
-    buffer = io.BytesIO()
-    doc = document(
-        buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=22 * mm,
-        bottomMargin=20 * mm,
-        title=f"{title} {case.number}",
-        author=str(case.department),
-    )
     head = [
         Paragraph(markup(case.department), ParagraphStyle("organ", parent=_TITLE, fontSize=15, spaceAfter=1 * mm)),
         Paragraph(markup(title), _TITLE),
@@ -87,8 +74,7 @@ def _document(case: Case, title: str, story: list, issued: dt.date) -> bytes:
             _SMALL,
         ),
     ]
-    doc.build(head + story + tail)
-    return buffer.getvalue()
+    return a4_notice(head + story + tail, title=f"{title} {case.number}", author=str(case.department))
 
 
 def acceptance_notice(case: Case) -> bytes:
