@@ -42,7 +42,10 @@ def _load_shared_data() -> None:
     data = reference_data()
     load_catalog(data, load_organisation(data))
     load_demo_people()
-    load_demo_licences()
+    # The demo seals' keys are created here, valid from this moment; tests that travel to a fixed day (Monday
+    # 2026-11-23) must not find them valid only from a later, shifted one, which no real key ever is.
+    with time_machine.travel(TEST_EPOCH - dt.timedelta(days=3), tick=False):
+        load_demo_licences()
     load_demo_processes()
 
 
