@@ -51,7 +51,8 @@ def _populate(total: int, signed: int, rng: random.Random) -> list[str]:
     from yiwang.accounts.models import Entity
     from yiwang.catalog.models import LicenceType
     from yiwang.licences import signing
-    from yiwang.licences.models import Licence, SealKey
+    from yiwang.licences.models import Licence
+    from yiwang.licences.services import _active_seal
     from yiwang.org.models import Department, Region
 
     started = time.perf_counter()
@@ -70,25 +71,25 @@ def _populate(total: int, signed: int, rng: random.Random) -> list[str]:
         )
         keys = {}
         for department in departments:
-            public_pem, encrypted = signing.new_key_pair()
-            seal = SealKey.objects.create(
-                department=department, public_key_pem=public_pem, private_key_encrypted=encrypted
-            )
-            keys[department.pk] = (seal, signing.load_private_key(encrypted))
+            # Each department's key created and certified by the root key the way the first issue does it.
+            seal = _active_seal(department)
+            keys[department.pk] = (seal, signing.load_private_key(seal.private_key_encrypted))
     entities = list(Entity.objects.filter(uscc__startswith="91440105MB").values_list("pk", "uscc"))
+    names = dict(Entity.objects.filter(uscc__startswith="91440105MB").values_list("pk", "name"))
     signed_positions = set(rng.sample(range(total), min(signed, total)))
     placeholder = next(iter(keys.values()))[1]
     filler_signature = signing.sign(placeholder, b"filler")
     today = dt.date.today()
     signed_numbers = []
 
-    created_at = timezone.now().isoformat()
+    now = timezone.now()
+    created_at = now.isoformat()
     table = Licence._meta.db_table
     columns = (
         "number, licence_type_id, holder_entity_id, department_id, issued_on, valid_until, data, status, "
-        "status_reason, status_basis, digest, signature, seal_key_id, created_at"
+        "status_reason, status_basis, digest, signature, seal_key_id, created_at, signed_at, legacy_digest"
     )
-    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 14)})"
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 16)})"
 
     def row(n: int) -> tuple:
         department = rng.choice(departments)
@@ -98,16 +99,23 @@ def _populate(total: int, signed: int, rng: random.Random) -> list[str]:
         valid_until = issued_on + dt.timedelta(days=365 * kind.validity_years) if kind.validity_years else None
         number = f"{kind.code}-440105-{n:09d}"
         data = {"holder_name": f"测试主体 {entity_id}", "item": kind.name, "details": {"序号": n}}
-        canonical = signing.canonical_bytes(
-            number=number,
-            type_code=kind.code,
-            holder_id=uscc,
-            department_code=department.code,
-            issued_on=issued_on,
-            valid_until=valid_until,
-            data=data,
-        )
         seal, private = keys[department.pk]
+        canonical = signing.canonical_json(
+            signing.licence_payload(
+                number=number,
+                type_code=kind.code,
+                type_name=kind.name,
+                holder_name=names[entity_id],
+                holder_code=uscc,
+                department_code=department.code,
+                department_name=str(department),
+                issued_on=issued_on,
+                valid_until=valid_until,
+                signed_at=now,
+                key_id=seal.key_id,
+                data=data,
+            )
+        )
         if n in signed_positions:
             signature = signing.sign(private, canonical)
             signed_numbers.append(number)
@@ -129,6 +137,8 @@ def _populate(total: int, signed: int, rng: random.Random) -> list[str]:
             signature,
             seal.pk,
             created_at,
+            created_at,
+            "",
         )
 
     # Plain executemany: the ORM's bulk_create spends most of its time building model instances.
@@ -158,14 +168,32 @@ def _naive(number: str) -> str:
     department = Department.objects.get(pk=licence.department_id)
     holder = Entity.objects.get(pk=licence.holder_entity_id)
     seal = SealKey.objects.get(pk=licence.seal_key_id)
-    canonical = signing.canonical_bytes(
-        number=licence.number,
-        type_code=kind.code,
-        holder_id=holder.uscc,
+    statement = signing.seal_statement(
+        key_id=seal.key_id,
         department_code=department.code,
-        issued_on=licence.issued_on,
-        valid_until=licence.valid_until,
-        data=licence.data,
+        valid_from=seal.valid_from,
+        retired_at=seal.retired_at,
+        revoked_at=seal.revoked_at,
+        revocation_reason=seal.revocation_reason,
+    )
+    root = signing.load_public_key(signing.root_public_pem())
+    if seal.department_id != licence.department_id or not signing.verify(root, bytes(seal.certificate), statement):
+        return "unknown_key"
+    canonical = signing.canonical_json(
+        signing.licence_payload(
+            number=licence.number,
+            type_code=kind.code,
+            type_name=kind.name,
+            holder_name=holder.name,
+            holder_code=holder.uscc,
+            department_code=department.code,
+            department_name=str(department),
+            issued_on=licence.issued_on,
+            valid_until=licence.valid_until,
+            signed_at=licence.signed_at,
+            key_id=seal.key_id,
+            data=licence.data,
+        )
     )
     if signing.sm3_hex(canonical) != licence.digest:
         return "altered"
