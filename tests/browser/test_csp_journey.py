@@ -27,7 +27,8 @@ def test_the_admin_works_under_the_policy(page, server_url):
 
 
 def test_the_api_docs_render_under_the_policy(page, server_url):
-    page.goto(server_url + "/api/v1/docs")
+    page.goto(server_url + "/")
+    page.get_by_role("link", name="开放接口文档").click()
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=20_000)
     shot(page, "csp-api-docs")
 
