@@ -13,6 +13,8 @@ import io
 from functools import cache
 from pathlib import Path
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -49,6 +51,14 @@ def canvas(*args, **kwargs) -> Canvas:
 def document(*args, **kwargs) -> SimpleDocTemplate:
     """A platypus SimpleDocTemplate whose canvas starts in the embedded font, like canvas()."""
     return SimpleDocTemplate(*args, initialFontName=embedded_font(), **kwargs)
+
+
+def private_pdf_download(data: bytes, filename: str) -> HttpResponse:
+    """A document about one case or person, as a download no shared cache may keep."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def a4_notice(story: list, *, title: str, author: str) -> bytes:

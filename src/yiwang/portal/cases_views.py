@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +35,7 @@ from yiwang.catalog.models import MaterialSpec
 from yiwang.catalog.selectors import open_implementation
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.notifications import notifications_for, notifications_mark_read
+from yiwang.core.pdf import private_pdf_download
 from yiwang.core.storage import UploadQuotaExceeded, clean_filename, store_uploaded_file, stored, upload_limit
 from yiwang.licences.renewal import renewal_submit
 from yiwang.licences.renewal_views import renewal_in_application
@@ -359,22 +359,16 @@ def delivery(request, number):
 def decision_document(request, number):
     case = selectors.applicant_case(request.user, number)
     licence = selectors.case_licence(case)
-    response = HttpResponse(
-        decision_pdf(case, licence_number=licence.number if licence else ""), content_type="application/pdf"
+    return private_pdf_download(
+        decision_pdf(case, licence_number=licence.number if licence else ""), f"decision-{case.number}.pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 def suspension_notice(request, number, pk):
     """第四十五条: the written notice of a special procedure's time, for the applicant to keep."""
     suspension = selectors.notified_suspension(selectors.applicant_case(request.user, number), pk)
-    response = HttpResponse(suspension_notice_pdf(suspension), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="suspension-{number}-{pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_pdf_download(suspension_notice_pdf(suspension), f"suspension-{number}-{pk}.pdf")
 
 
 def _case_prefill(case: Case) -> dict:

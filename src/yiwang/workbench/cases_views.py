@@ -20,6 +20,7 @@ from yiwang.cases.models import ACTION_LABELS, Case, Suspension
 from yiwang.cases.pdf import suspension_notice_pdf
 from yiwang.catalog.forms_schema import display_value
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.pdf import private_pdf_download
 from yiwang.core.permissions import can, can_do
 from yiwang.core.storage import material_store
 from yiwang.ratings.services import rectification_answer
@@ -278,10 +279,7 @@ def material_download(request, number, pk):
 @staff_required
 def suspension_notice(request, number, pk):
     suspension = selectors.notified_suspension(selectors.case_for_staff(request.user, number), pk)
-    response = HttpResponse(suspension_notice_pdf(suspension), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="suspension-{number}-{pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_pdf_download(suspension_notice_pdf(suspension), f"suspension-{number}-{pk}.pdf")
 
 
 @staff_required
