@@ -58,11 +58,15 @@ def _tablet_case(case: Case, actor) -> Case:
     return found
 
 
-def _check_rating(case: Case, score: int, reasons: list[str], comment: str) -> list[str]:
+def _require_rateable(case: Case) -> None:
     if case.status != Case.Status.DELIVERED:
         raise InvalidTransition(_("办结送达后才能评价"))
     if Rating.objects.filter(case=case).exists():
         raise Conflict(_("该办件已评价"))
+
+
+def _check_rating(case: Case, score: int, reasons: list[str], comment: str) -> list[str]:
+    _require_rateable(case)
     if score not in range(1, 6):
         raise ValidationFailed(fields={"score": [_("请选择 1 到 5 的评价等级")]})
     reasons = [r for r in (reasons or []) if r]
@@ -124,10 +128,7 @@ def _code_hash(case: Case, code: str) -> str:
 
 
 def _new_code(case: Case, holder=None) -> str:
-    if case.status != Case.Status.DELIVERED:
-        raise InvalidTransition(_("办结送达后才能评价"))
-    if Rating.objects.filter(case=case).exists():
-        raise Conflict(_("该办件已评价"))
+    _require_rateable(case)
     code = f"{secrets.randbelow(10**RATING_CODE_DIGITS):0{RATING_CODE_DIGITS}d}"
     RatingCode.objects.create(
         case=case,
