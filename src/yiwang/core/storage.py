@@ -119,10 +119,7 @@ def request_body_limit(*, content_type: str, api: bool) -> int:
 
 def upload_quota() -> tuple[int, int]:
     """(files, bytes) one person may upload per rolling day."""
-    return (
-        getattr(settings, "UPLOAD_DAILY_FILES", 100),
-        getattr(settings, "UPLOAD_DAILY_BYTES", 200 * 1024 * 1024),
-    )
+    return settings.UPLOAD_DAILY_FILES, settings.UPLOAD_DAILY_BYTES
 
 
 def _check_quota(actor, size: int, field: str) -> None:
@@ -172,7 +169,7 @@ def store_upload(*, data: bytes, field: str, actor=None, name: str = "") -> Stor
 
 
 def unattached_hours() -> float:
-    return getattr(settings, "UPLOAD_UNATTACHED_HOURS", 24)
+    return settings.UPLOAD_UNATTACHED_HOURS
 
 
 @transaction.atomic

@@ -34,7 +34,6 @@ FIRST_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
 # Claims of one task (django-tasks-db appends the worker's id to worker_ids at each) before a lost one fails.
 TASK_ATTEMPTS = 3
-DEFAULT_STALE_SECONDS = 900
 
 
 class WorkerLost(Exception):
@@ -42,7 +41,7 @@ class WorkerLost(Exception):
 
 
 def stale_seconds() -> float:
-    return float(getattr(settings, "YIWANG_TASK_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+    return float(settings.YIWANG_TASK_STALE_SECONDS)
 
 
 def recover_stale_tasks() -> dict[str, int]:
