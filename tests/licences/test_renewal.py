@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.case_fixtures import PDF, decide, food_form, uploads_for
@@ -205,6 +206,20 @@ def test_the_wallet_offers_renewal_inside_the_window_only(monday, client, enterp
     assert "已超过延续申请期限" in page and "重新申请许可" in page and 'id="renewal-apply"' not in page
     page = client.get(f"/licences/{inside.number}/renew/").content.decode()
     assert f"/apply/R005-440105/?renewal={inside.number}" in page
+
+
+def test_the_wallet_reads_a_fixed_number_of_queries_however_many_licences(
+    monday, client, enterprise_agent, restaurant, django_assert_max_num_queries
+):
+    """Each row's status, seal check and renewal window come from queries made once for the whole wallet."""
+    for n in range(12):
+        _food_licence(
+            restaurant, expires_on=today() + dt.timedelta(days=20 + 10 * n), number=f"440105-2021-SPJY-{n:06d}"
+        )
+    client.force_login(enterprise_agent)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("licences:wallet"))
+    assert response.content.decode().count("data-number=") >= 12
 
 
 def test_renewal_page_of_anothers_licence_is_not_found(monday, client, citizen, restaurant):

@@ -67,13 +67,24 @@ class RenewalWindow:
 def renewal_item(licence: Licence) -> ServiceItem | None:
     """The item a renewal is filed under: the licence's own case's, or for a licence brought in from before the
     platform, the first item that results in its type."""
-    if licence.case_id is not None:
-        return licence.case.item
-    return (
-        ServiceItem.objects.filter(current_version__result_licence_type=licence.licence_type_id)
-        .order_by("code")
-        .first()
-    )
+    return _renewal_items([licence])[licence.pk]
+
+
+def _renewal_items(licences: list[Licence]) -> dict[int, ServiceItem | None]:
+    by_type: dict[int, ServiceItem] = {}
+    imported = {licence.licence_type_id for licence in licences if licence.case_id is None}
+    if imported:
+        items = ServiceItem.objects.filter(current_version__result_licence_type__in=imported).select_related(
+            "current_version"
+        )
+        for item in items.order_by("-code"):
+            by_type[item.current_version.result_licence_type_id] = item
+    case_ids = {licence.case_id for licence in licences if licence.case_id is not None}
+    by_case = {case.pk: case.item for case in Case.objects.filter(pk__in=case_ids).select_related("item")}
+    return {
+        licence.pk: by_case[licence.case_id] if licence.case_id is not None else by_type.get(licence.licence_type_id)
+        for licence in licences
+    }
 
 
 def _period_day(expires_on: dt.date, days: int, unit: str, cal: WorkCalendar) -> dt.date:
@@ -84,10 +95,50 @@ def _period_day(expires_on: dt.date, days: int, unit: str, cal: WorkCalendar) ->
 
 def renewal_window(licence: Licence, *, today: dt.date | None = None) -> RenewalWindow:
     """Whether the holder may file a renewal of this licence today, and what the page tells them."""
+    return renewal_windows([licence], today=today)[licence.pk]
+
+
+def renewal_windows(licences, *, today: dt.date | None = None) -> dict[int, RenewalWindow]:
+    """renewal_window for a list of licences (the wallet), with what each needs loaded once for all of them."""
+    licences = list(licences)
     today = today or timezone.localdate()
+    renewals: dict[int, list[Renewal]] = {licence.pk: [] for licence in licences}
+    for row in Renewal.objects.filter(licence__in=licences).select_related("renewed_licence", "case").order_by("pk"):
+        renewals[row.licence_id].append(row)
+    items = _renewal_items(licences)
+    known = {item.pk for item in items.values() if item is not None}
+    rules = {rule.item_id: rule for rule in RenewalRule.objects.filter(item__in=known)}
+    implementations: dict[tuple[int, int], ItemImplementation] = {}
+    for implementation in ItemImplementation.objects.filter(item__in=known, active=True).order_by("-pk"):
+        implementations[implementation.item_id, implementation.department_id] = implementation
+    calendars: dict[int, WorkCalendar] = {}
+    windows = {}
+    for licence in licences:
+        item = items[licence.pk]
+        region = licence.department.region
+        windows[licence.pk] = _window(
+            licence,
+            today=today,
+            renewals=renewals[licence.pk],
+            item=item,
+            rule=rules.get(item.pk) if item is not None else None,
+            implementation=implementations.get((item.pk, licence.department_id)) if item is not None else None,
+            cal=calendars.setdefault(region.pk, WorkCalendar(region)),
+        )
+    return windows
+
+
+def wallet_renewals(licences: list[Licence]) -> dict[int, tuple[RenewalWindow, Renewal | None]]:
+    """For each licence of a wallet: its renewal window, and the renewal it came from if it is a renewed one."""
+    origins = Renewal.objects.filter(renewed_licence__in=licences).select_related("licence")
+    by_renewed = {origin.renewed_licence_id: origin for origin in origins}
+    return {pk: (window, by_renewed.get(pk)) for pk, window in renewal_windows(licences).items()}
+
+
+def _window(licence, *, today, renewals, item, rule, implementation, cal) -> RenewalWindow:
     if licence.status != Licence.Status.VALID or licence.valid_until is None:
         return RenewalWindow("none", licence, message=_("该证照长期有效或已失效，无需办理延续"))
-    done = licence.renewals.select_related("renewed_licence").filter(renewed_licence__isnull=False).first()
+    done = next((r for r in renewals if r.renewed_licence_id is not None), None)
     if done is not None:
         how = _("视为准予延续") if done.deemed_on else _("已准予延续")
         return RenewalWindow(
@@ -97,21 +148,13 @@ def renewal_window(licence: Licence, *, today: dt.date | None = None) -> Renewal
             message=_("%(h)s，延续后证照 %(n)s，有效期至 %(u)s")
             % {"h": how, "n": done.renewed_licence.number, "u": done.renewed_licence.valid_until},
         )
-    pending = licence.renewals.filter(case__status__in=Case.OPEN_STATES, renewed_licence__isnull=True).first()
-    item = renewal_item(licence)
-    rule = RenewalRule.objects.filter(item=item).first() if item is not None else None
-    cal = WorkCalendar(licence.department.region)
+    pending = next((r for r in renewals if r.case.status in Case.OPEN_STATES), None)
     unit = rule.unit if rule else RenewalRule.Unit.CALENDAR
     deadline = _period_day(licence.valid_until, rule.deadline_days if rule else DEADLINE_DAYS, unit, cal)
     if rule and rule.opens_days:
         opens_on = _period_day(licence.valid_until, rule.opens_days, unit, cal)
     else:
         opens_on = licence.valid_until - dt.timedelta(days=OFFER_DAYS)
-    implementation = (
-        ItemImplementation.objects.filter(item=item, department=licence.department, active=True).first()
-        if item is not None
-        else None
-    )
     common = {"item": item, "implementation": implementation, "opens_on": opens_on, "deadline": deadline, "rule": rule}
     basis = rule.basis if rule else _("《中华人民共和国行政许可法》第五十条第一款")
     if pending is not None:

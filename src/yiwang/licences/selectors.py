@@ -26,7 +26,7 @@ from . import signing
 from .models import Licence, SealKey
 from .services import holder_public_code, licence_canonical, seal_statement
 
-RELATED = ("licence_type", "department__region", "holder_entity", "holder_person", "seal_key")
+RELATED = ("licence_type", "department__region", "holder_entity", "holder_person", "seal_key__department")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.errors import InvalidTransition, ValidationFailed
 from yiwang.workbench.views import staff_required
 
-from . import selectors, services
+from . import renewal, selectors, services
 from .models import Licence
 from .pdf import licence_pdf
 
@@ -71,8 +71,10 @@ def verify(request, number: str):
 
 @login_required
 def wallet(request):
-    licences = [(licence, selectors.check(licence)) for licence in selectors.wallet_for(actor=request.user)]
-    return render(request, "licences/wallet.html", {"licences": licences})
+    licences = list(selectors.wallet_for(actor=request.user))
+    renewals = renewal.wallet_renewals(licences)
+    rows = [(licence, selectors.check(licence), *renewals[licence.pk]) for licence in licences]
+    return render(request, "licences/wallet.html", {"licences": rows})
 
 
 @login_required
