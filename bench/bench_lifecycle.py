@@ -99,25 +99,51 @@ class Ours:
         return User.objects.get(username=username)
 
     def run_case(self) -> None:
+        for _step, call in self.steps():
+            call()
+
+    def steps(self):
+        """(name, call) for each step of one case, in order; a call sees what the ones before it did."""
         from yiwang.cases import services
         from yiwang.workflow.models import Task
 
         self.count += 1
-        case = services.case_submit(
-            actor=self._user("enterprise"),
-            implementation=self.implementation,
-            entity=self.entity,
-            form_data=self.form,
-            uploads=self.uploads,
-            idempotency_key=f"bench-{self.count}",
-        )
-        case = services.case_accept(actor=self._user("hz-gov_service-clerk"), case=case)
-        for username in REVIEWERS:
-            task = Task.objects.get(case=case, department_id=self.departments[username], status=Task.Status.OPEN)
+        state = {}
+
+        def submit():
+            state["case"] = services.case_submit(
+                actor=self._user("enterprise"),
+                implementation=self.implementation,
+                entity=self.entity,
+                form_data=self.form,
+                uploads=self.uploads,
+                idempotency_key=f"bench-{self.count}",
+            )
+
+        def accept():
+            state["case"] = services.case_accept(actor=self._user("hz-gov_service-clerk"), case=state["case"])
+
+        def review(username):
+            task = Task.objects.get(case=state["case"], department_id=self.departments[username], status="open")
             services.task_complete(actor=self._user(username), task=task, outcome="agree", opinion="同意")
-        services.case_propose(actor=self._user("hz-culture-reviewer"), case=case, grant=True, reasons="符合条件")
-        case = services.case_decide(actor=self._user("hz-culture-head"), case=case, grant=True)
-        services.case_deliver(actor=self._user("hz-gov_service-clerk"), case=case)
+
+        def propose():
+            actor = self._user("hz-culture-reviewer")
+            services.case_propose(actor=actor, case=state["case"], grant=True, reasons="符合条件")
+
+        def decide():
+            state["case"] = services.case_decide(actor=self._user("hz-culture-head"), case=state["case"], grant=True)
+
+        def deliver():
+            services.case_deliver(actor=self._user("hz-gov_service-clerk"), case=state["case"])
+
+        yield "submit", submit
+        yield "accept", accept
+        for username in REVIEWERS:
+            yield "task_complete", lambda username=username: review(username)
+        yield "propose", propose
+        yield "decide", decide
+        yield "deliver", deliver
 
     def check(self) -> str:
         from yiwang.cases.models import Case
@@ -351,11 +377,82 @@ def _rate(engine, cases: int) -> float:
     return cases / (time.perf_counter() - started)
 
 
+def _per_case(engine, cases: int) -> None:
+    """Queries and CPU per case, per step and in all, for the service line (--per-case): where the time goes."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries, cpu = Counter(), Counter()
+    for _ in range(cases):
+        for step, call in engine.steps():
+            started = time.process_time()
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            cpu[step] += time.process_time() - started
+            queries[step] += len(captured)
+    for step in queries:
+        print(f"  {step:<22} {queries[step] / cases:6.1f} queries  {cpu[step] * 1000 / cases:7.2f} ms CPU")
+    total_q, total_cpu = sum(queries.values()) / cases, sum(cpu.values()) * 1000 / cases
+    print(f"{'per case (services)':<30} {total_q:6.1f} queries  {total_cpu:7.2f} ms CPU   ({cases} cases)")
+
+
+def _http_submission(cases: int) -> None:
+    """POST /api/v1/cases in-process (Django's test client, Bearer token): queries and CPU per submission."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.case_fixtures import form_for
+    from yiwang.accounts.models import Entity, User
+    from yiwang.accounts.tokens import token_create
+    from yiwang.catalog.models import ItemImplementation
+    from yiwang.core.storage import store_upload
+
+    agent = User.objects.get(username="enterprise")
+    implementation = ItemImplementation.objects.get(code=IMPLEMENTATION)
+    entity = Entity.objects.get(uscc="91440105MA59ABCD17")
+    materials = [
+        {"spec": spec.pk, "key": store_upload(data=PDF + spec.name.encode(), field="f").key, "filename": "a.pdf"}
+        for spec in implementation.item.current_version.materials.all()
+        if not spec.is_exempt
+    ]
+    body = {"implementation": IMPLEMENTATION, "entity": entity.uscc, "form": form_for(implementation, entity=entity)}
+    body["materials"] = materials
+    _token, secret = token_create(actor=agent, user=agent, name="bench")
+    client = Client(HTTP_HOST="127.0.0.1", headers={"Authorization": f"Bearer {secret}"})
+    total_q = total_cpu = 0.0
+    for i in range(WARMUP + cases):
+        started = time.process_time()
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.post(
+                "/api/v1/cases", body, content_type="application/json", headers={"Idempotency-Key": f"http-{i}"}
+            )
+        assert answer.status_code == 201, answer.content
+        if i >= WARMUP:
+            total_cpu += time.process_time() - started
+            total_q += len(captured)
+    print(f"{'HTTP POST /api/v1/cases':<30} {total_q / cases:6.1f} queries  {total_cpu * 1000 / cases:7.2f} ms CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=200, help="timed cases for each engine")
+    parser.add_argument(
+        "--per-case",
+        action="store_true",
+        help="only the service line: queries and CPU per case and per step, and per HTTP submission",
+    )
     args = parser.parse_args()
     _setup()
+    if args.per_case:
+        ours = Ours()
+        for _ in range(WARMUP):
+            ours.run_case()
+        _per_case(ours, args.cases)
+        _http_submission(args.cases)
+        return
     import SpiffWorkflow
 
     # Spiff logs every task state change at INFO; writing those lines would be measured as its cost.
