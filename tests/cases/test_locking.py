@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from yiwang.cases import services
+from yiwang.cases.services._common import _locked, _locked_task
 from yiwang.catalog.models import ItemVersion
 from yiwang.org.models import Department, Region
 from yiwang.workflow.models import Task
@@ -38,10 +38,10 @@ def test_locking_a_case_leaves_its_region_department_and_item_free(in_review, sa
     """While one reviewer's transaction holds a case, another case of the same district can still move."""
     case = in_review
     with transaction.atomic():
-        services._locked(case, samr_reviewer, "review")
+        _locked(case, samr_reviewer, "review")
         for model, pk in ((Region, case.region_id), (Department, case.department_id), (ItemVersion, case.version_id)):
             assert _lock_elsewhere(model, pk) is None, model.__name__
     task = Task.objects.get(case=case, department__kind="URBAN")
     with transaction.atomic():
-        services._locked_task(task, urban_reviewer)
+        _locked_task(task, urban_reviewer)
         assert _lock_elsewhere(Region, case.region_id) is None

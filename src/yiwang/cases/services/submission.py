@@ -1,0 +1,278 @@
+"""Stage 1, submission: an application checked against the catalog (form, materials, who may apply) and numbered."""
+
+import datetime as dt
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.models import Entity, Person
+from yiwang.catalog.forms_schema import lock_prefilled, prefill_values, submission_errors
+from yiwang.catalog.models import ItemImplementation, MaterialSpec
+from yiwang.core.calendar import WorkCalendar
+from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.permissions import can_do
+from yiwang.core.storage import StoredFile
+from yiwang.workflow.models import Task
+
+from .. import clock
+from ..delivery import clean_delivery
+from ..materials import material_sources
+from ..models import (
+    Case,
+    CaseMaterial,
+    CaseNumberCounter,
+)
+from ._common import (
+    _locked,
+    _merge,
+    _record,
+    _tell_applicant,
+    _today,
+)
+
+
+def _next_number(region, day: dt.date) -> str:
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(region=region, day=day)
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{region.code}-{day:%Y%m%d}-{counter.last:05d}"
+
+
+def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bool:
+    if can_do(actor, "window_intake"):
+        return True
+    if entity is not None:
+        return entity.has_agent(actor)
+    return person is not None and person.user_id == actor.pk
+
+
+def _material_check(
+    version,
+    uploads: dict[int, tuple[StoredFile | None, str]],
+    provided: str,
+    *,
+    person: Person | None,
+    entity: Entity | None,
+    deferred: frozenset[int] = frozenset(),
+    commitments: frozenset[int] = frozenset(),
+) -> tuple[list[CaseMaterial], dict[str, list[str]]]:
+    """The case's material rows (unsaved, without their case) from uploads by spec id, every 免提交 material
+    drawn; and the problems, all of them, so they can be told together with the form's.
+
+    At a window a material may be paper with no scan: its entry is (None, ""). A commitment (告知承诺) stands in
+    for a material the catalog allows it for; a deferred one (容缺) is accepted now and supplied later, which
+    acceptance checks against the catalog and the applicant's credit.
+    """
+    known = set(version.materials.values_list("pk", flat=True))
+    if (set(uploads) | deferred | commitments) - known:
+        return [], {"materials": [_("上传的材料不属于本事项")]}
+    missing, problems, rows = [], [], []
+    for source in material_sources(version, person=person, entity=entity):
+        spec = source.spec
+        if source.licence is not None:
+            note = _("免提交：已调取电子证照 %(n)s") % {"n": source.licence.number}
+            rows.append(
+                CaseMaterial(spec=spec, provided=CaseMaterial.Provided.LICENCE, licence=source.licence, note=note)
+            )
+        elif source.refusal:
+            problems.append(source.refusal)
+        elif spec.is_exempt:
+            kind = (
+                CaseMaterial.Provided.LICENCE
+                if spec.source == MaterialSpec.Source.LICENCE
+                else CaseMaterial.Provided.SHARED
+            )
+            rows.append(CaseMaterial(spec=spec, provided=kind, note=_("免提交：由平台调取")))
+        elif spec.pk in commitments:
+            if not spec.commitment:
+                problems.append(_("《%(m)s》不适用告知承诺，须提交材料") % {"m": spec.name})
+                continue
+            note = _("申请人已书面承诺符合要求（告知承诺制）")
+            rows.append(CaseMaterial(spec=spec, provided=CaseMaterial.Provided.COMMITMENT, note=note))
+        elif spec.pk in uploads and uploads[spec.pk][0] is None:
+            if provided != CaseMaterial.Provided.WINDOW:
+                problems.append(_("《%(m)s》：网上申报须上传材料文件") % {"m": spec.name})
+                continue
+            rows.append(CaseMaterial(spec=spec, provided=provided, note=_("窗口收取纸质材料")))
+        elif spec.pk in uploads:
+            stored, filename = uploads[spec.pk]
+            rows.append(
+                CaseMaterial(
+                    spec=spec,
+                    provided=provided,
+                    file_key=stored.key,
+                    filename=filename,
+                    content_type=stored.content_type,
+                    size=stored.size,
+                )
+            )
+        elif spec.pk in deferred:
+            note = _("容缺受理：受理后限期补齐")
+            rows.append(CaseMaterial(spec=spec, provided=CaseMaterial.Provided.DEFERRED, note=note))
+        elif spec.required:
+            missing.append(spec.name)
+    if missing and provided == CaseMaterial.Provided.UPLOADED:
+        problems.insert(0, _("缺少必需材料：%s") % "、".join(missing))
+    return rows, ({"materials": problems} if problems else {})
+
+
+def submission_problems(
+    *,
+    implementation: ItemImplementation,
+    form_data: dict,
+    person: Person | None,
+    entity: Entity | None,
+    uploads: dict[int, tuple[StoredFile | None, str]] | None = None,
+    commitments=(),
+) -> dict[str, list[str]]:
+    """Every error case_submit would give this online application, form and materials together; writes nothing.
+
+    A page whose own form parsing already failed calls this, so the applicant still hears everything at once."""
+    version = implementation.item.current_version
+    form_data = lock_prefilled(version.form_schema, form_data, prefill_values(person=person, entity=entity))
+    errors = submission_errors(version.form_schema, form_data)
+    _rows, material_errors = _material_check(
+        version,
+        uploads or {},
+        CaseMaterial.Provided.UPLOADED,
+        person=person,
+        entity=entity,
+        commitments=frozenset(commitments),
+    )
+    return _merge(errors, material_errors)
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    actor,
+    implementation: ItemImplementation,
+    form_data: dict,
+    person: Person | None = None,
+    entity: Entity | None = None,
+    uploads: dict[int, tuple[StoredFile | None, str]] | None = None,
+    channel: str = Case.Channel.ONLINE,
+    window=None,
+    delivery_method: str = Case.Delivery.ONLINE,
+    idempotency_key: str = "",
+    commitments=(),
+    deferred=(),
+    delivery_recipient: str = "",
+    delivery_phone: str = "",
+    delivery_address: str = "",
+    pickup_center=None,
+    incomplete_form: bool = False,
+) -> Case:
+    """Submit an application. With an Idempotency-Key, a repeat returns the first case unchanged.
+
+    `commitments` are the materials the applicant replaces with a written commitment (告知承诺); `deferred` the
+    ones a window clerk accepts to be supplied later (容缺受理), which only a window can do. Form and material
+    errors are refused together, in one ValidationFailed. Identity fields of the form are taken from the
+    register, whatever was sent. `incomplete_form` lets a window record a form that does not validate yet,
+    to be corrected through the 一次性告知书 it issues at once; acceptance still requires a valid form."""
+    if idempotency_key:
+        first = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        if first is not None:
+            if first.implementation_id != implementation.pk:
+                raise Conflict(_("该幂等键已用于另一项申请"))
+            return first
+    if (person is None) == (entity is None):
+        raise ValidationFailed(fields={"applicant": [_("请指定一个申请人（自然人或法人）")]})
+    if not _may_apply_for(actor, person=person, entity=entity):
+        raise PermissionDenied(_("您不能代表该申请人申报"))
+    if deferred and channel != Case.Channel.WINDOW:
+        raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]})
+    if incomplete_form and channel != Case.Channel.WINDOW:
+        raise ValidationFailed(fields={"form": [_("只有窗口可以登记尚未填写完整的申请表")]})
+    implementation = ItemImplementation.objects.select_related("item__current_version", "department__region").get(
+        pk=implementation.pk
+    )
+    version = implementation.item.current_version
+    if version is None or not implementation.active:
+        raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]})
+    form_data = lock_prefilled(version.form_schema, form_data, prefill_values(person=person, entity=entity))
+    errors = {} if incomplete_form else submission_errors(version.form_schema, form_data)
+    provided = CaseMaterial.Provided.WINDOW if channel == Case.Channel.WINDOW else CaseMaterial.Provided.UPLOADED
+    rows, material_errors = _material_check(
+        version,
+        uploads or {},
+        provided,
+        person=person,
+        entity=entity,
+        deferred=frozenset(deferred),
+        commitments=frozenset(commitments),
+    )
+    region, today = implementation.department.region, _today()
+    try:
+        delivery = clean_delivery(
+            method=delivery_method,
+            region=region,
+            channel=channel,
+            recipient=delivery_recipient,
+            phone=delivery_phone,
+            address=delivery_address,
+            pickup_center=pickup_center,
+        )
+    except ValidationFailed as invalid:
+        _merge(errors, invalid.fields)
+    if _merge(errors, material_errors):
+        raise ValidationFailed(fields=errors)
+    cal = WorkCalendar(region)
+    acceptance = clock.acceptance_deadline(today, cal)
+    case = Case(
+        number=_next_number(region, today),
+        item=implementation.item,
+        version=version,
+        implementation=implementation,
+        department=implementation.department,
+        region=region,
+        applicant_person=person,
+        applicant_entity=entity,
+        submitted_by=actor,
+        channel=channel,
+        intake_window=window,
+        **delivery,
+        status=Case.Status.SUBMITTED,
+        form_data=form_data,
+        idempotency_key=idempotency_key,
+        query_code=f"{secrets.randbelow(10**6):06d}",
+        received_on=today,
+        acceptance_due=acceptance.date,
+        promised_days=implementation.promised_days_for(version),
+        statutory_days=version.effective_statutory_days,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # The same key raced in from a second request; the first one's case is the answer.
+        return Case.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
+    for row in rows:
+        row.case = case
+    CaseMaterial.objects.bulk_create(rows)
+    _record(
+        case,
+        actor=actor,
+        action="submit",
+        moved=("", case.status),
+        event="case.submitted",
+        note=_("受理期限 %(d)s") % {"d": case.acceptance_due},
+    )
+    _tell_applicant(
+        case, _("已收到您的申请"), _("我们将在 %(d)s 前受理或一次性告知需补正的材料。") % {"d": case.acceptance_due}
+    )
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
+    case = _locked(case, actor, "applicant")
+    moved = case.move("withdraw")
+    case.closed_reason = reason.strip()
+    case.tasks.filter(status__in=Task.OPEN_STATES).update(status=Task.Status.CANCELLED, finished_at=timezone.now())
+    case.save()
+    _record(case, actor=actor, action="withdraw", moved=moved, note=case.closed_reason, event="case.withdrawn")
+    return case
