@@ -49,11 +49,17 @@ def _request_correction(*, actor, case: Case, points: list[str], at_acceptance: 
     case = _locked(case, actor, "accept" if at_acceptance else "request_correction")
     if at_acceptance and case.status != Case.Status.SUBMITTED:
         raise InvalidTransition(_("办件当前为「%(s)s」，请刷新") % {"s": case.get_status_display()})
+    return correction_issue(case, actor=actor, points=points, clock_note=_("审查中退回补正"))
+
+
+def correction_issue(case: Case, *, actor, points: list[str], clock_note: str) -> CorrectionNotice:
+    """The one 一次性告知 flow, on a case the caller has locked and may correct: at acceptance, or returned from
+    review (where the notice also stops the clock until the applicant answers, noting `clock_note`)."""
     if case.corrections.filter(answered_at__isnull=True).exists():
         raise InvalidTransition(_("已发出补正告知，须待申请人补正后才能再次告知"))
     moved = case.move("request_correction")
     if moved[0] == Case.Status.UNDER_REVIEW:
-        _suspend_clock(case, actor=actor, reason=Suspension.Reason.CORRECTION, note=_("审查中退回补正"))
+        _suspend_clock(case, actor=actor, reason=Suspension.Reason.CORRECTION, note=clock_note)
     case.save()
     notice = CorrectionNotice.objects.create(case=case, points=points, issued_by=actor)
     _record(

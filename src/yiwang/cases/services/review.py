@@ -11,17 +11,14 @@ from yiwang.workflow.models import Task
 
 from ..models import (
     Case,
-    CorrectionNotice,
-    Suspension,
 )
 from ._common import (
     _calendar,
     _locked_task,
     _record,
-    _suspend_clock,
-    _tell_applicant,
     _today,
 )
+from .correction import correction_issue
 
 TASK_OUTCOMES = {
     "agree": Task.Status.AGREED,
@@ -70,20 +67,7 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
         data={"task": task.pk, "department": task.department_id},
     )
     if outcome == "return":
-        case_points = points or [task.opinion]
-        moved = case.move("request_correction")
-        _suspend_clock(case, actor=actor, reason=Suspension.Reason.CORRECTION, note=task.opinion)
-        case.save()
-        CorrectionNotice.objects.create(case=case, points=case_points, issued_by=actor)
-        _record(
-            case,
-            actor=actor,
-            action="request_correction",
-            moved=moved,
-            note="；".join(case_points),
-            event="case.correction",
-        )
-        _tell_applicant(case, _("请补正材料"), "；".join(case_points))
+        correction_issue(case, actor=actor, points=points or [task.opinion], clock_note=task.opinion)
         return task
     engine.advance(case, task, today=today, cal=_calendar(case))
     return task
