@@ -8,26 +8,21 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import AfterValidator
 
-from yiwang.accounts.models import Entity, Person
-from yiwang.catalog.models import ItemImplementation
 from yiwang.core.api_schemas import BoundedPagination, ErrorOut, Text, answers
 from yiwang.core.auth import session_or_token
 from yiwang.core.calendar import WorkCalendar
-from yiwang.core.errors import NotFound, ValidationFailed
-from yiwang.core.idempotency import idempotency_claim
+from yiwang.core.errors import ValidationFailed
 from yiwang.core.storage import clean_filename, store_uploaded_file, stored
 from yiwang.org.models import ServiceCenter
 from yiwang.ratings.services import rating_submit
 
 from . import clock, selectors, services
-from .models import Case
 
 router = Router(tags=["办件"], auth=session_or_token)
 
@@ -250,7 +245,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_materials(obj):
-        return list(obj.materials.select_related("spec", "licence"))
+        return list(obj.materials.all())
 
     @staticmethod
     def resolve_corrections(obj):
@@ -341,27 +336,6 @@ class CompletionIn(Schema):
     points: list[Annotated[Text, Field(max_length=500)]] | None = Field(None, max_length=100)
 
 
-def _applicant(actor, *, person: str | None, entity: str | None) -> tuple[Person | None, Entity | None]:
-    """The applicant among those the actor may apply for: their own person, or an entity they are agent of."""
-    found_person = found_entity = None
-    if person is not None:
-        found_person = Person.objects.filter(user=actor, id_number=person.strip().upper()).first()
-        if found_person is None:
-            raise NotFound(_("未找到该申请人，或您不能代其申报"))
-    if entity is not None:
-        found_entity = Entity.objects.acting_for(actor).filter(uscc=entity.strip().upper()).first()
-        if found_entity is None:
-            raise NotFound(_("未找到该申请人，或您不能代其申报"))
-    return found_person, found_entity
-
-
-def _implementation(code: str) -> ItemImplementation:
-    found = ItemImplementation.objects.filter(code=code).first()
-    if found is None:
-        raise ValidationFailed(fields={"implementation": [_("没有该实施清单")]})
-    return found
-
-
 def _pickup_center(pk: int | None) -> ServiceCenter | None:
     if pk is None:
         return None
@@ -376,10 +350,6 @@ def _uploads(materials: list[MaterialIn], field: str = "materials") -> dict:
         m.spec: (stored(key=m.key, field=f"{field}.{i}.key"), clean_filename(m.filename))
         for i, m in enumerate(materials)
     }
-
-
-def _already_submitted(actor, key: str) -> bool:
-    return Case.objects.filter(submitted_by=actor, idempotency_key=key).exists()
 
 
 # --- operations ----------------------------------------------------------------------------------------
@@ -410,26 +380,25 @@ def case_submit(
     idempotency_key: Annotated[Text, Header(alias="Idempotency-Key", min_length=1, max_length=64)],
 ):
     actor = request.auth
-    with transaction.atomic():
-        # The claim serialises requests with one key; the case check covers a key a case holds from before.
-        first = idempotency_claim(actor=actor, key=idempotency_key) and not _already_submitted(actor, idempotency_key)
-        person, entity = _applicant(actor, person=payload.person, entity=payload.entity)
-        case = services.case_submit(
-            actor=actor,
-            implementation=_implementation(payload.implementation),
-            form_data=payload.form,
-            person=person,
-            entity=entity,
-            uploads=_uploads(payload.materials),
-            commitments=payload.commitments,
-            delivery_method=payload.delivery_method,
-            delivery_recipient=payload.delivery_recipient,
-            delivery_phone=payload.delivery_phone,
-            delivery_address=payload.delivery_address,
-            pickup_center=_pickup_center(payload.pickup_center),
-            idempotency_key=idempotency_key,
-        )
-    return Status(201 if first else 200, selectors.case_detail(actor, case.number))
+    person, entity = selectors.applicant_for(actor, person=payload.person, entity=payload.entity)
+    case = services.case_submit(
+        actor=actor,
+        implementation=selectors.implementation_by_code(payload.implementation),
+        form_data=payload.form,
+        person=person,
+        entity=entity,
+        uploads=_uploads(payload.materials),
+        commitments=payload.commitments,
+        delivery_method=payload.delivery_method,
+        delivery_recipient=payload.delivery_recipient,
+        delivery_phone=payload.delivery_phone,
+        delivery_address=payload.delivery_address,
+        pickup_center=_pickup_center(payload.pickup_center),
+        idempotency_key=idempotency_key,
+    )
+    if case.repeated:
+        return Status(200, selectors.case_detail(actor, case.number))
+    return Status(201, selectors.new_case_detail(case))
 
 
 @router.get("/cases", response=answers(list[CaseOut], 401), summary="我的办件（工作人员：职责范围内的办件）")

@@ -5,11 +5,14 @@ fetch another department's or district's rows; a row the actor may not see is th
 """
 
 from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import mask_identity_number
+from yiwang.accounts.models import Entity, Person
 from yiwang.catalog.forms_schema import display_value, submission_errors
-from yiwang.core.errors import NotFound
+from yiwang.catalog.models import ItemImplementation
+from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import get_restricted, restrict
 from yiwang.licences.models import Licence
 from yiwang.ratings.models import Rating, Rectification
@@ -282,12 +285,59 @@ def visible_case(actor, number: str) -> Case:
     return found
 
 
+def submitted_case(actor, key: str) -> Case | None:
+    """The case the actor's earlier submission with this Idempotency-Key made, if any."""
+    return Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
+
+
+def applicant_for(actor, *, person: str | None, entity: str | None) -> tuple[Person | None, Entity | None]:
+    """The applicant among those the actor may apply for: their own person, or an entity they are agent of."""
+    found_person = found_entity = None
+    if person is not None:
+        found_person = Person.objects.filter(user=actor, id_number=person.strip().upper()).first()
+        if found_person is None:
+            raise NotFound(_("未找到该申请人，或您不能代其申报"))
+    if entity is not None:
+        found_entity = Entity.objects.acting_for(actor).filter(uscc=entity.strip().upper()).first()
+        if found_entity is None:
+            raise NotFound(_("未找到该申请人，或您不能代其申报"))
+    return found_person, found_entity
+
+
+def implementation_by_code(code: str) -> ItemImplementation:
+    """The implementation an application names, with what case_submit reads of it (so it is not read twice)."""
+    found = (
+        ItemImplementation.objects.select_related("item__current_version", "department__region")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise ValidationFailed(fields={"implementation": [_("没有该实施清单")]})
+    return found
+
+
+def new_case_detail(case: Case) -> Case:
+    """The detail of a case case_submit has just made, from the objects it holds: a new case has no tasks,
+    corrections or rating yet, so only its timeline row and its materials are read."""
+    prefetch_related_objects(
+        [case], "log", Prefetch("materials", CaseMaterial.objects.select_related("spec", "licence"))
+    )
+    case._prefetched_objects_cache.update({"tasks": Task.objects.none(), "corrections": case.corrections.none()})
+    case._state.fields_cache["rating"] = None
+    return case
+
+
 def case_detail(actor, number: str) -> Case:
     """One visible case with everything its detail shows: timeline, tasks, materials, corrections, rating."""
     found = (
         visible_cases(actor)
         .prefetch_related(
-            "log", "tasks__department__region", "tasks__assignee", "tasks__case", "materials__spec", "corrections"
+            "log",
+            "tasks__department__region",
+            "tasks__assignee",
+            "tasks__case",
+            Prefetch("materials", CaseMaterial.objects.select_related("spec", "licence")),
+            "corrections",
         )
         .select_related("rating")
         .filter(number=number)

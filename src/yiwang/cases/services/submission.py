@@ -3,8 +3,7 @@
 import datetime as dt
 import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,11 +12,12 @@ from yiwang.catalog.forms_schema import lock_prefilled, prefill_values, submissi
 from yiwang.catalog.models import ItemImplementation, MaterialSpec
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.idempotency import idempotency_claim
 from yiwang.core.permissions import can_do
 from yiwang.core.storage import StoredFile
 from yiwang.workflow.models import Task
 
-from .. import clock
+from .. import clock, selectors
 from ..delivery import clean_delivery
 from ..materials import material_sources
 from ..models import (
@@ -35,10 +35,20 @@ from ._common import (
 
 
 def _next_number(region, day: dt.date) -> str:
-    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(region=region, day=day)
-    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{region.code}-{day:%Y%m%d}-{counter.last:05d}"
+    """The district's next number of the day: one UPDATE … RETURNING, which locks the counter row until the
+    commit; the day's first case creates the row."""
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(
+                f"UPDATE {table} SET last = last + 1 WHERE region_id = %s AND day = %s RETURNING last", [region.pk, day]
+            )
+            found = cursor.fetchone()
+            if found is not None:
+                return f"{region.code}-{day:%Y%m%d}-{found[0]:05d}"
+            # A concurrent first case of the day may create the row too; the loser's update then finds it.
+            CaseNumberCounter.objects.bulk_create([CaseNumberCounter(region=region, day=day)], ignore_conflicts=True)
+    raise RuntimeError("case number counter row missing")
 
 
 def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bool:
@@ -172,12 +182,17 @@ def case_submit(
     ones a window clerk accepts to be supplied later (容缺受理), which only a window can do. Form and material
     errors are refused together, in one ValidationFailed. Identity fields of the form are taken from the
     register, whatever was sent. `incomplete_form` lets a window record a form that does not validate yet,
-    to be corrected through the 一次性告知书 it issues at once; acceptance still requires a valid form."""
+    to be corrected through the 一次性告知书 it issues at once; acceptance still requires a valid form.
+
+    The returned case's `repeated` says whether it is an earlier request's answer (the API's 200, not 201)."""
     if idempotency_key:
-        first = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        # The claim serialises requests with one key; the case check covers a key a case holds from before.
+        idempotency_claim(actor=actor, key=idempotency_key)
+        first = selectors.submitted_case(actor, idempotency_key)
         if first is not None:
             if first.implementation_id != implementation.pk:
                 raise Conflict(_("该幂等键已用于另一项申请"))
+            first.repeated = True
             return first
     if (person is None) == (entity is None):
         raise ValidationFailed(fields={"applicant": [_("请指定一个申请人（自然人或法人）")]})
@@ -223,7 +238,8 @@ def case_submit(
     cal = WorkCalendar(region)
     acceptance = clock.acceptance_deadline(today, cal)
     case = Case(
-        number=_next_number(region, today),
+        # Numbered last, just before the commit, so the district's counter row is locked only briefly.
+        number=f"~{secrets.token_hex(14)}",
         item=implementation.item,
         version=version,
         implementation=implementation,
@@ -244,15 +260,12 @@ def case_submit(
         promised_days=implementation.promised_days_for(version),
         statutory_days=version.effective_statutory_days,
     )
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        # The same key raced in from a second request; the first one's case is the answer.
-        return Case.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
+    case.save(force_insert=True)
     for row in rows:
         row.case = case
     CaseMaterial.objects.bulk_create(rows)
+    case.number = _next_number(region, today)
+    Case.objects.filter(pk=case.pk).update(number=case.number)
     _record(
         case,
         actor=actor,
@@ -264,6 +277,7 @@ def case_submit(
     _tell_applicant(
         case, _("已收到您的申请"), _("我们将在 %(d)s 前受理或一次性告知需补正的材料。") % {"d": case.acceptance_due}
     )
+    case.repeated = False
     return case
 
 
