@@ -8,6 +8,9 @@ from ninja.pagination import LimitOffsetPagination
 
 class ErrorBody(Schema):
     code: str
+    subcode: str | None = Field(
+        None, description="同一类错误中的具体原因，如 credit_denies_tolerance、material_missing"
+    )
     message: str
     fields: dict[str, list[str]] | None = None
     details: dict | None = None

@@ -8,14 +8,19 @@ class DomainError(Exception):
     status = 400
     default_message = _("请求无法处理")
 
-    def __init__(self, message=None, *, fields: dict[str, list[str]] | None = None, **details):
+    def __init__(self, message=None, *, fields: dict[str, list[str]] | None = None, subcode: str = "", **details):
         self.message = str(message or self.default_message)
+        # Which refusal of its kind this is (credit_denies_tolerance, material_missing, …), for a client to act on
+        # without parsing the message; stable like `code`.
+        self.subcode = subcode
         self.fields = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
         self.details = details
         super().__init__(self.message)
 
     def as_dict(self) -> dict:
         body = {"code": self.code, "message": self.message}
+        if self.subcode:
+            body["subcode"] = self.subcode
         if self.fields:
             body["fields"] = self.fields
         if self.details:

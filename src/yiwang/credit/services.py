@@ -170,7 +170,13 @@ def credit_check(*, actor, case, checkpoint: str, enforce: bool = True) -> list[
         first = blocking[0]
         step = _("受理") if checkpoint == Checkpoint.ACCEPTANCE else _("准予许可")
         message = _("信用联合惩戒：不能%(step)s。%(reason)s") % {"step": step, "reason": first.reason}
-        raise ValidationFailed(message, fields={"credit": [message]}, record=first.record.pk, rule=first.rule.code)
+        raise ValidationFailed(
+            message,
+            fields={"credit": [message]},
+            subcode="credit_blocked",
+            record=first.record.pk,
+            rule=first.rule.code,
+        )
     recorded = []
     for hit in hits:
         row, created = RuleHit.objects.get_or_create(

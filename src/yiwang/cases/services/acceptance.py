@@ -41,7 +41,9 @@ def _accept_in_time(*, actor, case: Case, window=None) -> Case:
     # A window may have recorded an incomplete form to issue its correction notice; no case is accepted so.
     form_errors = submission_errors(case.version.form_schema, case.form_data)
     if form_errors:
-        raise ValidationFailed(_("申请表尚不完整，不能受理，请一次性告知补正"), fields=form_errors)
+        raise ValidationFailed(
+            _("申请表尚不完整，不能受理，请一次性告知补正"), fields=form_errors, subcode="form_incomplete"
+        )
     return _accept(case, actor=actor, accepted_on=_today(), window=window)
 
 
@@ -104,13 +106,13 @@ def _check_waived_materials(case: Case, effects: set[str]) -> None:
         message = _("信用联合惩戒：申请人不适用容缺受理和告知承诺，%(m)s须提交后方可受理。请一次性告知补正。") % {
             "m": names
         }
-        raise ValidationFailed(message, fields={"materials": [message]})
+        raise ValidationFailed(message, fields={"materials": [message]}, subcode="credit_denies_tolerance")
     beyond = [m.spec.name for m in waived if m.provided == CaseMaterial.Provided.DEFERRED and not m.spec.tolerable]
     if beyond and not case.green_channel:
         message = _("%(m)s不属于可容缺材料；仅守信主体（绿色通道）可就任一材料容缺受理。") % {
             "m": "、".join(f"《{n}》" for n in beyond)
         }
-        raise ValidationFailed(message, fields={"materials": [message]})
+        raise ValidationFailed(message, fields={"materials": [message]}, subcode="material_not_tolerable")
 
 
 def case_refuse_acceptance(*, actor, case: Case, reasons: str) -> Case:

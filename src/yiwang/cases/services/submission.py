@@ -33,6 +33,11 @@ from ._common import (
     _today,
 )
 
+# The fields clean_delivery names in its refusals.
+DELIVERY_FIELDS = frozenset(
+    {"delivery_method", "delivery_recipient", "delivery_phone", "delivery_address", "pickup_center"}
+)
+
 
 def _next_number(region, day: dt.date) -> str:
     """The district's next number of the day: one UPDATE … RETURNING, which locks the counter row until the
@@ -129,6 +134,16 @@ def _material_check(
     return rows, ({"materials": problems} if problems else {})
 
 
+def _refusal_subcode(errors: dict[str, list[str]], material_errors: dict[str, list[str]]) -> str:
+    """The first of the reasons a refused submission has, in the order an applicant fixes them."""
+    missing = _("缺少必需材料：%s") % ""
+    if any(problem.startswith(missing) for problem in material_errors.get("materials", ())):
+        return "material_missing"
+    if material_errors:
+        return "material_invalid"
+    return "delivery_invalid" if set(errors) <= DELIVERY_FIELDS else "form_invalid"
+
+
 def submission_problems(
     *,
     implementation: ItemImplementation,
@@ -195,19 +210,21 @@ def case_submit(
             first.repeated = True
             return first
     if (person is None) == (entity is None):
-        raise ValidationFailed(fields={"applicant": [_("请指定一个申请人（自然人或法人）")]})
+        raise ValidationFailed(
+            fields={"applicant": [_("请指定一个申请人（自然人或法人）")]}, subcode="applicant_required"
+        )
     if not _may_apply_for(actor, person=person, entity=entity):
         raise PermissionDenied(_("您不能代表该申请人申报"))
     if deferred and channel != Case.Channel.WINDOW:
-        raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]})
+        raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]}, subcode="deferral_window_only")
     if incomplete_form and channel != Case.Channel.WINDOW:
-        raise ValidationFailed(fields={"form": [_("只有窗口可以登记尚未填写完整的申请表")]})
+        raise ValidationFailed(fields={"form": [_("只有窗口可以登记尚未填写完整的申请表")]}, subcode="form_incomplete")
     implementation = ItemImplementation.objects.select_related("item__current_version", "department__region").get(
         pk=implementation.pk
     )
     version = implementation.item.current_version
     if version is None or not implementation.active:
-        raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]})
+        raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]}, subcode="implementation_closed")
     form_data = lock_prefilled(version.form_schema, form_data, prefill_values(person=person, entity=entity))
     errors = {} if incomplete_form else submission_errors(version.form_schema, form_data)
     provided = CaseMaterial.Provided.WINDOW if channel == Case.Channel.WINDOW else CaseMaterial.Provided.UPLOADED
@@ -234,7 +251,7 @@ def case_submit(
     except ValidationFailed as invalid:
         _merge(errors, invalid.fields)
     if _merge(errors, material_errors):
-        raise ValidationFailed(fields=errors)
+        raise ValidationFailed(fields=errors, subcode=_refusal_subcode(errors, material_errors))
     cal = WorkCalendar(region)
     acceptance = clock.acceptance_deadline(today, cal)
     case = Case(
