@@ -35,11 +35,12 @@ def material_sources(version, *, person=None, entity=None) -> list[MaterialSourc
     A licence-sourced material the applicant holds no e-licence for (issued before the store existed, or in
     another province) is handed in like any other: nothing on record, nothing to draw.
     """
+    from yiwang.catalog.selectors import version_materials
     from yiwang.licences.selectors import holds_licence, usable_licence  # licences' models point at cases
 
     holder = {"entity": entity} if entity is not None else {"person": person}
     sources = []
-    for spec in version.materials.select_related("licence_type").order_by("position"):
+    for spec in version_materials(version):
         if not spec.from_licence:
             sources.append(MaterialSource(spec=spec))
             continue

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from yiwang.core.cache import cache_bump
 from yiwang.org.models import Department
 
 from . import search
@@ -263,4 +264,5 @@ def generate_items(*, count: int) -> int:
                 f"INSERT INTO {table} (entry_id, term, weight) VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}",
                 [value for row in chunk for value in row],
             )
+    cache_bump("catalog")  # bulk writes send no post_save
     return len(items)

@@ -9,6 +9,7 @@ from importlib import resources
 import yaml
 from django.db import transaction
 
+from yiwang.core.cache import cache_bump
 from yiwang.org.models import Department, Region
 
 from .models import (
@@ -234,6 +235,11 @@ def _material(spec: list, licence_types: dict[str, LicenceType]) -> dict:
 
 @transaction.atomic
 def load_catalog(data: dict, regions: dict[str, Region]) -> None:
+    _load_catalog(data, regions)
+    cache_bump("catalog")  # bulk writes send no post_save
+
+
+def _load_catalog(data: dict, regions: dict[str, Region]) -> None:
     licence_types = {
         code: LicenceType.objects.update_or_create(code=code, defaults=spec)[0]
         for code, spec in data["licence_types"].items()

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from yiwang.core.cache import cached
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict
 
@@ -135,3 +136,25 @@ def open_implementation(*, code: str) -> ItemImplementation:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- per-process caches (core.cache, generation "catalog"): what every submission reads of the catalog ----------
+
+
+def implementation_for_submission(pk: int) -> ItemImplementation:
+    """The implementation with its item's current version and its department and region, shared by the process
+    (read-only) until the catalog or the organisation changes."""
+    return cached(
+        "catalog",
+        ("implementation", pk),
+        lambda: ItemImplementation.objects.select_related("item__current_version", "department__region").get(pk=pk),
+    )
+
+
+def version_materials(version) -> list[MaterialSpec]:
+    """The version's materials in order, with their licence types; shared by the process (read-only)."""
+    return cached(
+        "catalog",
+        ("materials", version.pk),
+        lambda: list(version.materials.select_related("licence_type").order_by("position")),
+    )

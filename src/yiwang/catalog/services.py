@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
+from yiwang.core.cache import cache_bump
 from yiwang.core.errors import PermissionDenied, PrerequisiteCycle, ValidationFailed
 from yiwang.core.permissions import can_do
 
@@ -136,6 +137,7 @@ def item_version_draft(*, actor, item: ServiceItem) -> ItemVersion:
             MaterialSpec(version=draft, position=m.position, **{f: getattr(m, f) for f in MATERIAL_FIELDS})
             for m in base.materials.all()
         )
+        cache_bump("catalog")  # bulk_create sends no post_save
     audit_record(actor=actor, action="catalog.version_draft", target=draft, data={"item": item.code, "number": number})
     return draft
 
@@ -173,6 +175,7 @@ def item_version_update(
             _full_clean(spec, exclude=["version"])
             _check_material_source(spec)
         MaterialSpec.objects.bulk_create(specs)
+        cache_bump("catalog")  # bulk_create sends no post_save
     audit_record(
         actor=actor,
         action="catalog.version_update",

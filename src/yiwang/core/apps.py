@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
+        from .cache import bump_on_change
+        from .models import CalendarYear, WorkdayOverride
         from .third_party import name_third_party_apps
 
         name_third_party_apps()
+        bump_on_change("calendar", WorkdayOverride, CalendarYear)

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from .cache import cached
+
 # A bound on scanning so a corrupt override table can never make a loop run away.
 _MAX_SCAN_DAYS = 3660
 
@@ -49,6 +51,11 @@ class WorkCalendar:
     def _load_year(self, year: int) -> None:
         if year in self._loaded:
             return
+        region_id = self.region.pk if self.region is not None else None
+        self._overrides.update(cached("calendar", (region_id, year), lambda: self._read_year(year)))
+        self._loaded.add(year)
+
+    def _read_year(self, year: int) -> dict[dt.date, bool]:
         from .models import WorkdayOverride
 
         rows = WorkdayOverride.objects.filter(date__year=year)
@@ -57,11 +64,12 @@ class WorkCalendar:
         else:
             rows = rows.filter(region__isnull=True) | rows.filter(region__in=self.region.ancestors_and_self())
         # A regional override beats a national one for the same day, and a deeper region beats a higher one.
-        for date, is_workday, _depth in sorted(
-            rows.values_list("date", "is_workday", "region__depth"), key=lambda r: (r[0], r[2] or -1)
-        ):
-            self._overrides[date] = is_workday
-        self._loaded.add(year)
+        return {
+            date: is_workday
+            for date, is_workday, _depth in sorted(
+                rows.values_list("date", "is_workday", "region__depth"), key=lambda r: (r[0], r[2] or -1)
+            )
+        }
 
     def year_known(self, year: int) -> bool:
         if package_covers(year):
@@ -69,7 +77,9 @@ class WorkCalendar:
         if self._entered_years is None:
             from .models import CalendarYear
 
-            self._entered_years = set(CalendarYear.objects.values_list("year", flat=True))
+            self._entered_years = cached(
+                "calendar", "entered", lambda: frozenset(CalendarYear.objects.values_list("year", flat=True))
+            )
         return year in self._entered_years
 
     def is_workday(self, day: dt.date) -> bool:

@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
+from .cache import cache_bump
 from .errors import ValidationFailed
 from .models import CalendarYear, WorkdayOverride
 
@@ -159,6 +160,7 @@ def holiday_schedule_import(*, actor, text: str) -> CalendarYear:
         for day, (is_workday, name) in sorted(schedule.days.items())
     )
     entered, _created = CalendarYear.objects.update_or_create(year=schedule.year, defaults={"source": schedule.source})
+    cache_bump("calendar")  # bulk_create sends no post_save
     audit_record(
         actor=actor,
         action="calendar.import",

@@ -212,3 +212,15 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class CacheGeneration(models.Model):
+    """The generation of one per-process cache of reference data (core.cache): a writer replaces the token in its
+    own transaction, and every process drops what it holds under an older token the next time it looks."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    # Random, never a counter: a rolled-back bump must not be repeated by a later one with other data.
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.name}:{self.token}"

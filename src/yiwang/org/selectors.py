@@ -8,6 +8,11 @@ from yiwang.core.permissions import restrict
 from .models import Department, Region, StaffRole
 
 
+def active_roles(user) -> list[StaffRole]:
+    """The user's active staff roles with their regions and departments: what core.permissions decides with."""
+    return list(StaffRole.objects.filter(user=user, active=True).select_related("region", "department"))
+
+
 def region_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[Region]:
     qs = Region.objects.select_related("parent")
     if parent_code:

@@ -6,3 +6,10 @@ class WorkflowConfig(AppConfig):
     name = "yiwang.workflow"
     label = "workflow"
     verbose_name = _("审批流程")
+
+    def ready(self):
+        from yiwang.core.cache import bump_on_change
+
+        from .models import ProcessDefinition, Stage, StageParticipant
+
+        bump_on_change("process", ProcessDefinition, Stage, StageParticipant)

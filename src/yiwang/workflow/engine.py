@@ -5,6 +5,7 @@ so two tasks finishing at once cannot both see the other one still open."""
 import datetime as dt
 from dataclasses import dataclass
 
+from yiwang.core.cache import cached
 from yiwang.core.calendar import WorkCalendar
 
 from .models import ProcessDefinition, Stage, Task
@@ -22,13 +23,24 @@ class StagePlan:
 
 
 def current_definition(implementation) -> ProcessDefinition | None:
-    return implementation.processes.order_by("-number").first()
+    """The implementation's (an instance or its id) newest process definition; shared by the process (read-only)."""
+    pk = getattr(implementation, "pk", implementation)
+    return cached(
+        "process",
+        ("current", pk),
+        lambda: ProcessDefinition.objects.filter(implementation=pk).order_by("-number").first(),
+    )
 
 
 def plan(case) -> list[StagePlan]:
     """The stages a case runs through: its pinned definition, or one review by the lead department."""
     if case.process_id is None:
         return [StagePlan(1, "审查", Stage.Mode.SINGLE, case.department_id, max(case.promised_days, 1), None, ())]
+    return cached("process", case.process_id, lambda: _read_plan(case.process_id))
+
+
+def _read_plan(process_id: int) -> list[StagePlan]:
+    stages = Stage.objects.filter(definition=process_id).prefetch_related("participants").order_by("position")
     return [
         StagePlan(
             s.position,
@@ -39,7 +51,7 @@ def plan(case) -> list[StagePlan]:
             s,
             tuple((p.department_id, p.days) for p in s.participants.all()),
         )
-        for s in case.process.stages.prefetch_related("participants").order_by("position")
+        for s in stages
     ]
 
 
@@ -84,11 +96,15 @@ def start(case, *, today: dt.date, cal: WorkCalendar) -> list[Task]:
     return open_stage(case, plan(case)[0], today=today, cal=cal)
 
 
-def advance(case, finished: Task, *, today: dt.date, cal: WorkCalendar) -> list[Task]:
-    """After a task finished: open what comes next, if its stage is complete. Returns the tasks opened."""
+def advance(case, finished: Task, *, today: dt.date, cal: WorkCalendar, stage_tasks=None) -> list[Task]:
+    """After a task finished: open what comes next, if its stage is complete. Returns the tasks opened.
+
+    `stage_tasks`: the finished task's stage, as the caller already read it under the case's lock (with
+    `finished` in its new state), so it is not read twice."""
     if finished.role == Task.Role.DECISION:
         return []
-    stage_tasks = list(case.tasks.filter(stage_position=finished.stage_position))
+    if stage_tasks is None:
+        stage_tasks = list(case.tasks.filter(stage_position=finished.stage_position))
     if any(t.is_open for t in stage_tasks):
         return []
     stages = plan(case)

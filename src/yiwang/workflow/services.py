@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from yiwang.catalog.models import ItemImplementation
 from yiwang.catalog.services import require_catalog_admin
 from yiwang.core.audit import audit_record
+from yiwang.core.cache import cache_bump
 from yiwang.core.errors import ValidationFailed
 from yiwang.org.models import Department
 
@@ -83,6 +84,7 @@ def process_define(
         StageParticipant.objects.bulk_create(
             StageParticipant(stage=stage, department=dept, days=days) for dept, days in spec.get("participants", [])
         )
+    cache_bump("process")  # bulk_create sends no post_save
     audit_record(
         actor=actor,
         action="workflow.process_define",

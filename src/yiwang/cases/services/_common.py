@@ -12,8 +12,7 @@ from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
-from yiwang.core.permissions import restrict
-from yiwang.org.models import Department
+from yiwang.core.permissions import require
 from yiwang.workflow.models import Task
 
 from .. import clock
@@ -32,24 +31,59 @@ def _calendar(case: Case) -> WorkCalendar:
     return WorkCalendar(case.region)
 
 
+# What the services read of a locked case besides its row: the region (permission, calendar), the lead
+# department with its region (its name), the catalog version and item, and whose inbox hears about it.
+CASE_RELATED = (
+    "region",
+    "department__region",
+    "version",
+    "item",
+    "submitted_by",
+    "applicant_person__user",
+    "applicant_entity",
+)
+# The deadline fields clock.refresh_deadlines sets.
+DEADLINE_FIELDS = ("due_on", "statutory_due_on", "due_provisional")
+
+
 def _locked(case: Case, actor, action: str) -> Case:
-    """The case, locked for this transaction, if the actor may act on it; otherwise the same 404 as missing."""
+    """The case, locked for this transaction, if the actor may act on it; otherwise the same 404 as missing.
+
+    One query locks and reads the case; the permission is then decided in Python from the actor's roles (read
+    once per user object), so a forbidden actor holds the lock only until the NotFound rolls back."""
     # OF self: without it PostgreSQL also locks the joined region, department and item rows, and every
     # case of a district would queue behind one another on them.
-    queryset = Case.objects.select_for_update(of=("self",))
-    if action == "applicant":
-        found = applicant_cases(actor).filter(pk=case.pk).values_list("pk", flat=True).first()
-    else:
-        found = restrict(Case.objects.all(), actor, action).filter(pk=case.pk).values_list("pk", flat=True).first()
+    found = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).filter(pk=case.pk).first()
     if found is None:
         raise NotFound()
-    return queryset.select_related("region", "department", "version", "item").get(pk=found)
+    if action == "applicant":
+        if not _applied_for(found, actor):
+            raise NotFound()
+    else:
+        require(actor, action, found)
+    return found
+
+
+def _applied_for(case: Case, actor) -> bool:
+    """applicant_cases() for one case in hand: the submitter, the applicant person, or an entity's agent."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.pk in (case.submitted_by_id, case.applicant_person.user_id if case.applicant_person_id else None):
+        return True
+    return (
+        case.applicant_entity_id is not None
+        and Entity.objects.acting_for(actor).filter(pk=case.applicant_entity_id).exists()
+    )
+
+
+def _save(case: Case, *fields: str) -> None:
+    """Write only what the step changed (and the row's updated_at), not every column of the case."""
+    case.save(update_fields=[*fields, "updated_at"])
 
 
 def _require_lead_head(case: Case, actor) -> None:
     """Only the lead department's head confirms its extensions and suspensions, not an assisting one's."""
-    if not restrict(Department.objects.filter(pk=case.department_id), actor, "approve").exists():
-        raise NotFound()
+    require(actor, "approve", case.department)
 
 
 def applicant_cases(actor):
@@ -114,19 +148,23 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str
 
 
 def _locked_task(task: Task, actor) -> tuple[Case, Task]:
-    """Lock the case first, then the task: every path that moves a case takes its locks in this order."""
-    visible = restrict(Task.objects.all(), actor, "review").filter(pk=task.pk).values_list("case_id", flat=True).first()
-    if visible is None:
-        raise NotFound()
-    case = (
-        Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=visible)
+    """The task and its case, both locked in one query (the case's row first, as every path that moves a case
+    takes them: FOR UPDATE OF lists it first), if the actor may review the task; otherwise NotFound."""
+    related = [f"case__{name}" for name in CASE_RELATED]
+    found = (
+        Task.objects.select_for_update(of=("case", "self"))
+        .select_related(*related, "department__region")
+        .filter(pk=task.pk)
+        .first()
     )
-    return case, Task.objects.select_for_update().get(pk=task.pk)
+    if found is None:
+        raise NotFound()
+    require(actor, "review", found)
+    return found.case, found
 
 
 def _require_on_task(task: Task, actor, action: str) -> None:
-    if not restrict(Task.objects.filter(pk=task.pk), actor, action).exists():
-        raise NotFound()
+    require(actor, action, task)
 
 
 def _suspend_clock(case: Case, *, actor, reason: str, note: str, approver=None) -> Suspension:

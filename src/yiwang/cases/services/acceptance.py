@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from yiwang.catalog.forms_schema import submission_errors
 from yiwang.catalog.models import MaterialSpec
-from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
-from yiwang.core.permissions import can_do, restrict
+from yiwang.core.errors import InvalidTransition, ValidationFailed
+from yiwang.core.permissions import can_do, require
 from yiwang.core.storage import StoredFile
 from yiwang.credit import services as credit
 from yiwang.credit.models import Effect
@@ -22,9 +22,12 @@ from ..models import (
     CaseMaterial,
 )
 from ._common import (
+    CASE_RELATED,
+    DEADLINE_FIELDS,
     _calendar,
     _locked,
     _record,
+    _save,
     _tell_applicant,
     _today,
 )
@@ -55,19 +58,20 @@ def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: boo
     }
     case.green_channel = Effect.FAST_TRACK in effects
     cal = _calendar(case)
+    materials = list(case.materials.select_related("spec"))
     if not deemed:
-        _check_waived_materials(case, effects)
-    deferred = case.materials.filter(provided=CaseMaterial.Provided.DEFERRED)
+        _check_waived_materials(case, effects, materials)
+    deferred = [m for m in materials if m.provided == CaseMaterial.Provided.DEFERRED]
     supply_by = cal.add_working_days(accepted_on, DEFERRED_MATERIAL_DAYS).date
-    to_follow = "、".join(f"《{name}》" for name in deferred.values_list("spec__name", flat=True))
-    deferred.update(due_on=supply_by)
+    to_follow = "、".join(f"《{m.spec.name}》" for m in deferred)
+    if deferred:
+        CaseMaterial.objects.filter(pk__in=[m.pk for m in deferred]).update(due_on=supply_by)
     case.accepted_on, case.deemed_accepted = accepted_on, deemed
-    case.intake_window = case.intake_window or window
-    case.process = engine.current_definition(case.implementation)
+    case.intake_window_id = case.intake_window_id or (window.pk if window else None)
+    case.process = engine.current_definition(case.implementation_id)
     if engine.is_joint(case) and case.version.statutory_days is None:
         case.statutory_days = clock.JOINT_STATUTORY_DAYS
     clock.refresh_deadlines(case, cal)
-    case.save()
     note = _("逾期未告知补正，依法自收到材料之日起视为受理") if deemed else _("办结期限 %(d)s") % {"d": case.due_on}
     if to_follow:
         note += _("；容缺受理：%(m)s须于 %(d)s 前补齐") % {"m": to_follow, "d": supply_by}
@@ -81,7 +85,18 @@ def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: boo
         data={"due_on": str(case.due_on), "provisional": case.due_provisional},
     )
     moved = case.move("start_review")
-    case.save()
+    # One write for both moves: nothing between them reads the row back.
+    _save(
+        case,
+        "status",
+        "green_channel",
+        "accepted_on",
+        "deemed_accepted",
+        "intake_window",
+        "process",
+        "statutory_days",
+        *DEADLINE_FIELDS,
+    )
     engine.start(case, today=_today(), cal=cal)
     _record(case, actor=actor, action="start_review", moved=moved)
     told = _("承诺 %(d)s 前办结。") % {"d": case.due_on}
@@ -91,14 +106,10 @@ def _accept(case: Case, *, actor, accepted_on: dt.date, window=None, deemed: boo
     return case
 
 
-def _check_waived_materials(case: Case, effects: set[str]) -> None:
+def _check_waived_materials(case: Case, effects: set[str], materials: list[CaseMaterial]) -> None:
     """容缺 and 告知承诺 are trust extended to the applicant: credit may withdraw it, and only the green channel
     extends 容缺 beyond the materials the catalog marks 可容缺 (国发〔2016〕33号：守信激励，绿色通道、容缺受理)."""
-    waived = list(
-        case.materials.filter(
-            provided__in=(CaseMaterial.Provided.DEFERRED, CaseMaterial.Provided.COMMITMENT)
-        ).select_related("spec")
-    )
+    waived = [m for m in materials if m.provided in (CaseMaterial.Provided.DEFERRED, CaseMaterial.Provided.COMMITMENT)]
     if not waived:
         return
     names = "、".join(f"《{m.spec.name}》" for m in waived)
@@ -127,7 +138,7 @@ def _refuse_in_time(*, actor, case: Case, reasons: str) -> Case:
     case = _locked(case, actor, "accept")
     moved = case.move("refuse_acceptance")
     case.closed_reason = reasons.strip()
-    case.save()
+    _save(case, "status", "closed_reason")
     _record(case, actor=actor, action="refuse_acceptance", moved=moved, note=case.closed_reason, event="case.refused")
     _tell_applicant(case, _("不予受理"), case.closed_reason)
     return case
@@ -170,9 +181,13 @@ def _refuse_after_deemed_acceptance(case: Case, actor) -> None:
     """Acceptance-stage acts (accept, refuse, one correction notice) end with the five working days: after them the
     law has accepted the case from the receipt (第三十二条第一款第（四）项), whether or not the sweep has run. That
     acceptance is recorded in its own transaction, which the refusal raised here does not roll back."""
-    if not restrict(Case.objects.filter(pk=case.pk), actor, "accept").exists():
-        raise NotFound()
-    if _deem_if_overdue(case.pk, today=_today()):
+    require(actor, "accept", case)
+    # A receipt's deadline only ever moves later (a resubmission is a new receipt), so the caller's copy of the
+    # case, if not yet past it, spares the transaction that would look under lock.
+    today = _today()
+    if case.acceptance_due >= today:
+        return
+    if _deem_if_overdue(case.pk, today=today):
         raise InvalidTransition(
             _("受理期限 %(d)s 已过，依法自收到申请材料之日起视为受理（行政许可法第三十二条），办件已进入审查")
             % {"d": case.acceptance_due}
@@ -183,7 +198,7 @@ def _deem_if_overdue(pk: int, *, today: dt.date) -> bool:
     """第三十二条第一款第（四）项: a submitted case not accepted, refused or sent a notice within its five days is
     accepted from the receipt of its materials, by the law, not by anyone; in its own transaction."""
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "version").get(pk=pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).get(pk=pk)
         if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
             return False
         _accept(case, actor=None, accepted_on=case.acceptance_from, deemed=True)

@@ -22,6 +22,7 @@ from ._common import (
     _locked,
     _record,
     _resume_clock,
+    _save,
     _suspend_clock,
     _tell_applicant,
     _today,
@@ -60,7 +61,7 @@ def correction_issue(case: Case, *, actor, points: list[str], clock_note: str) -
     moved = case.move("request_correction")
     if moved[0] == Case.Status.UNDER_REVIEW:
         _suspend_clock(case, actor=actor, reason=Suspension.Reason.CORRECTION, note=clock_note)
-    case.save()
+    _save(case, "status", "suspended_since")
     notice = CorrectionNotice.objects.create(case=case, points=points, issued_by=actor)
     _record(
         case, actor=actor, action="request_correction", moved=moved, note="；".join(points), event="case.correction"

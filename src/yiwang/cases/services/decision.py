@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from yiwang.core.events import emit
-from yiwang.core.permissions import restrict
+from yiwang.core.permissions import allows
 from yiwang.credit import services as credit
 from yiwang.workflow.models import Task
 
@@ -20,6 +20,7 @@ from ._common import (
     _locked,
     _record,
     _require_on_task,
+    _save,
     _tell_applicant,
 )
 
@@ -52,7 +53,7 @@ def case_propose(*, actor, case: Case, grant: bool, reasons: str) -> Case:
         raise Conflict(_("%(who)s已提出审核意见，待负责人审批") % {"who": locked.proposed_by})
     locked.proposed_grant, locked.proposal_reasons = grant, reasons.strip()
     locked.proposed_by, locked.proposed_at = actor, timezone.now()
-    locked.save(update_fields=["proposed_grant", "proposal_reasons", "proposed_by", "proposed_at"])
+    _save(locked, "proposed_grant", "proposal_reasons", "proposed_by", "proposed_at")
     decision.assignee = decision.assignee or actor
     decision.save(update_fields=["assignee"])
     verdict = _("拟准予许可") if grant else _("拟不予许可")
@@ -80,7 +81,7 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     locked = _locked(case, actor, "view")
     decision = _open_decision(locked)
     if locked.version.needs_head:
-        if not restrict(Task.objects.filter(pk=decision.pk), actor, "decide").exists():
+        if not allows(actor, "decide", decision):
             _require_on_task(decision, actor, "review")
             raise PermissionDenied(_("该事项须由部门负责人审批，审核人请提出审核意见"))
         if locked.proposed_at is None:
@@ -110,10 +111,10 @@ def case_decide(*, actor, case: Case, grant: bool, reasons: str = "", result_dat
     clock.set_delivery_due(locked, _calendar(locked))
     locked.decision_reasons = reasons.strip() if grant else f"{reasons.strip()}\n{REMEDIES}"
     locked.result_data = result_data or {}
-    locked.save()
+    _save(locked, "status", "decided_at", "granted", "delivery_due", "warning", "decision_reasons", "result_data")
     decision.status, decision.assignee, decision.finished_at = Task.Status.DONE, actor, locked.decided_at
     decision.opinion = _("准予许可") if grant else reasons.strip()
-    decision.save()
+    decision.save(update_fields=["status", "assignee", "finished_at", "opinion"])
     _record(
         locked,
         actor=actor,

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from yiwang.core.permissions import restrict
+from yiwang.core.permissions import allows
 from yiwang.workflow import engine
 from yiwang.workflow.models import Task
 
@@ -47,18 +47,21 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
     allowed = {"answer"} if task.role == Task.Role.CONSULTED else {"agree", "disagree", "return"}
     if outcome not in allowed:
         raise ValidationFailed(fields={"outcome": [_("该任务不能作出此结论")]})
-    if outcome == "return" and not restrict(Case.objects.filter(pk=case.pk), actor, "request_correction").exists():
+    if outcome == "return" and not allows(actor, "request_correction", case):
         raise PermissionDenied(_("退回补正由牵头部门决定，请在审查意见中写明需补正的内容"))
     today = _today()
-    if task.role == Task.Role.LEAD:
-        waiting = case.tasks.filter(
-            stage_position=task.stage_position, role=Task.Role.CONSULTED, status__in=Task.OPEN_STATES, due_on__gte=today
-        )
-        if waiting.exists():
-            raise InvalidTransition(_("征求意见的部门尚未答复且未到答复期限"))
+    # The stage's tasks, read once: the lead's wait for consulted departments and the engine's "is the stage
+    # complete" both look at them (the case's lock keeps them still).
+    stage_tasks = [
+        task if t.pk == task.pk else t for t in case.tasks.filter(stage_position=task.stage_position).order_by("pk")
+    ]
+    if task.role == Task.Role.LEAD and any(
+        t.role == Task.Role.CONSULTED and t.is_open and t.due_on >= today for t in stage_tasks
+    ):
+        raise InvalidTransition(_("征求意见的部门尚未答复且未到答复期限"))
     task.status, task.assignee = TASK_OUTCOMES[outcome], task.assignee or actor
     task.opinion, task.finished_at = opinion.strip(), timezone.now()
-    task.save()
+    task.save(update_fields=["status", "assignee", "opinion", "finished_at"])
     _record(
         case,
         actor=actor,
@@ -69,7 +72,7 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
     if outcome == "return":
         correction_issue(case, actor=actor, points=points or [task.opinion], clock_note=task.opinion)
         return task
-    engine.advance(case, task, today=today, cal=_calendar(case))
+    engine.advance(case, task, today=today, cal=_calendar(case), stage_tasks=stage_tasks)
     return task
 
 

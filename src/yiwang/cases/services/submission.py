@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.models import Entity, Person
 from yiwang.catalog.forms_schema import lock_prefilled, prefill_values, submission_errors
 from yiwang.catalog.models import ItemImplementation, MaterialSpec
+from yiwang.catalog.selectors import implementation_for_submission, version_materials
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.idempotency import idempotency_claim
@@ -57,11 +58,13 @@ def _next_number(region, day: dt.date) -> str:
 
 
 def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bool:
-    if can_do(actor, "window_intake"):
+    """The applicant themself or their agent, or a window clerk taking in a walk-in (asked last: an online
+    applicant's roles need not be read)."""
+    if entity is not None and entity.has_agent(actor):
         return True
-    if entity is not None:
-        return entity.has_agent(actor)
-    return person is not None and person.user_id == actor.pk
+    if person is not None and person.user_id == actor.pk:
+        return True
+    return can_do(actor, "window_intake")
 
 
 def _material_check(
@@ -81,7 +84,7 @@ def _material_check(
     for a material the catalog allows it for; a deferred one (容缺) is accepted now and supplied later, which
     acceptance checks against the catalog and the applicant's credit.
     """
-    known = set(version.materials.values_list("pk", flat=True))
+    known = {spec.pk for spec in version_materials(version)}
     if (set(uploads) | deferred | commitments) - known:
         return [], {"materials": [_("上传的材料不属于本事项")]}
     missing, problems, rows = [], [], []
@@ -219,9 +222,7 @@ def case_submit(
         raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]}, subcode="deferral_window_only")
     if incomplete_form and channel != Case.Channel.WINDOW:
         raise ValidationFailed(fields={"form": [_("只有窗口可以登记尚未填写完整的申请表")]}, subcode="form_incomplete")
-    implementation = ItemImplementation.objects.select_related("item__current_version", "department__region").get(
-        pk=implementation.pk
-    )
+    implementation = implementation_for_submission(implementation.pk)
     version = implementation.item.current_version
     if version is None or not implementation.active:
         raise ValidationFailed(fields={"implementation": [_("该事项当前不可申报")]}, subcode="implementation_closed")
