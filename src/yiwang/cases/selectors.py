@@ -16,6 +16,7 @@ from yiwang.ratings.models import Rating, Rectification
 from yiwang.workflow import engine
 from yiwang.workflow.models import StageParticipant, Task
 
+from .actions import Action
 from .models import Case, CaseMaterial, Extension, SupervisionOrder, Suspension
 from .services import applicant_cases
 
@@ -301,33 +302,6 @@ def case_detail(actor, number: str) -> Case:
 # --- the applicant's side -------------------------------------------------------------------------------
 
 DECIDED = (Case.Status.GRANTED, Case.Status.DENIED, Case.Status.DELIVERED)
-# Timeline steps the applicant sees; internal ones (a reviewer's request for a suspension or an extension
-# before the head approves it, a supervisor's order) stay on the staff side.
-APPLICANT_STEPS = frozenset(
-    {
-        "submit",
-        "request_correction",
-        "resubmit",
-        "accept",
-        "refuse_acceptance",
-        "start_review",
-        "task_claim",
-        "task_agree",
-        "task_disagree",
-        "task_return",
-        "task_answer",
-        "suspend",
-        "resume",
-        "extend",
-        "grant",
-        "deny",
-        "deliver",
-        "delivery_update",
-        "withdraw",
-    }
-)
-# Task notes read "department：opinion"; before the decision the applicant sees only the department.
-OPINION_STEPS = frozenset({"task_agree", "task_disagree", "task_answer"})
 
 
 def applicant_case(actor, number: str) -> Case:
@@ -347,10 +321,12 @@ def applicant_timeline(case: Case) -> list:
     decided = case.status in DECIDED
     entries = []
     for entry in case.log.all():
-        if entry.action not in APPLICANT_STEPS:
+        action = Action(entry.action)
+        if not action.applicant_sees:
             continue
-        if entry.action in OPINION_STEPS and not decided:
+        if action.opinion_withheld and not decided:
             entry.note = entry.note.split("：", 1)[0]
+        entry.label = action.applicant_label
         entries.append(entry)
     return entries
 

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import Entity
@@ -49,29 +48,6 @@ CASES_PER_PAGE = 20
 NOTIFICATIONS_SHOWN = 100
 # 网办深度 3 (在线申报) and 4 (全程网办) take applications online; 1 and 2 only inform or book a visit.
 ONLINE_APPLY_DEPTH = 3
-# How each step the applicant may see (cases.selectors.APPLICANT_STEPS) is named on the timeline.
-TIMELINE_LABELS = {
-    "submit": gettext_lazy("提交申请"),
-    "request_correction": gettext_lazy("一次性告知补正"),
-    "resubmit": gettext_lazy("补正后重新提交"),
-    "accept": gettext_lazy("受理"),
-    "refuse_acceptance": gettext_lazy("不予受理"),
-    "start_review": gettext_lazy("进入审查"),
-    "task_claim": gettext_lazy("部门签收办理"),
-    "task_agree": gettext_lazy("部门审查完成"),
-    "task_disagree": gettext_lazy("部门审查完成"),
-    "task_return": gettext_lazy("部门退回补正"),
-    "task_answer": gettext_lazy("部门回复意见"),
-    "suspend": gettext_lazy("特别程序，计时中止"),
-    "resume": gettext_lazy("恢复计时"),
-    "extend": gettext_lazy("依法延长办理期限"),
-    "grant": gettext_lazy("准予许可"),
-    "deny": gettext_lazy("不予许可"),
-    "deliver": gettext_lazy("送达"),
-    "delivery_update": gettext_lazy("修改送达方式"),
-    "withdraw": gettext_lazy("撤回申请"),
-    "supply_material": gettext_lazy("补齐容缺材料"),
-}
 
 
 def _applicants(user) -> list[tuple[str, str]]:
@@ -288,7 +264,7 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         "timeline": [
             {
                 "at": e.at,
-                "label": TIMELINE_LABELS[e.action],
+                "label": e.label,
                 "note": e.note,
                 "actor": e.actor_label,
                 "status": Case.Status(e.status_to).label if e.status_to else "",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
-from yiwang.cases.models import ACTION_LABELS, Case, Suspension
+from yiwang.cases.models import Case, Suspension
 from yiwang.cases.pdf import suspension_notice_pdf
 from yiwang.catalog.forms_schema import display_value
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -35,25 +35,6 @@ SUSPENSION_REASONS = [(reason.value, reason.label) for reason in Suspension.ARTI
 # Result data the licence capability reads from a grant: (form field, stored key, label). The stored keys stay
 # Chinese whatever the page language; the licence number is the licence capability's own to assign.
 RESULT_FIELDS = [("scope", "经营项目", gettext_lazy("经营项目")), ("remark", "备注", gettext_lazy("备注"))]
-
-
-# Timeline entries beyond the case's own transitions (those are labelled by cases.models.ACTION_LABELS).
-LOG_LABELS = {
-    "submit": gettext_lazy("申报"),
-    "task_claim": gettext_lazy("签收任务"),
-    "propose": gettext_lazy("提出审核意见"),
-    "task_agree": gettext_lazy("审查同意"),
-    "task_disagree": gettext_lazy("审查不同意"),
-    "task_return": gettext_lazy("退回补正"),
-    "task_answer": gettext_lazy("回复意见"),
-    "suspension_request": gettext_lazy("申请中止计时"),
-    "extension_request": gettext_lazy("申请延期"),
-    "extend": gettext_lazy("批准延期"),
-    "supervise": gettext_lazy("督办"),
-    "supervision_answer": gettext_lazy("答复督办"),
-    "supply_material": gettext_lazy("补齐容缺材料"),
-    "delivery_update": gettext_lazy("申请人修改送达方式"),
-}
 
 
 def _page(request, template: str, context: dict, status: int = 200):
@@ -105,7 +86,7 @@ def _form_rows(case: Case) -> list[tuple[str, str]]:
 def _timeline(case: Case) -> list:
     entries = list(case.log.all())
     for entry in entries:
-        entry.label = str(LOG_LABELS.get(entry.action) or ACTION_LABELS.get(entry.action, entry.action))
+        entry.label = entry.get_action_display()
         entry.status_label = str(Case.Status(entry.status_to).label) if entry.status_to in Case.Status.values else ""
     return entries
 
