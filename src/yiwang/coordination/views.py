@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.catalog.models import ServiceItem
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.org.models import Department
-from yiwang.workbench.views import staff_required
 
 from . import selectors, services
 

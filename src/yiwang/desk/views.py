@@ -17,12 +17,12 @@ from yiwang.cases.selectors import case_rating, deferred_material
 from yiwang.cases.services import case_deliver, case_material_supply
 from yiwang.catalog.forms_schema import correction_points as form_correction_points
 from yiwang.catalog.forms_schema import prefill_values, schema_form
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
 from yiwang.credit.selectors import acceptance_outlook
 from yiwang.ratings.models import REASONS, SCORE_LABELS
 from yiwang.ratings.services import rating_code_send, rating_submit_with_code
-from yiwang.workbench.views import staff_required
 
 from . import selectors
 from .models import QueueTicket

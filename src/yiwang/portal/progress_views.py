@@ -11,8 +11,7 @@ from django_ratelimit.core import is_ratelimited
 
 from yiwang.cases import selectors
 from yiwang.cases.models import Case
-
-from .progress import case_by_query_code, masked_applicant, progress_address
+from yiwang.cases.progress import case_by_query_code, masked_applicant, progress_address
 
 
 class ProgressForm(forms.Form):

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import Entity
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.licences.models import Licence
-from yiwang.workbench.views import staff_required
 
 from . import selectors, services
 from .models import Penalty

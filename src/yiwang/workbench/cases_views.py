@@ -19,6 +19,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.models import Case, Suspension
 from yiwang.cases.pdf import suspension_notice_pdf
 from yiwang.catalog.forms_schema import display_value
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.pdf import private_pdf_download
 from yiwang.core.permissions import can, can_do
@@ -27,7 +28,6 @@ from yiwang.ratings.services import rectification_answer
 from yiwang.workflow.models import Task
 
 from .queues import queues_for
-from .views import staff_required
 
 RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition, PermissionDenied)
 DELIVERIES_SHOWN = 200

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.core.calendar import WorkCalendar
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from yiwang.core.permissions import staff_roles
 
 from .cases_views import RESULT_FIELDS, _act, _case_page, _lines, _page
 from .queues import QUEUES, queue_counts
-from .views import staff_required
 
 ROWS_PER_PAGE = 200
 
