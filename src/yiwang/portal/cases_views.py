@@ -21,7 +21,6 @@ from yiwang.cases import selectors
 from yiwang.cases.models import Case
 from yiwang.cases.pdf import decision_pdf, suspension_notice_pdf
 from yiwang.cases.services import (
-    applicant_cases,
     case_delivery_update,
     case_material_supply,
     case_resubmit,
@@ -247,7 +246,7 @@ def apply(request, code):
 
 @login_required
 def case_list(request):
-    cases = applicant_cases(request.user).select_related("item", "department").order_by("-created_at")
+    cases = selectors.applicant_case_list(request.user)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/cases/list.html", {"page": page})
 
@@ -255,8 +254,7 @@ def case_list(request):
 def _render_case(request, case: Case, *, status: int = 200, **given):
     decided = case.status in selectors.DECIDED
     version = case.version
-    tasks = list(case.tasks.select_related("department").order_by("stage_position", "pk"))
-    specs = list(version.materials.all())
+    tasks = selectors.applicant_case_tasks(case)
     context = {
         "case": case,
         "decided": decided,
@@ -273,10 +271,8 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         ],
         "tasks": tasks,
         "planned_stages": [] if tasks else selectors.planned_stages(case),
-        "materials": case.materials.select_related("spec").order_by("spec__position", "pk"),
-        "correction": case.corrections.filter(answered_at__isnull=True).order_by("-issued_at").first()
-        if case.status == Case.Status.CORRECTION_REQUESTED
-        else None,
+        "materials": selectors.applicant_case_materials(case),
+        "correction": selectors.open_correction(case),
         "can_withdraw": case.status in Case.TRANSITIONS["withdraw"][0],
         "open_states": Case.OPEN_STATES,
         "rating": selectors.case_rating(case),
@@ -292,7 +288,9 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         context.update(
             resubmit_form=resubmit_form,
             resubmit_materials=_material_rows(
-                [s for s in specs if not s.is_exempt], given.pop("kept", {}), given.pop("material_errors", {})
+                [s for s in selectors.case_material_specs(case) if not s.is_exempt],
+                given.pop("kept", {}),
+                given.pop("material_errors", {}),
             ),
         )
     context.update(_delivery_context(case, given.pop("delivery_form", None)))
@@ -381,7 +379,7 @@ def resubmit(request, number):
     case = selectors.applicant_case(request.user, number)
     form = schema_form(case.version.form_schema, request.POST, prefill=_case_prefill(case))
     valid = form.is_complete()
-    uploads, kept, material_errors = _collect_uploads(request, list(case.version.materials.all()))
+    uploads, kept, material_errors = _collect_uploads(request, selectors.case_material_specs(case))
     general: list[str] = []
     if not material_errors:
         try:
@@ -450,10 +448,14 @@ def rating_code(request, number):
     return _render_case(request, case, rating_code=rating_code_issue(actor=request.user, case=case))
 
 
-@transaction.atomic
 @login_required
 def notifications(request):
+    """The list marks nothing read by being looked at (a GET changes nothing): the applicant marks the ones
+    shown as read with the page's button, a POST of their ids."""
+    if request.method == "POST":
+        ids = [int(pk) for pk in request.POST.getlist("read") if pk.isdigit()]
+        notifications_mark_read(actor=request.user, ids=ids)
+        return redirect("cases:notifications")
     rows = list(notifications_for(actor=request.user, limit=NOTIFICATIONS_SHOWN))
-    unread = {n.pk for n in rows if n.read_at is None}
-    notifications_mark_read(actor=request.user, ids=list(unread))
+    unread = [n.pk for n in rows if n.read_at is None]
     return render(request, "portal/cases/notifications.html", {"notifications": rows, "unread": unread})

@@ -83,14 +83,6 @@ def _form_rows(case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def _timeline(case: Case) -> list:
-    entries = list(case.log.all())
-    for entry in entries:
-        entry.label = entry.get_action_display()
-        entry.status_label = str(Case.Status(entry.status_to).label) if entry.status_to in Case.Status.values else ""
-    return entries
-
-
 def _case_page(request, case: Case, *, error=None, status: int = 200, signing: bool = False):
     user = request.user
     own = selectors.actor_open_tasks(user, case)
@@ -100,9 +92,9 @@ def _case_page(request, case: Case, *, error=None, status: int = 200, signing: b
         "case_open": case.status in Case.OPEN_STATES,
         "applicant": selectors.applicant_label(case),
         "form_rows": _form_rows(case),
-        "materials": case.materials.select_related("spec", "licence__licence_type"),
+        "materials": selectors.staff_case_materials(case),
         "today": timezone.localdate(),
-        "log": _timeline(case),
+        "log": selectors.staff_timeline(case),
         "tasks": selectors.case_tasks(user, case),
         "review_tasks": [t for t in own if t.role != Task.Role.DECISION],
         "decision_task": next((t for t in own if t.role == Task.Role.DECISION), None),
@@ -113,8 +105,8 @@ def _case_page(request, case: Case, *, error=None, status: int = 200, signing: b
         "may_extend": can(user, "request_extension", case),
         "may_resume": can(user, "resume", case),
         "may_supervise": can(user, "supervise", case),
-        "orders": case.supervision_orders.select_related("issued_by", "answered_by"),
-        "suspensions": case.suspensions.select_related("requested_by", "approved_by"),
+        "orders": selectors.case_supervision_orders(case),
+        "suspensions": selectors.case_suspensions(case),
         "extension": getattr(case, "extension", None),
         "suspension_reasons": SUSPENSION_REASONS,
         "result_fields": RESULT_FIELDS,
