@@ -11,10 +11,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from ninja.constants import NOT_SET
 
+from yiwang.accounts.auth import WRITE_SCOPES
 from yiwang.accounts.models import ApiToken
 from yiwang.accounts.tokens import token_create, token_find
 from yiwang.config.api import api
-from yiwang.core.auth import WRITE_SCOPES, token_auth
+from yiwang.core.auth import token_auth
 from yiwang.core.errors import ValidationFailed
 
 

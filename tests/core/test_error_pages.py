@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from yiwang.config import cli
-from yiwang.core.management.commands.yiwang_demo import Command as DemoCommand
+from yiwang.config.management.commands.yiwang_demo import Command as DemoCommand
 
 ENGLISH = ("Not Found", "Server Error", "Forbidden", "Bad Request", "CSRF verification failed", "Traceback")
 

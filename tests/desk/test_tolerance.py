@@ -134,6 +134,8 @@ def test_a_tolerable_material_is_deferred_with_a_due_date_and_the_grant_waits_fo
     assert deferred.provided == CaseMaterial.Provided.UPLOADED and deferred.due_on is None
     assert deferred.file_key == stored.key and "已补齐" in deferred.note
     assert case.log.filter(action="supply_material").exists()
+    # The applicant's own step is on the applicant's timeline too.
+    assert "补齐容缺材料" in [str(e.label) for e in case_selectors.applicant_timeline(case)]
     granted = decide(case, grant=True)
     assert granted.status == Case.Status.GRANTED
 

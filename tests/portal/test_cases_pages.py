@@ -295,5 +295,18 @@ def test_notifications_are_listed_and_marked_read(submitted, agent_client, enter
     page = agent_client.get("/notifications/").content.decode()
     assert note.title in page and f'href="/cases/{submitted.number}/"' in page and ">新<" in page
     note.refresh_from_db()
+    assert note.read_at is None  # looking is not a write: a GET changes nothing
+    assert ">新<" in agent_client.get("/notifications/").content.decode()
+    assert f'name="read" value="{note.pk}"' in page
+    answer = agent_client.post("/notifications/", {"read": [note.pk]})
+    assert answer.status_code == 302
+    note.refresh_from_db()
     assert note.read_at is not None
     assert ">新<" not in agent_client.get("/notifications/").content.decode()
+
+
+def test_marking_read_touches_only_ones_own_notifications(submitted, agent_client, citizen):
+    other = Notification.objects.create(user=citizen, title="别人的消息")
+    agent_client.post("/notifications/", {"read": [other.pk, "x"]})
+    other.refresh_from_db()
+    assert other.read_at is None

@@ -1,6 +1,6 @@
-"""Every staff URL, as every persona: no 5xx; the page where the role has business, 404 where it has none (403
-for a non-staff user, whom the staff pages turn away before looking anything up); every workbench count equals
-the rows its page lists.
+"""Every staff URL, as every persona: no 5xx and no write on a GET; the page where the role has business, 404
+where it has none (403 for a non-staff user, whom the staff pages turn away before looking anything up); every
+workbench count equals the rows its page lists.
 
 A new staff URL is one line in PAGES (a page to open) or ACTIONS (a form's target); a public one in PUBLIC.
 `test_every_url_is_walked` fails for a URL listed nowhere.
@@ -9,6 +9,8 @@ A new staff URL is one line in PAGES (a page to open) or ACTIONS (a form's targe
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ PERSONAS = {
     "superuser": "admin",
 }
 PUBLIC_USERS = frozenset({"citizen", "enterprise_agent"})
+WRITES = ("INSERT", "UPDATE", "DELETE")
 STAFF = frozenset(PERSONAS) - PUBLIC_USERS
 # Who can see 海珠区's food-permit case: region-wide roles, the departments on it, the superuser.
 SEES_CASE = frozenset({"clerk", "samr_reviewer", "samr_head", "supervisor", "catalog_admin", "superuser"})
@@ -292,6 +295,17 @@ def _login(client, persona):
     return client
 
 
+def _get(client, url: str, wrong: list[str]) -> int:
+    """GET the page; a GET changes nothing, so any write but the session's is reported."""
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    for query in queries:
+        sql = query["sql"].lstrip().upper()
+        if sql.startswith(WRITES) and "DJANGO_SESSION" not in sql:
+            wrong.append(f"{url}: a GET wrote: {query['sql'][:120]}")
+    return status
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_staff_page_as(persona, world, client):
     _login(client, persona)
@@ -299,11 +313,11 @@ def test_every_staff_page_as(persona, world, client):
     for name, page in PAGES.items():
         url = reverse(name, kwargs=page.kwargs(world) if page.kwargs else None)
         expected = page.public if persona in PUBLIC_USERS else page.ok if persona in page.opens else page.others
-        status = client.get(url).status_code
+        status = _get(client, url, wrong)
         if status != expected:
             wrong.append(f"{name} {url}: {status}, expected {expected}")
     for name in sorted(ACTIONS):
-        status = client.get(reverse(name, kwargs=ACTIONS[name](world))).status_code
+        status = _get(client, reverse(name, kwargs=ACTIONS[name](world)), wrong)
         if status >= 500 or (persona not in PUBLIC_USERS and status not in (302, 404, 405)):
             wrong.append(f"{name} (GET on a form target): {status}")
     assert not wrong, "\n".join(wrong)

@@ -3,7 +3,7 @@
 Only the secret's SHA-256 is stored, so a copy of the database grants nothing; a token is found by that hash
 (the secret is long and random, so no slow hash is needed to make guessing hopeless). A token expires (90 days
 unless asked otherwise, a year at most) and carries scopes: read, apply, review (ApiToken.Scope). A call needs
-the scope of its kind (core.auth.TokenAuth) on top of whatever the user may do.
+the scope of its kind (accounts.auth.token_user) on top of whatever the user may do.
 """
 
 import datetime as dt

@@ -8,4 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("办件")
 
     def ready(self):
+        from yiwang.core.storage import register_file_holder
+
         from . import consumers  # noqa: F401  (registers the event consumers)
+        from .models import CaseMaterial
+
+        register_file_holder(CaseMaterial, "file_key")

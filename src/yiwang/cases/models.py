@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import InvalidTransition
 
+from .actions import Action
+
 
 class Case(models.Model):
     class Status(models.TextChoices):
@@ -189,7 +191,7 @@ class Case(models.Model):
         if self.status not in sources:
             raise InvalidTransition(
                 _("办件当前为「%(state)s」，不能%(action)s")
-                % {"state": self.get_status_display(), "action": ACTION_LABELS[action]}
+                % {"state": self.get_status_display(), "action": Action(action).label}
             )
         before, self.status = self.status, target
         return before, target
@@ -206,22 +208,6 @@ class Case(models.Model):
     @property
     def limit_days(self) -> int:
         return self.promised_days + self.extension_days
-
-
-ACTION_LABELS = {
-    "request_correction": _("一次性告知补正"),
-    "resubmit": _("补正后重新提交"),
-    "accept": _("受理"),
-    "refuse_acceptance": _("不予受理"),
-    "start_review": _("进入审查"),
-    "return_to_review": _("恢复审查"),
-    "suspend": _("中止计时"),
-    "resume": _("恢复计时"),
-    "grant": _("准予许可"),
-    "deny": _("不予许可"),
-    "deliver": _("送达"),
-    "withdraw": _("撤回"),
-}
 
 
 class CaseNumberCounter(models.Model):
@@ -242,7 +228,7 @@ class CaseLog(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_label = models.CharField(_("办理人"), max_length=120)
-    action = models.CharField(_("环节"), max_length=40)
+    action = models.CharField(_("环节"), max_length=40, choices=Action.choices)
     status_from = models.CharField(max_length=12, blank=True)
     status_to = models.CharField(max_length=12, blank=True)
     note = models.TextField(_("说明"), blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.accounts.models import Entity, Person
 from yiwang.catalog.forms_schema import display_value, submission_errors
-from yiwang.catalog.models import ItemImplementation
+from yiwang.catalog.models import ItemImplementation, MaterialSpec
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import get_restricted, restrict
 from yiwang.licences.models import Licence
@@ -19,7 +19,8 @@ from yiwang.ratings.models import Rating, Rectification
 from yiwang.workflow import engine
 from yiwang.workflow.models import StageParticipant, Task
 
-from .models import Case, CaseMaterial, Extension, SupervisionOrder, Suspension
+from .actions import Action
+from .models import Case, CaseMaterial, CorrectionNotice, Extension, SupervisionOrder, Suspension
 from .services import applicant_cases
 
 # Red first, then yellow, then green: what a supervisor must look at comes first.
@@ -351,33 +352,6 @@ def case_detail(actor, number: str) -> Case:
 # --- the applicant's side -------------------------------------------------------------------------------
 
 DECIDED = (Case.Status.GRANTED, Case.Status.DENIED, Case.Status.DELIVERED)
-# Timeline steps the applicant sees; internal ones (a reviewer's request for a suspension or an extension
-# before the head approves it, a supervisor's order) stay on the staff side.
-APPLICANT_STEPS = frozenset(
-    {
-        "submit",
-        "request_correction",
-        "resubmit",
-        "accept",
-        "refuse_acceptance",
-        "start_review",
-        "task_claim",
-        "task_agree",
-        "task_disagree",
-        "task_return",
-        "task_answer",
-        "suspend",
-        "resume",
-        "extend",
-        "grant",
-        "deny",
-        "deliver",
-        "delivery_update",
-        "withdraw",
-    }
-)
-# Task notes read "department：opinion"; before the decision the applicant sees only the department.
-OPINION_STEPS = frozenset({"task_agree", "task_disagree", "task_answer"})
 
 
 def applicant_case(actor, number: str) -> Case:
@@ -397,10 +371,12 @@ def applicant_timeline(case: Case) -> list:
     decided = case.status in DECIDED
     entries = []
     for entry in case.log.all():
-        if entry.action not in APPLICANT_STEPS:
+        action = Action(entry.action)
+        if not action.applicant_sees:
             continue
-        if entry.action in OPINION_STEPS and not decided:
+        if action.opinion_withheld and not decided:
             entry.note = entry.note.split("：", 1)[0]
+        entry.label = action.applicant_label
         entries.append(entry)
     return entries
 
@@ -497,3 +473,65 @@ def correction_checklist(case: Case) -> dict:
         for spec in case.version.materials.order_by("position")
     ]
     return {"fields": fields, "materials": materials, "form_invalid": bool(errors)}
+
+
+# --- one case's parts, for a case the caller already fetched through its own restricted read -------------
+
+
+def applicant_case_tasks(case: Case) -> list[Task]:
+    """The departments' tasks on the applicant's case, stage by stage (the opinions are the template's to
+    withhold until decided)."""
+    return list(case.tasks.select_related("department").order_by("stage_position", "pk"))
+
+
+def case_material_specs(case: Case) -> list[MaterialSpec]:
+    """The materials the case's catalog version asks for: the version it was submitted under, not today's."""
+    return list(case.version.materials.all())
+
+
+def applicant_case_materials(case: Case):
+    return case.materials.select_related("spec").order_by("spec__position", "pk")
+
+
+def staff_case_materials(case: Case):
+    """The case's materials with the licence each one drew on (a reviewer checks its validity)."""
+    return case.materials.select_related("spec", "licence__licence_type")
+
+
+def open_correction(case: Case) -> CorrectionNotice | None:
+    """The correction notice the applicant still has to answer, while the case waits for it."""
+    if case.status != Case.Status.CORRECTION_REQUESTED:
+        return None
+    return case.corrections.filter(answered_at__isnull=True).order_by("-issued_at").first()
+
+
+def latest_correction(case: Case) -> CorrectionNotice | None:
+    """The case's last correction notice, answered or not (the window reprints it)."""
+    return case.corrections.order_by("-issued_at").first()
+
+
+def specs_on_file(case: Case) -> set[int]:
+    """The material specs the case holds a material for, whatever its state."""
+    return set(case.materials.values_list("spec_id", flat=True))
+
+
+def applicant_case_list(actor):
+    """The applicant's own cases, newest first, for the paged list."""
+    return applicant_cases(actor).select_related("item", "department").order_by("-created_at")
+
+
+def staff_timeline(case: Case) -> list:
+    """The whole log, every step labelled as staff read it, with the status it moved the case to."""
+    entries = list(case.log.all())
+    for entry in entries:
+        entry.label = entry.get_action_display()
+        entry.status_label = str(Case.Status(entry.status_to).label) if entry.status_to in Case.Status.values else ""
+    return entries
+
+
+def case_supervision_orders(case: Case):
+    return case.supervision_orders.select_related("issued_by", "answered_by")
+
+
+def case_suspensions(case: Case):
+    return case.suspensions.select_related("requested_by", "approved_by")

@@ -63,12 +63,16 @@ def item_implementations(*, item: ServiceItem, region_code: str | None = None) -
     return qs
 
 
-def bundle_list(*, audience: str | None = None, popular: bool | None = None) -> QuerySet[Bundle]:
+def bundle_list(
+    *, audience: str | None = None, popular: bool | None = None, item: ServiceItem | None = None
+) -> QuerySet[Bundle]:
     qs = Bundle.objects.prefetch_related(Prefetch("entries", BundleItem.objects.select_related("item")))
     if audience:
         qs = qs.filter(audience=audience)
     if popular is not None:
         qs = qs.filter(popular=popular)
+    if item is not None:
+        qs = qs.filter(items=item)
     return qs
 
 

@@ -6,8 +6,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from yiwang.accounts.models import Entity
+from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import NotFound
-from yiwang.core.permissions import get_restricted, restrict
+from yiwang.core.permissions import get_restricted, restrict, staff_roles
+from yiwang.org.models import Department
 
 from .models import ClaimNotice, DecisionNotice, DualNotification, Subscription
 
@@ -66,3 +68,17 @@ def subscriptions(actor):
 
 def subscription(actor, pk: int) -> Subscription:
     return get_restricted(Subscription.objects.all(), actor, "view", pk=pk)
+
+
+def headed_departments(actor):
+    """Departments whose subscriptions the actor manages (their administrator)."""
+    return restrict(Department.objects.filter(pk__in=[r.department_id for r in staff_roles(actor)]), actor, "approve")
+
+
+def headed_department(actor, pk: str) -> Department | None:
+    return headed_departments(actor).filter(pk=int(pk) if pk.isdigit() else 0).first()
+
+
+def item_by_code(code: str) -> ServiceItem | None:
+    """The catalog item a department subscribes to: any item, published or not, is public knowledge."""
+    return ServiceItem.objects.filter(code=code.strip()).first()

@@ -7,11 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.catalog.models import ServiceItem
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict
-from yiwang.core.permissions import restrict, staff_roles
-from yiwang.org.models import Department
-from yiwang.workbench.views import staff_required
 
 from . import selectors, services
 
@@ -48,11 +45,6 @@ def claim(request, pk):
     return redirect("coordination:claims")
 
 
-def _headed_departments(user):
-    """Departments whose subscriptions the user manages (their administrator)."""
-    return restrict(Department.objects.filter(pk__in=[r.department_id for r in staff_roles(user)]), user, "approve")
-
-
 @staff_required
 def decisions(request):
     return render(
@@ -61,7 +53,7 @@ def decisions(request):
         {
             "notices": selectors.decision_notices(request.user)[:200],
             "subscriptions": selectors.subscriptions(request.user),
-            "departments": _headed_departments(request.user),
+            "departments": selectors.headed_departments(request.user),
         },
     )
 
@@ -69,8 +61,8 @@ def decisions(request):
 @staff_required
 @require_POST
 def subscribe(request):
-    department = _headed_departments(request.user).filter(pk=request.POST.get("department") or 0).first()
-    item = ServiceItem.objects.filter(code=request.POST.get("item", "").strip()).first()
+    department = selectors.headed_department(request.user, request.POST.get("department", ""))
+    item = selectors.item_by_code(request.POST.get("item", ""))
     if department is None or item is None:
         messages.error(request, _("请选择本部门并填写有效的事项编码"))
         return redirect("coordination:decisions")

@@ -155,26 +155,3 @@ class ConsumerFailureAdmin(ReadOnlyAdmin):
             messages.success(request, _("已重试成功 %(n)d 条") % {"n": applied})
         if failed:
             messages.warning(request, _("%(n)d 条重试仍失败，已按退避时间重新排期") % {"n": failed})
-
-
-class DepartmentKindFilter(admin.AllValuesFieldListFilter):
-    """A department kind is a code (SAMR); the filter shows its department's name (市场监督管理局) instead."""
-
-    def choices(self, changelist):
-        from yiwang.org.models import Department
-
-        names = dict(Department.objects.order_by("-region__level").values_list("kind", "name"))
-        for choice in super().choices(changelist):
-            if choice["display"] in names:
-                choice = {**choice, "display": names[choice["display"]]}
-            yield choice
-
-
-# Every list filtered by department kind, in every app (department__kind, an item's department_kind).
-admin.FieldListFilter.register(
-    lambda field: (
-        field.name == "department_kind" or (field.name == "kind" and field.model._meta.label == "org.Department")
-    ),
-    DepartmentKindFilter,
-    take_priority=True,
-)

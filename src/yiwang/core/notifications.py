@@ -1,8 +1,8 @@
 """Notifications: an in-app message always, and copies through pluggable senders (SMS, e-mail).
 
-The default sender writes to the log; a deployment names its own in settings.NOTIFICATION_SENDERS
-(dotted paths to callables taking the notification). Senders run after commit, so a rolled-back change
-never texts anybody.
+The default sender (yiwang.accounts.senders.log_sender) writes to the log; a deployment names its own in
+settings.NOTIFICATION_SENDERS (dotted paths to callables taking the notification). Senders run after commit,
+so a rolled-back change never texts anybody.
 """
 
 import logging
@@ -12,15 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from yiwang.accounts.identifiers import mask_phone
-
 from .models import Notification
 
 log = logging.getLogger("yiwang.notifications")
-
-
-def log_sender(notification: Notification) -> None:
-    log.info("通知 %s（%s）：%s", notification.user, mask_phone(notification.user.phone), notification.title)
 
 
 def notify(*, user, title: str, body: str = "", url: str = "") -> Notification | None:

@@ -172,22 +172,30 @@ def unattached_hours() -> float:
     return settings.UPLOAD_UNATTACHED_HOURS
 
 
+# (model, field) pairs whose rows hold a stored file's key, registered by the apps that keep files (cases:
+# CaseMaterial.file_key, in its AppConfig.ready); the sweep deletes no file one of them still names.
+FILE_HOLDERS: list[tuple[type, str]] = []
+
+
+def register_file_holder(model, field: str) -> None:
+    FILE_HOLDERS.append((model, field))
+
+
 @transaction.atomic
 def upload_sweep() -> dict[str, int]:
     """Forget uploads no case material took up within unattached_hours(), and delete a file once neither an
     upload record nor a case material holds its key. The files go after the commit, so a rollback keeps them."""
-    from yiwang.cases.models import CaseMaterial
-
     from .models import Upload
 
     cutoff = timezone.now() - dt.timedelta(hours=unattached_hours())
-    attached = CaseMaterial.objects.exclude(file_key="").values("file_key")
-    stale = Upload.objects.filter(created_at__lt=cutoff).exclude(key__in=attached)
+    stale = Upload.objects.filter(created_at__lt=cutoff)
+    for model, field in FILE_HOLDERS:
+        stale = stale.exclude(key__in=model.objects.exclude(**{field: ""}).values(field))
     keys = set(stale.values_list("key", flat=True))
     removed = stale.delete()[0]
-    held = set(Upload.objects.filter(key__in=keys).values_list("key", flat=True)) | set(
-        CaseMaterial.objects.filter(file_key__in=keys).values_list("file_key", flat=True)
-    )
+    held = set(Upload.objects.filter(key__in=keys).values_list("key", flat=True))
+    for model, field in FILE_HOLDERS:
+        held |= set(model.objects.filter(**{f"{field}__in": keys}).values_list(field, flat=True))
     orphans = sorted(keys - held)
     if removed:
         audit_record(actor=None, action="upload.sweep", data={"uploads": removed, "files": len(orphans)})

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import InvalidTransition, ValidationFailed
-from yiwang.workbench.views import staff_required
 
 from . import selectors, services
 

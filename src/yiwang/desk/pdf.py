@@ -16,9 +16,9 @@ from reportlab.platypus import Paragraph, Spacer
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.cases.models import Case
+from yiwang.cases.progress import progress_address
 from yiwang.core.errors import InvalidTransition
 from yiwang.core.pdf import a4_notice, facts_table, markup, paragraph_style
-from yiwang.portal.progress import progress_address
 
 HOTLINE = "12345"
 # 行政许可法 第三十二条 and the remedies every refusal must name (行政复议法 第二十条, 行政诉讼法 第四十六条).

@@ -13,16 +13,16 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.services import person_register
 from yiwang.cases.materials import DEFERRED_MATERIAL_DAYS, material_sources
 from yiwang.cases.models import Case
-from yiwang.cases.selectors import case_rating, deferred_material
+from yiwang.cases.selectors import case_rating, deferred_material, latest_correction, specs_on_file
 from yiwang.cases.services import case_deliver, case_material_supply
 from yiwang.catalog.forms_schema import correction_points as form_correction_points
 from yiwang.catalog.forms_schema import prefill_values, schema_form
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.storage import store_uploaded_file
 from yiwang.credit.selectors import acceptance_outlook
 from yiwang.ratings.models import REASONS, SCORE_LABELS
 from yiwang.ratings.services import rating_code_send, rating_submit_with_code
-from yiwang.workbench.views import staff_required
 
 from . import selectors
 from .models import QueueTicket
@@ -230,7 +230,7 @@ def case_detail(request, number):
             "notice_title": NOTICES[kind][0] if kind else None,
             "missing": missing_materials(
                 case.version,
-                set(case.materials.values_list("spec_id", flat=True)),
+                specs_on_file(case),
                 person=case.applicant_person,
                 entity=case.applicant_entity,
             )
@@ -238,7 +238,7 @@ def case_detail(request, number):
             else [],
             "deferred": selectors.deferred_materials(case),
             "rated": case_rating(case) is not None,
-            "correction": case.corrections.order_by("-issued_at").first(),
+            "correction": latest_correction(case),
         },
     )
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import InvalidTransition, ValidationFailed
-from yiwang.workbench.views import staff_required
 
 from . import renewal, selectors, services
 from .models import Licence

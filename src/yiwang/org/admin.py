@@ -3,6 +3,27 @@ from django.contrib import admin
 from .models import Department, Region, ServiceCenter, StaffRole, Window
 
 
+class DepartmentKindFilter(admin.AllValuesFieldListFilter):
+    """A department kind is a code (SAMR); the filter shows its department's name (市场监督管理局) instead."""
+
+    def choices(self, changelist):
+        names = dict(Department.objects.order_by("-region__level").values_list("kind", "name"))
+        for choice in super().choices(changelist):
+            if choice["display"] in names:
+                choice = {**choice, "display": names[choice["display"]]}
+            yield choice
+
+
+# Every list filtered by department kind, in every app (department__kind, an item's department_kind).
+admin.FieldListFilter.register(
+    lambda field: (
+        field.name == "department_kind" or (field.name == "kind" and field.model._meta.label == "org.Department")
+    ),
+    DepartmentKindFilter,
+    take_priority=True,
+)
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import Entity
@@ -22,7 +21,6 @@ from yiwang.cases import selectors
 from yiwang.cases.models import Case
 from yiwang.cases.pdf import decision_pdf, suspension_notice_pdf
 from yiwang.cases.services import (
-    applicant_cases,
     case_delivery_update,
     case_material_supply,
     case_resubmit,
@@ -49,29 +47,6 @@ CASES_PER_PAGE = 20
 NOTIFICATIONS_SHOWN = 100
 # 网办深度 3 (在线申报) and 4 (全程网办) take applications online; 1 and 2 only inform or book a visit.
 ONLINE_APPLY_DEPTH = 3
-# How each step the applicant may see (cases.selectors.APPLICANT_STEPS) is named on the timeline.
-TIMELINE_LABELS = {
-    "submit": gettext_lazy("提交申请"),
-    "request_correction": gettext_lazy("一次性告知补正"),
-    "resubmit": gettext_lazy("补正后重新提交"),
-    "accept": gettext_lazy("受理"),
-    "refuse_acceptance": gettext_lazy("不予受理"),
-    "start_review": gettext_lazy("进入审查"),
-    "task_claim": gettext_lazy("部门签收办理"),
-    "task_agree": gettext_lazy("部门审查完成"),
-    "task_disagree": gettext_lazy("部门审查完成"),
-    "task_return": gettext_lazy("部门退回补正"),
-    "task_answer": gettext_lazy("部门回复意见"),
-    "suspend": gettext_lazy("特别程序，计时中止"),
-    "resume": gettext_lazy("恢复计时"),
-    "extend": gettext_lazy("依法延长办理期限"),
-    "grant": gettext_lazy("准予许可"),
-    "deny": gettext_lazy("不予许可"),
-    "deliver": gettext_lazy("送达"),
-    "delivery_update": gettext_lazy("修改送达方式"),
-    "withdraw": gettext_lazy("撤回申请"),
-    "supply_material": gettext_lazy("补齐容缺材料"),
-}
 
 
 def _applicants(user) -> list[tuple[str, str]]:
@@ -271,7 +246,7 @@ def apply(request, code):
 
 @login_required
 def case_list(request):
-    cases = applicant_cases(request.user).select_related("item", "department").order_by("-created_at")
+    cases = selectors.applicant_case_list(request.user)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/cases/list.html", {"page": page})
 
@@ -279,8 +254,7 @@ def case_list(request):
 def _render_case(request, case: Case, *, status: int = 200, **given):
     decided = case.status in selectors.DECIDED
     version = case.version
-    tasks = list(case.tasks.select_related("department").order_by("stage_position", "pk"))
-    specs = list(version.materials.all())
+    tasks = selectors.applicant_case_tasks(case)
     context = {
         "case": case,
         "decided": decided,
@@ -288,7 +262,7 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         "timeline": [
             {
                 "at": e.at,
-                "label": TIMELINE_LABELS[e.action],
+                "label": e.label,
                 "note": e.note,
                 "actor": e.actor_label,
                 "status": Case.Status(e.status_to).label if e.status_to else "",
@@ -297,10 +271,8 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         ],
         "tasks": tasks,
         "planned_stages": [] if tasks else selectors.planned_stages(case),
-        "materials": case.materials.select_related("spec").order_by("spec__position", "pk"),
-        "correction": case.corrections.filter(answered_at__isnull=True).order_by("-issued_at").first()
-        if case.status == Case.Status.CORRECTION_REQUESTED
-        else None,
+        "materials": selectors.applicant_case_materials(case),
+        "correction": selectors.open_correction(case),
         "can_withdraw": case.status in Case.TRANSITIONS["withdraw"][0],
         "open_states": Case.OPEN_STATES,
         "rating": selectors.case_rating(case),
@@ -316,7 +288,9 @@ def _render_case(request, case: Case, *, status: int = 200, **given):
         context.update(
             resubmit_form=resubmit_form,
             resubmit_materials=_material_rows(
-                [s for s in specs if not s.is_exempt], given.pop("kept", {}), given.pop("material_errors", {})
+                [s for s in selectors.case_material_specs(case) if not s.is_exempt],
+                given.pop("kept", {}),
+                given.pop("material_errors", {}),
             ),
         )
     context.update(_delivery_context(case, given.pop("delivery_form", None)))
@@ -405,7 +379,7 @@ def resubmit(request, number):
     case = selectors.applicant_case(request.user, number)
     form = schema_form(case.version.form_schema, request.POST, prefill=_case_prefill(case))
     valid = form.is_complete()
-    uploads, kept, material_errors = _collect_uploads(request, list(case.version.materials.all()))
+    uploads, kept, material_errors = _collect_uploads(request, selectors.case_material_specs(case))
     general: list[str] = []
     if not material_errors:
         try:
@@ -474,10 +448,14 @@ def rating_code(request, number):
     return _render_case(request, case, rating_code=rating_code_issue(actor=request.user, case=case))
 
 
-@transaction.atomic
 @login_required
 def notifications(request):
+    """The list marks nothing read by being looked at (a GET changes nothing): the applicant marks the ones
+    shown as read with the page's button, a POST of their ids."""
+    if request.method == "POST":
+        ids = [int(pk) for pk in request.POST.getlist("read") if pk.isdigit()]
+        notifications_mark_read(actor=request.user, ids=ids)
+        return redirect("cases:notifications")
     rows = list(notifications_for(actor=request.user, limit=NOTIFICATIONS_SHOWN))
-    unread = {n.pk for n in rows if n.read_at is None}
-    notifications_mark_read(actor=request.user, ids=list(unread))
+    unread = [n.pk for n in rows if n.read_at is None]
     return render(request, "portal/cases/notifications.html", {"notifications": rows, "unread": unread})

@@ -11,9 +11,7 @@ from django_ratelimit.core import is_ratelimited
 
 from yiwang.cases import selectors
 from yiwang.cases.models import Case
-
-from .cases_views import TIMELINE_LABELS
-from .progress import case_by_query_code, masked_applicant, progress_address
+from yiwang.cases.progress import case_by_query_code, masked_applicant, progress_address
 
 
 class ProgressForm(forms.Form):
@@ -42,7 +40,7 @@ def progress(request):
             timeline=[
                 {
                     "at": e.at,
-                    "label": TIMELINE_LABELS[e.action],
+                    "label": e.label,
                     "status": Case.Status(e.status_to).label if e.status_to else "",
                 }
                 for e in selectors.applicant_timeline(case)

@@ -118,7 +118,7 @@ def item_detail(request, code, number=None):
             "other_implementations": implementations[1:],
             "promised_days": main.promised_days_for(version) if main else version.promised_days,
             "prerequisites": version.prerequisites.all(),
-            "bundles": bundle_list().filter(items=item),
+            "bundles": bundle_list(item=item),
         },
     )
 

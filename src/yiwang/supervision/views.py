@@ -6,10 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yiwang.accounts.models import Entity
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, ValidationFailed
-from yiwang.licences.models import Licence
-from yiwang.workbench.views import staff_required
 
 from . import selectors, services
 from .models import Penalty
@@ -28,12 +26,12 @@ def _record(request, departments) -> tuple[Penalty | None, dict[str, list[str]]]
     department = departments.filter(pk=post.get("department") if post.get("department", "").isdigit() else 0).first()
     if department is None:
         errors["department"] = [_("请选择处罚机关")]
-    entity = Entity.objects.filter(uscc=post.get("uscc", "").strip().upper()).first()
+    entity = selectors.entity_by_uscc(post.get("uscc", ""))
     if entity is None:
         errors["uscc"] = [_("未找到该统一社会信用代码的市场主体")]
     licence = None
     if post.get("licence", "").strip():
-        licence = Licence.objects.filter(number=post["licence"].strip()).first()
+        licence = selectors.licence_by_number(post["licence"])
         if licence is None:
             errors["licence"] = [_("未找到该证照编号")]
     if errors:

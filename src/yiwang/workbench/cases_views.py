@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
-from yiwang.cases.models import ACTION_LABELS, Case, Suspension
+from yiwang.cases.models import Case, Suspension
 from yiwang.cases.pdf import suspension_notice_pdf
 from yiwang.catalog.forms_schema import display_value
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.pdf import private_pdf_download
 from yiwang.core.permissions import can, can_do
@@ -27,7 +28,6 @@ from yiwang.ratings.services import rectification_answer
 from yiwang.workflow.models import Task
 
 from .queues import queues_for
-from .views import staff_required
 
 RECOVERABLE = (ValidationFailed, Conflict, InvalidTransition, PermissionDenied)
 DELIVERIES_SHOWN = 200
@@ -35,25 +35,6 @@ SUSPENSION_REASONS = [(reason.value, reason.label) for reason in Suspension.ARTI
 # Result data the licence capability reads from a grant: (form field, stored key, label). The stored keys stay
 # Chinese whatever the page language; the licence number is the licence capability's own to assign.
 RESULT_FIELDS = [("scope", "经营项目", gettext_lazy("经营项目")), ("remark", "备注", gettext_lazy("备注"))]
-
-
-# Timeline entries beyond the case's own transitions (those are labelled by cases.models.ACTION_LABELS).
-LOG_LABELS = {
-    "submit": gettext_lazy("申报"),
-    "task_claim": gettext_lazy("签收任务"),
-    "propose": gettext_lazy("提出审核意见"),
-    "task_agree": gettext_lazy("审查同意"),
-    "task_disagree": gettext_lazy("审查不同意"),
-    "task_return": gettext_lazy("退回补正"),
-    "task_answer": gettext_lazy("回复意见"),
-    "suspension_request": gettext_lazy("申请中止计时"),
-    "extension_request": gettext_lazy("申请延期"),
-    "extend": gettext_lazy("批准延期"),
-    "supervise": gettext_lazy("督办"),
-    "supervision_answer": gettext_lazy("答复督办"),
-    "supply_material": gettext_lazy("补齐容缺材料"),
-    "delivery_update": gettext_lazy("申请人修改送达方式"),
-}
 
 
 def _page(request, template: str, context: dict, status: int = 200):
@@ -102,14 +83,6 @@ def _form_rows(case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def _timeline(case: Case) -> list:
-    entries = list(case.log.all())
-    for entry in entries:
-        entry.label = str(LOG_LABELS.get(entry.action) or ACTION_LABELS.get(entry.action, entry.action))
-        entry.status_label = str(Case.Status(entry.status_to).label) if entry.status_to in Case.Status.values else ""
-    return entries
-
-
 def _case_page(request, case: Case, *, error=None, status: int = 200, signing: bool = False):
     user = request.user
     own = selectors.actor_open_tasks(user, case)
@@ -119,9 +92,9 @@ def _case_page(request, case: Case, *, error=None, status: int = 200, signing: b
         "case_open": case.status in Case.OPEN_STATES,
         "applicant": selectors.applicant_label(case),
         "form_rows": _form_rows(case),
-        "materials": case.materials.select_related("spec", "licence__licence_type"),
+        "materials": selectors.staff_case_materials(case),
         "today": timezone.localdate(),
-        "log": _timeline(case),
+        "log": selectors.staff_timeline(case),
         "tasks": selectors.case_tasks(user, case),
         "review_tasks": [t for t in own if t.role != Task.Role.DECISION],
         "decision_task": next((t for t in own if t.role == Task.Role.DECISION), None),
@@ -132,8 +105,8 @@ def _case_page(request, case: Case, *, error=None, status: int = 200, signing: b
         "may_extend": can(user, "request_extension", case),
         "may_resume": can(user, "resume", case),
         "may_supervise": can(user, "supervise", case),
-        "orders": case.supervision_orders.select_related("issued_by", "answered_by"),
-        "suspensions": case.suspensions.select_related("requested_by", "approved_by"),
+        "orders": selectors.case_supervision_orders(case),
+        "suspensions": selectors.case_suspensions(case),
         "extension": getattr(case, "extension", None),
         "suspension_reasons": SUSPENSION_REASONS,
         "result_fields": RESULT_FIELDS,

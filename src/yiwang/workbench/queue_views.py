@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.core.calendar import WorkCalendar
+from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from yiwang.core.permissions import staff_roles
 
 from .cases_views import RESULT_FIELDS, _act, _case_page, _lines, _page
 from .queues import QUEUES, queue_counts
-from .views import staff_required
 
 ROWS_PER_PAGE = 200
 
@@ -75,7 +75,7 @@ def case_correction(request, number):
         if key in properties:
             note = post.get(f"field_note_{key}", "").strip() or _("请核对并更正")
             points.append(_("申请表「%(f)s」：%(n)s") % {"f": properties[key].get("title", key), "n": note})
-    specs = {str(spec.pk): spec for spec in case.version.materials.all()}
+    specs = {str(spec.pk): spec for spec in selectors.case_material_specs(case)}
     for pk in post.getlist("material"):
         if pk in specs:
             note = post.get(f"material_note_{pk}", "").strip() or _("请补充提交")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "yiwang.coordination",
     "yiwang.supervision",
     "yiwang.webhooks",
+    "yiwang.config",
     "oauth2_provider",
     "axes",
 ]
@@ -185,7 +186,7 @@ LOGGING = {
     "loggers": {"jieba": {"level": "WARNING"}},
 }
 
-NOTIFICATION_SENDERS = ["yiwang.core.notifications.log_sender"]
+NOTIFICATION_SENDERS = ["yiwang.accounts.senders.log_sender"]
 MATERIAL_STORE = "yiwang.core.storage.FilesystemStore"
 MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(10 * 1024 * 1024)))
 # A request body is refused before it is read (core.middleware.BodyLimitMiddleware) beyond: these for a body

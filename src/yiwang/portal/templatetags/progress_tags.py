@@ -1,6 +1,6 @@
 from django import template
 
-from yiwang.portal.progress import progress_address as address
+from yiwang.cases.progress import progress_address as address
 
 register = template.Library()
 

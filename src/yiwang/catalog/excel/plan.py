@@ -1,35 +1,17 @@
-"""The catalog as one Excel workbook: export the published catalog, import it back all or nothing.
+"""What a read workbook means against the database: checked row by row and across sheets, then applied
+through the catalog services."""
 
-The column layout is documented in docs/catalog-excel.md. A heading reads "中文名 key": people read the
-Chinese, import matches on the key, so a reworded Chinese heading still imports and a reordered sheet too.
-
-Import validates every row of every sheet before writing anything and reports all the problems at once,
-each as sheet, row, column and reason. A clean file is applied in one transaction through the catalog
-services, so a refusal there (a prerequisite cycle) still leaves the database as it was. An item whose
-standard elements, materials and prerequisites equal its current version is left alone: importing an
-export of the same database changes nothing.
-"""
-
-import json
-import re
-import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from yiwang.core.errors import DomainError, PrerequisiteCycle, ValidationFailed
 from yiwang.org.models import Department
 
-from .forms_schema import check_example, check_schema
-from .models import (
+from ..forms_schema import check_example
+from ..models import (
     Bundle,
     ItemImplementation,
     ItemVersion,
@@ -37,7 +19,7 @@ from .models import (
     MaterialSpec,
     ServiceItem,
 )
-from .services import (
+from ..services import (
     MATERIAL_FIELDS,
     VERSION_FIELDS,
     bundle_save,
@@ -46,391 +28,24 @@ from .services import (
     item_version_publish,
     item_version_update,
     reference_save,
-    require_catalog_admin,
 )
-
-ITEMS, MATERIALS, IMPLEMENTATIONS, BUNDLES, LICENCE_TYPES = "事项", "材料", "实施清单", "一件事", "证照类型"
-CODE_SEPARATORS = re.compile(r"[、,，;；\s]+")
-YES, NO = "是", "否"
-
-
-class CellError(Exception):
-    """A cell that cannot be read as its column's type; the message is the reason shown to the user."""
-
-
-@dataclass(frozen=True)
-class Issue:
-    sheet: str
-    row: int | None  # the Excel row number; None for a problem with the file or a whole sheet
-    column: str  # the column's Chinese name, "" when the problem is not one column's
-    reason: str
-
-    def __str__(self) -> str:
-        if not self.sheet:
-            return f"文件：{self.reason}"
-        if self.row is None:
-            return f"{self.sheet}：{self.reason}"
-        where = f"{self.sheet}!R{self.row}"
-        return f"{where} 列「{self.column}」：{self.reason}" if self.column else f"{where}：{self.reason}"
-
-
-class CatalogImportFailed(ValidationFailed):
-    """The file was refused; `issues` lists every problem found. Nothing was written."""
-
-    code = "catalog_import_failed"
-
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__(_("导入失败：共 %(n)d 处错误，未做任何修改") % {"n": len(issues)})
-
-
-# Column kinds: each reads a cell into a Python value (raising CellError) and writes the value back.
-
-
-class Text:
-    def __init__(self, *, required: bool = False):
-        self.required = required
-
-    def parse(self, value):
-        if isinstance(value, bool):
-            raise CellError(_("必须是文字"))
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = "" if value is None else str(value).strip()
-        if self.required and not text:
-            raise CellError(_("不能为空"))
-        return text
-
-    def render(self, value):
-        return value or None
-
-
-class Integer:
-    def __init__(self, *, minimum: int = 0, maximum: int | None = None, required: bool = True):
-        self.minimum, self.maximum, self.required = minimum, maximum, required
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-        if value is None or value == "":
-            if self.required:
-                raise CellError(_("不能为空"))
-            return None
-        number = None
-        if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif (isinstance(value, float) and value.is_integer()) or (
-            isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value)
-        ):
-            number = int(value)
-        if number is None or number < self.minimum or (self.maximum is not None and number > self.maximum):
-            if self.maximum is None:
-                raise CellError(_("必须是 %(min)d 以上的整数") % {"min": self.minimum})
-            raise CellError(_("必须是 %(min)d 到 %(max)d 之间的整数") % {"min": self.minimum, "max": self.maximum})
-        return number
-
-    def render(self, value):
-        return value
-
-
-class Boolean:
-    TRUE = {YES, "true", "1", "y", "yes", "必需", "必须"}
-    FALSE = {NO, "false", "0", "n", "no"}
-
-    def __init__(self, *, blank_means: bool | None = None):
-        # Columns added after files were already in circulation read an empty cell as their default.
-        self.blank_means = blank_means
-
-    def parse(self, value):
-        if isinstance(value, bool):
-            return value
-        text = "" if value is None else str(value).strip().lower()
-        if not text and self.blank_means is not None:
-            return self.blank_means
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise CellError(_("必须填写“是”或“否”"))
-
-    def render(self, value):
-        return YES if value else NO
-
-
-class Choice:
-    """Written as the Chinese label; the stored value is accepted too, for files made by other programs."""
-
-    def __init__(self, choices):
-        self.labels = {str(label): value for value, label in choices.choices}
-        self.values = {value: str(label) for value, label in choices.choices}
-
-    def parse(self, value):
-        text = "" if value is None else str(value).strip()
-        if text in self.labels:
-            return self.labels[text]
-        if text in self.values:
-            return text
-        raise CellError(_("必须是以下之一：%(labels)s") % {"labels": "、".join(self.labels)})
-
-    def render(self, value):
-        return self.values.get(value, value)
-
-
-class CodeList:
-    def __init__(self, *, required: bool = False):
-        self.required = required
-
-    def parse(self, value):
-        codes = [c for c in CODE_SEPARATORS.split("" if value is None else str(value).strip()) if c]
-        if self.required and not codes:
-            raise CellError(_("至少填写一个事项编码"))
-        repeated = sorted({c for c in codes if codes.count(c) > 1})
-        if repeated:
-            raise CellError(_("编码重复：%(codes)s") % {"codes": "、".join(repeated)})
-        return codes
-
-    def render(self, value):
-        return "、".join(value) or None
-
-
-class JsonObject:
-    def parse(self, value):
-        text = "" if value is None else str(value).strip()
-        if not text:
-            return {}
-        problem = _schema_problem(text)
-        if problem:
-            raise CellError(problem)
-        return json.loads(text)
-
-    def render(self, value):
-        # Sorted keys: PostgreSQL's jsonb does not keep key order, and the export must not depend on it.
-        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
-
-
-class JsonExample:
-    """A filled 样表: any JSON object, checked against the row's form when the version is saved. The column
-    came after files were already in circulation, so a file without it reads as no example."""
-
-    blank_means: dict = {}
-
-    def parse(self, value):
-        text = "" if value is None else str(value).strip()
-        if not text:
-            return {}
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CellError(_("不是有效的 JSON（%(msg)s）") % {"msg": exc.msg}) from None
-        if not isinstance(data, dict):
-            raise CellError(_("必须是 JSON 对象（以 { 开头）"))
-        return data
-
-    def render(self, value):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
-
-
-@lru_cache(maxsize=256)
-def _schema_problem(text: str) -> str | None:
-    """Why this JSON text is not a usable form schema, or None. Cached: many items share one form, and a
-    JSON Schema check costs tens of milliseconds."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _("不是有效的 JSON（第 %(line)d 行第 %(col)d 列：%(msg)s）") % {
-            "line": exc.lineno,
-            "col": exc.colno,
-            "msg": exc.msg,
-        }
-    if not isinstance(data, dict):
-        return _("必须是 JSON 对象（以 { 开头）")
-    try:
-        check_schema(data)
-    except ValidationFailed as exc:
-        return "；".join(m for msgs in exc.fields.values() for m in msgs) or exc.message
-    return None
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: Any
-
-    @property
-    def heading(self) -> str:
-        return f"{self.label} {self.key}"
-
-
-SHEETS: dict[str, tuple[Column, ...]] = {
-    ITEMS: (
-        Column("code", "事项编码", Text(required=True)),
-        Column("name", "事项名称", Text(required=True)),
-        Column("kind", "事项类型", Choice(ServiceItem.Kind)),
-        Column("department_kind", "主管部门类别", Text(required=True)),
-        Column("level", "实施层级", Choice(ServiceItem.Level)),
-        Column("audience", "服务对象", Choice(ServiceItem.Audience)),
-        Column("legal_basis", "设定依据", Text(required=True)),
-        Column("conditions", "受理条件", Text()),
-        Column("process_outline", "办理流程", Text()),
-        Column("statutory_days", "法定时限", Integer(required=False)),
-        Column("promised_days", "承诺时限", Integer()),
-        Column("fee", "收费标准", Text(required=True)),
-        Column("online_depth", "网办深度", Integer(minimum=1, maximum=4)),
-        Column("max_visits", "最多跑动次数", Integer()),
-        Column("result_licence_type", "办理结果证照", Text()),
-        Column("result_description", "办理结果", Text()),
-        Column("keywords", "检索关键词", Text()),
-        Column("prerequisites", "前置事项", CodeList()),
-        Column("form_schema", "申请表", JsonObject()),
-        Column("form_example", "申请表样表", JsonExample()),
-    ),
-    MATERIALS: (
-        Column("item", "事项编码", Text(required=True)),
-        Column("position", "序号", Integer(minimum=1)),
-        Column("name", "材料名称", Text(required=True)),
-        Column("required", "必需", Boolean()),
-        Column("form", "材料形式", Choice(MaterialSpec.Form)),
-        Column("source", "来源", Choice(MaterialSpec.Source)),
-        Column("licence_type", "证照类型编码", Text()),
-        Column("shared_source", "共享数据来源", Text()),
-        Column("tolerable", "可容缺", Boolean(blank_means=False)),
-        Column("commitment", "可告知承诺", Boolean(blank_means=False)),
-    ),
-    IMPLEMENTATIONS: (
-        Column("item", "事项编码", Text(required=True)),
-        Column("department", "实施部门编码", Text(required=True)),
-        Column("promised_days", "本地承诺时限", Integer(required=False)),
-        Column("place", "办理地点", Text()),
-        Column("hours", "办理时间", Text()),
-        Column("consultation_phone", "咨询电话", Text()),
-        Column("complaint_phone", "投诉电话", Text()),
-        Column("active", "在用", Boolean()),
-    ),
-    BUNDLES: (
-        Column("code", "编码", Text(required=True)),
-        Column("name", "名称", Text(required=True)),
-        Column("audience", "服务对象", Choice(ServiceItem.Audience)),
-        Column("promise", "承诺", Text()),
-        Column("items", "包含事项", CodeList(required=True)),
-        Column("description", "说明", Text()),
-        Column("keywords", "检索关键词", Text()),
-        Column("popular", "首页推荐", Boolean()),
-    ),
-    LICENCE_TYPES: (
-        Column("code", "证照类型编码", Text(required=True)),
-        Column("name", "证照名称", Text(required=True)),
-        Column("validity_years", "有效期（年）", Integer(required=False)),
-    ),
-}
-ITEM_FIELDS = ("name", "kind", "department_kind", "level", "audience")
-
-
-def _label(sheet: str, key: str) -> str:
-    return next(c.label for c in SHEETS[sheet] if c.key == key)
-
-
-# ---------------------------------------------------------------------------------------------------- export
-
-
-def catalog_export(*, file) -> dict[str, int]:
-    """Write the published catalog to `file` (a path or a binary file object); returns rows per sheet."""
-    rows = _export_rows()
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    for sheet, columns in SHEETS.items():
-        ws = workbook.create_sheet(sheet)
-        for c, column in enumerate(columns, start=1):
-            ws.cell(row=1, column=c, value=column.heading).font = bold
-            ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = max(12, len(column.heading) + 6)
-        for r, row in enumerate(rows[sheet], start=2):
-            for c, column in enumerate(columns, start=1):
-                cell = ws.cell(row=r, column=c, value=column.kind.render(row[column.key]))
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text, never runs in Excel
-        ws.freeze_panes = "A2"
-    workbook.save(file)
-    return {sheet: len(sheet_rows) for sheet, sheet_rows in rows.items()}
-
-
-def _export_rows() -> dict[str, list[dict]]:
-    items = list(
-        ServiceItem.objects.exclude(current_version=None)
-        .select_related("current_version__result_licence_type")
-        .prefetch_related("current_version__prerequisites", "current_version__materials__licence_type")
-        .order_by("code")
-    )
-    rows: dict[str, list[dict]] = {sheet: [] for sheet in SHEETS}
-    for item in items:
-        version = item.current_version
-        rows[ITEMS].append(
-            {
-                "code": item.code,
-                **{f: getattr(item, f) for f in ITEM_FIELDS},
-                **{f: getattr(version, f) for f in VERSION_FIELDS},
-                "result_licence_type": version.result_licence_type.code if version.result_licence_type else "",
-                "prerequisites": sorted(p.code for p in version.prerequisites.all()),
-            }
-        )
-        for m in sorted(version.materials.all(), key=lambda m: m.position):
-            rows[MATERIALS].append(
-                {
-                    "item": item.code,
-                    "position": m.position,
-                    **{f: getattr(m, f) for f in MATERIAL_FIELDS},
-                    "licence_type": m.licence_type.code if m.licence_type else "",
-                }
-            )
-    implementations = (
-        ItemImplementation.objects.filter(item__in=items)
-        .select_related("item", "department")
-        .order_by("item__code", "department__code")
-    )
-    for impl in implementations:
-        rows[IMPLEMENTATIONS].append(
-            {
-                "item": impl.item.code,
-                "department": impl.department.code,
-                **_implementation_values(impl),
-            }
-        )
-    for bundle in Bundle.objects.prefetch_related("entries__item").order_by("code"):
-        rows[BUNDLES].append(_bundle_values(bundle))
-    for lt in LicenceType.objects.order_by("code"):
-        rows[LICENCE_TYPES].append({"code": lt.code, "name": lt.name, "validity_years": lt.validity_years})
-    return rows
-
-
-IMPLEMENTATION_FIELDS = ("promised_days", "place", "hours", "consultation_phone", "complaint_phone", "active")
-BUNDLE_FIELDS = ("name", "audience", "promise", "description", "keywords", "popular")
-
-
-def _implementation_values(impl: ItemImplementation) -> dict:
-    return {f: getattr(impl, f) for f in IMPLEMENTATION_FIELDS}
-
-
-def _bundle_values(bundle: Bundle) -> dict:
-    entries = sorted(bundle.entries.all(), key=lambda e: e.position)
-    return {
-        "code": bundle.code,
-        **{f: getattr(bundle, f) for f in BUNDLE_FIELDS},
-        "items": [e.item.code for e in entries],
-    }
-
-
-# ---------------------------------------------------------------------------------------------------- import
-
-
-@dataclass
-class Row:
-    sheet: str
-    number: int
-    values: dict[str, Any]
-    bad: set[str] = field(default_factory=set)  # keys whose cells could not be read; later checks skip them
-
-    def ok(self, *keys: str) -> bool:
-        return not self.bad.intersection(keys)
+from .layout import (
+    BUNDLE_FIELDS,
+    BUNDLES,
+    IMPLEMENTATION_FIELDS,
+    IMPLEMENTATIONS,
+    ITEM_FIELDS,
+    ITEMS,
+    LICENCE_TYPES,
+    MATERIALS,
+    SHEETS,
+    CatalogImportFailed,
+    Issue,
+    _bundle_values,
+    _implementation_values,
+    _label,
+)
+from .reading import Row, _Issues, _model_issues
 
 
 @dataclass
@@ -454,106 +69,6 @@ class ImportSummary:
             "bundles": self.bundles_saved,
             "lt": self.licence_types_saved,
         }
-
-
-class _Issues(list):
-    def add(self, row: Row, key: str, reason: str) -> None:
-        row.bad.add(key)
-        self.append(Issue(row.sheet, row.number, _label(row.sheet, key) if key else "", reason))
-
-
-def catalog_import(*, actor, file, dry_run: bool = False) -> ImportSummary:
-    """Import a workbook (a path or a binary file object). Raises CatalogImportFailed listing every problem."""
-    require_catalog_admin(actor)
-    issues = _Issues()
-    sheets = _read_workbook(file, issues)
-    plan = _Plan(sheets, issues)
-    if issues:
-        raise CatalogImportFailed(sorted(issues, key=_issue_order))
-    if dry_run:
-        return plan.summary()
-    with transaction.atomic():
-        return plan.apply(actor)
-
-
-def _issue_order(issue: Issue) -> tuple[int, int, int]:
-    """File problems first, then sheet by sheet in workbook order, row by row, column by column."""
-    sheets = list(SHEETS)
-    labels = [c.label for c in SHEETS.get(issue.sheet, ())]
-    return (
-        sheets.index(issue.sheet) if issue.sheet in sheets else -1,
-        issue.row or 0,
-        labels.index(issue.column) if issue.column in labels else -1,
-    )
-
-
-def _read_workbook(file, issues: _Issues) -> dict[str, list[Row] | None]:
-    """Rows per sheet; None for a sheet whose layout is wrong, so its rows are not checked one by one."""
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        issues.append(Issue("", None, "", _("无法读取：不是有效的 Excel 工作簿（.xlsx）")))
-        return dict.fromkeys(SHEETS)
-    try:
-        return {sheet: _read_sheet(workbook, sheet, columns, issues) for sheet, columns in SHEETS.items()}
-    finally:
-        workbook.close()
-
-
-def _read_sheet(workbook, sheet: str, columns: tuple[Column, ...], issues: _Issues) -> list[Row] | None:
-    if sheet not in workbook.sheetnames:
-        issues.append(Issue(sheet, None, "", _("缺少工作表「%(sheet)s」") % {"sheet": sheet}))
-        return None
-    lines = workbook[sheet].iter_rows(values_only=True)
-    header = next(lines, ())
-    by_key = {c.key: c for c in columns}
-    by_label = {c.label: c for c in columns}
-    positions: dict[str, int] = {}
-    broken = False
-    for index, heading in enumerate(header):
-        text = "" if heading is None else str(heading).strip()
-        if not text:
-            continue
-        parts = text.rsplit(None, 1)
-        column = by_key.get(parts[-1]) or by_label.get(text)
-        if column is None:
-            issues.append(Issue(sheet, 1, text, _("无法识别的列；表头应为「中文名 key」，见 docs/catalog-excel.md")))
-            broken = True
-        elif column.key in positions:
-            issues.append(Issue(sheet, 1, column.label, _("列重复")))
-            broken = True
-        else:
-            positions[column.key] = index
-    for column in columns:
-        if column.key not in positions and getattr(column.kind, "blank_means", None) is None:
-            issues.append(Issue(sheet, 1, column.label, _("缺少必需的列（表头「%(h)s」）") % {"h": column.heading}))
-            broken = True
-    if broken:
-        return None
-    rows = []
-    for number, line in enumerate(lines, start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in line):
-            continue
-        row = Row(sheet, number, {})
-        for column in columns:
-            index = positions.get(column.key, len(line))
-            try:
-                row.values[column.key] = column.kind.parse(line[index] if index < len(line) else None)
-            except CellError as exc:
-                issues.add(row, column.key, str(exc))
-        rows.append(row)
-    return rows
-
-
-def _model_issues(issues: _Issues, row: Row, instance, *, exclude: Iterable[str], fields: dict[str, str]) -> None:
-    """Field rules the model states (lengths, ranges), reported on the row's cells; `fields` maps field → key."""
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            key = fields.get(name)
-            if key and row.ok(key):
-                issues.add(row, key, "；".join(messages))
 
 
 def _shortest_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None:
