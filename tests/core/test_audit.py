@@ -4,6 +4,8 @@ trimmed entry, and any chain recomputed without the platform audit key."""
 
 import datetime as dt
 import hashlib
+import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -308,3 +310,29 @@ def test_merkle_root_is_over_the_heads_in_shard_order():
     node = hashlib.new("sm3", b"\x01" + bytes.fromhex(leaf["2"]) + bytes.fromhex(leaf["3"])).hexdigest()
     top = hashlib.new("sm3", b"\x01" + bytes.fromhex(node) + bytes.fromhex(leaf["10"])).hexdigest()
     assert merkle_root({"10": [1, "10"], "2": [1, "2"], "3": [1, "3"]}) == top
+
+
+def _old_chain(length: int) -> list:
+    """Entries of the single chain before issue #11, hashed as that format did (seq and content, not the time)."""
+    rechain = importlib.import_module("yiwang.core.migrations.0006_audit_rechain")
+    entries, prev = [], GENESIS
+    for seq in range(1, length + 1):
+        entry = SimpleNamespace(
+            seq=seq, actor_id=None, actor_label="system", action="old", target_type="", target_id="", data={}
+        )
+        entry.prev_hash = prev
+        entry.hash = prev = rechain._old_digest(entry)
+        entries.append(entry)
+    return entries
+
+
+def test_the_migration_refuses_a_broken_old_chain():
+    rechain = importlib.import_module("yiwang.core.migrations.0006_audit_rechain")
+    entries = _old_chain(3)
+    rechain._verify_old_chain(entries, SimpleNamespace(seq=3, last_hash=entries[-1].hash))
+    entries[1].action = "tampered"
+    with pytest.raises(RuntimeError, match="审计链在第 2 条处断开，拒绝迁移"):
+        rechain._verify_old_chain(entries, SimpleNamespace(seq=3, last_hash=entries[-1].hash))
+    trimmed = _old_chain(3)[:2]
+    with pytest.raises(RuntimeError, match="拒绝迁移"):
+        rechain._verify_old_chain(trimmed, SimpleNamespace(seq=3, last_hash="f" * 64))

@@ -35,9 +35,8 @@ def _verify_old_chain(entries, head) -> None:
     for entry in entries:
         if entry.seq != expected or entry.prev_hash != prev or _old_digest(entry) != entry.hash:
             raise RuntimeError(
-                f"审计链在第 {entry.seq} 条（应为第 {expected} 条）处断开，拒绝迁移：请先用旧版本的 "
-                f"`yiwang audit verify` 查明原因（the old audit chain is broken at seq {entry.seq}; refusing to "
-                "re-chain it)"
+                f"审计链在第 {expected} 条处断开，拒绝迁移：请先用旧版本的 `yiwang audit verify` 查明原因"
+                f"（the old audit chain is broken at seq {expected}; refusing to re-chain it)"
             )
         prev, expected = entry.hash, expected + 1
     if head is not None and (head.seq != expected - 1 or head.last_hash != prev):
