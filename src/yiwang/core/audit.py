@@ -354,6 +354,7 @@ def audit_verify() -> tuple[bool, str]:
         set(range(settings.AUDIT_SHARDS))
         | set(AuditEntry.objects.values_list("shard", flat=True).distinct())
         | set(AuditHead.objects.values_list("shard", flat=True))
+        | set(anchored)
     )
     walk_args = (shards, [anchored.get(shard, {}) for shard in shards])
     connection = transaction.get_connection()
