@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,16 +247,20 @@ class Raw:
             for table, rows in self.rows.items():
                 for row in rows:
                     self._insert(cur, table, {**row, "case_id": pk} if "case_id" in row else row)
+            # The case's shard, as core.audit.shard_of computes it (this process does not set Django up).
+            shard = zlib.crc32(f"cases.case:{pk}".encode()) % int(os.environ.get("AUDIT_SHARDS", "64"))
             for entry in self.audit:
-                cur.execute("SELECT seq, last_hash FROM core_audithead WHERE id = 1 FOR UPDATE")
+                cur.execute("SELECT seq, last_hash FROM core_audithead WHERE shard = %s FOR UPDATE", [shard])
                 seq, last = cur.fetchone()
                 digest = hashlib.new("sm3", last.encode() + json.dumps(entry["data"]).encode()).hexdigest()
                 self._insert(
                     cur,
                     "core_auditentry",
-                    {**entry, "seq": seq + 1, "target_id": str(pk), "prev_hash": last, "hash": digest},
+                    {**entry, "shard": shard, "seq": seq + 1, "target_id": str(pk), "prev_hash": last, "hash": digest},
                 )
-                cur.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE id = 1", [seq + 1, digest])
+                cur.execute(
+                    "UPDATE core_audithead SET seq = %s, last_hash = %s WHERE shard = %s", [seq + 1, digest, shard]
+                )
             for event in self.events:
                 self._insert(cur, "core_event", {**event, "id": uuid.uuid4()})
             for queued in self.queued:

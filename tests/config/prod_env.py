@@ -12,13 +12,13 @@ def pem(key) -> str:
     ).decode()
 
 
-def sm2_pem() -> str:
+def sm2_pem(passphrase: bytes = b"root-passphrase-2026") -> str:
     return (
         ec.generate_private_key(ec.SM2())
         .private_bytes(
             tongsuo_serialization.Encoding.PEM,
             tongsuo_serialization.PrivateFormat.PKCS8,
-            tongsuo_serialization.BestAvailableEncryption(b"root-passphrase-2026"),
+            tongsuo_serialization.BestAvailableEncryption(passphrase),
         )
         .decode()
     )
@@ -32,6 +32,8 @@ GOOD = {
     "OIDC_RSA_PRIVATE_KEY": pem(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
     "YIWANG_ROOT_KEY": sm2_pem(),
     "YIWANG_ROOT_KEY_PASSPHRASE": "root-passphrase-2026",
+    "YIWANG_AUDIT_KEY": sm2_pem(b"audit-passphrase-2026"),
+    "YIWANG_AUDIT_KEY_PASSPHRASE": "audit-passphrase-2026",
     "ALLOWED_HOSTS": "zwfw.example.gov.cn",
     "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
 }

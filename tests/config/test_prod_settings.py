@@ -49,6 +49,9 @@ def test_a_good_configuration_passes_check_deploy_with_no_warning(tmp_path):
         ("YIWANG_ROOT_KEY", "/nonexistent/root-key.pem", "YIWANG_ROOT_KEY"),
         ("YIWANG_ROOT_KEY_PASSPHRASE", "not-the-passphrase", "YIWANG_ROOT_KEY"),
         ("YIWANG_ROOT_KEY", pem(ec.generate_private_key(ec.SECP256R1())), "YIWANG_ROOT_KEY"),
+        ("YIWANG_AUDIT_KEY", "/nonexistent/audit-key.pem", "YIWANG_AUDIT_KEY"),
+        ("YIWANG_AUDIT_KEY_PASSPHRASE", "not-the-passphrase", "YIWANG_AUDIT_KEY"),
+        ("YIWANG_AUDIT_KEY", pem(ec.generate_private_key(ec.SECP256R1())), "YIWANG_AUDIT_KEY"),
         ("ALLOWED_HOSTS", "zwfw.example.gov.cn,*.example.gov.cn", "ALLOWED_HOSTS"),
         ("ALLOWED_HOSTS", ".example.gov.cn", "ALLOWED_HOSTS"),
     ],
@@ -65,6 +68,9 @@ def test_a_good_configuration_passes_check_deploy_with_no_warning(tmp_path):
         "root-key-missing-file",
         "root-key-wrong-passphrase",
         "root-key-not-sm2",
+        "audit-key-missing-file",
+        "audit-key-wrong-passphrase",
+        "audit-key-not-sm2",
         "hosts-star-subdomain",
         "hosts-leading-dot",
     ],
@@ -75,6 +81,19 @@ def test_production_refuses_to_start_on_a_weak_or_unreadable_setting(tmp_path, n
     result = run_prod(tmp_path, "check", "--deploy", **{name: value})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and says in result.stderr
+
+
+def test_production_refuses_the_root_key_as_the_audit_key(tmp_path):
+    """Issue #11: the audit anchors' signing key is configuration of its own, not the key that certifies seals."""
+    result = run_prod(
+        tmp_path,
+        "check",
+        "--deploy",
+        YIWANG_AUDIT_KEY=GOOD["YIWANG_ROOT_KEY"],
+        YIWANG_AUDIT_KEY_PASSPHRASE=GOOD["YIWANG_ROOT_KEY_PASSPHRASE"],
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "YIWANG_AUDIT_KEY" in result.stderr
 
 
 def test_yiwang_check_runs_djangos_deploy_checks(db, capsys):

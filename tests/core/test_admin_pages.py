@@ -7,6 +7,7 @@ READ_ONLY = [
     "workflow/task",
     "core/event",
     "core/auditentry",
+    "core/auditanchor",
     "ratings/rating",
     "ratings/rectification",
     "core/consumerfailure",

@@ -12,7 +12,7 @@ from tests.config.prod_env import GOOD
 
 
 def _import_prod(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", *PRODUCTION_KEYS}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", *PRODUCTION_KEYS, *PASSPHRASES}}
     return subprocess.run(
         [sys.executable, "-c", "import yiwang.config.settings.prod"],
         env={**clean, **env},
@@ -38,15 +38,15 @@ PRODUCTION_KEYS = {
     "OIDC_RSA_PRIVATE_KEY": GOOD["OIDC_RSA_PRIVATE_KEY"],
     "YIWANG_SEAL_KEY": GOOD["YIWANG_SEAL_KEY"],
     "YIWANG_ROOT_KEY": GOOD["YIWANG_ROOT_KEY"],
+    "YIWANG_AUDIT_KEY": GOOD["YIWANG_AUDIT_KEY"],
 }
+PASSPHRASES = {k: GOOD[k] for k in ("YIWANG_ROOT_KEY_PASSPHRASE", "YIWANG_AUDIT_KEY_PASSPHRASE")}
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_KEYS))
 def test_prod_refuses_to_start_without_its_keys(missing):
     keys = {k: v for k, v in PRODUCTION_KEYS.items() if k != missing}
-    result = _import_prod(
-        DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], YIWANG_ROOT_KEY_PASSPHRASE=GOOD["YIWANG_ROOT_KEY_PASSPHRASE"], **keys
-    )
+    result = _import_prod(DEBUG="0", SECRET_KEY=GOOD["SECRET_KEY"], **PASSPHRASES, **keys)
     assert result.returncode != 0
     assert missing in result.stderr
 
@@ -55,7 +55,7 @@ def test_prod_starts_when_configured():
     configured = _import_prod(
         DEBUG="0",
         SECRET_KEY=GOOD["SECRET_KEY"],
-        YIWANG_ROOT_KEY_PASSPHRASE=GOOD["YIWANG_ROOT_KEY_PASSPHRASE"],
+        **PASSPHRASES,
         **PRODUCTION_KEYS,
     )
     assert configured.returncode == 0, configured.stderr

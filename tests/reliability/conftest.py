@@ -29,7 +29,8 @@ def environment(url: str, var_dir: str) -> dict:
         "YIWANG_VAR_DIR": var_dir,
         "DJANGO_SETTINGS_MODULE": "yiwang.config.settings.dev",
         "DEBUG": "0",
-        "PYTHONPATH": str(ROOT),
+        # The checkout's own code first (a worktree's, not whichever checkout the virtualenv was installed from).
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import events
 from .errors import DomainError, ValidationFailed
 from .holidays import holiday_schedule_import
-from .models import AuditEntry, CalendarYear, ConsumerFailure, Event, WorkdayOverride
+from .models import AuditAnchor, AuditEntry, CalendarYear, ConsumerFailure, Event, WorkdayOverride
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,9 +29,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     """The chain is append-only and verified by `yiwang audit verify`."""
 
-    list_display = ("seq", "at", "actor_label", "action", "target_type", "target_id")
+    list_display = ("shard", "seq", "at", "actor_label", "action", "target_type", "target_id")
     list_filter = ("action",)
     search_fields = ("actor_label", "action", "target_id")
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    """Signed checkpoints of every shard's head, written by the worker; `yiwang audit verify` checks them."""
+
+    list_display = ("seq", "at", "root", "key_id")
 
 
 @admin.register(WorkdayOverride)

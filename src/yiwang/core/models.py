@@ -4,17 +4,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit import chain_fields
+
 
 class AuditHead(models.Model):
-    """The chain's tip, a single row locked by every append so entries are numbered without gaps."""
+    """One shard's tip: locked only while a committing transaction appends its entries (core.audit.flush)."""
 
+    shard = models.PositiveSmallIntegerField(unique=True)
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
 
 
 class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Which of settings.AUDIT_SHARDS chains the entry is on: one case's whole history is on one shard.
+    shard = models.PositiveSmallIntegerField(_("分片"))
+    # Position in its shard's chain, from 1 without gaps.
+    seq = models.PositiveBigIntegerField(_("序号"))
+    # Set in Python before hashing (whole microseconds), so the hash covers it.
+    at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -30,22 +37,40 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
+        ordering = ["-pk"]
+        constraints = [models.UniqueConstraint(fields=("shard", "seq"), name="audit_entry_one_per_shard_seq")]
+
+    def __str__(self):
+        return f"#{self.shard}/{self.seq} {self.action}"
+
+    def chain_fields(self) -> dict:
+        return chain_fields(self)
+
+
+class AuditAnchor(models.Model):
+    """A signed checkpoint of every shard's head: trimming a shard's tail, or recomputing its chain without the
+    platform audit key, no longer matches the last anchor. Anchors form their own hash chain."""
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"))
+    # {"shard": [seq, hash]} for every shard that has entries.
+    heads = models.JSONField(_("各分片链尾"))
+    # SM3 Merkle root over the heads in shard order (core.audit.merkle_root).
+    root = models.CharField(_("默克尔根"), max_length=64)
+    prev_hash = models.CharField(_("前序哈希"), max_length=64)
+    hash = models.CharField(_("哈希（SM3）"), max_length=64)
+    # SM3 of the signing key's public key (core.sm2.key_id).
+    key_id = models.CharField(_("密钥标识"), max_length=64)
+    # SM2 over the anchor's canonical bytes (core.audit.anchor_bytes).
+    signature = models.BinaryField(_("签名（SM2）"))
+
+    class Meta:
+        verbose_name = _("审计锚点")
+        verbose_name_plural = _("审计锚点")
         ordering = ["-seq"]
 
     def __str__(self):
-        return f"#{self.seq} {self.action}"
-
-    def chain_fields(self) -> dict:
-        """What the hash covers; `at` is excluded because the database sets it after hashing."""
-        return {
-            "seq": self.seq,
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "data": self.data,
-        }
+        return f"#{self.seq} {self.root[:12]}"
 
 
 class CalendarYear(models.Model):

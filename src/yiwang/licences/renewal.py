@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from yiwang.cases.models import Case
 from yiwang.cases.services import case_submit
 from yiwang.catalog.models import ItemImplementation, ServiceItem
-from yiwang.core.audit import audit_record
+from yiwang.core.audit import audit_record, case_key
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.events import consumer, emit
@@ -277,6 +277,7 @@ def renewal_submit(*, actor, licence: Licence, implementation: ItemImplementatio
             action="licence.renewal_file",
             target=renewal,
             data={"licence": locked.number, "case": case.number, "expires_on": str(locked.valid_until)},
+            shard_key=case,
         )
         emit(
             "licence.renewal_filed",
@@ -350,6 +351,7 @@ def renewal_deemed_sweep(*, today: dt.date | None = None) -> int:
                     "valid_until": str(renewed.valid_until),
                     "basis": ARTICLE_50_2,
                 },
+                shard_key=case_key(renewal.case_id),
             )
             issued = {
                 "licence": renewed.number,
@@ -405,6 +407,7 @@ def link_renewed_licence(event) -> None:
         action="licence.renewal_granted",
         target=renewal,
         data={"licence": renewal.licence.number, "renewed": event.payload["licence"], "case": renewal.case.number},
+        shard_key=case_key(renewal.case_id),
     )
 
 

@@ -12,7 +12,7 @@ from pypinyin import Style, lazy_pinyin
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.catalog.models import LicenceType
-from yiwang.core.audit import audit_record
+from yiwang.core.audit import audit_record, case_key
 from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
@@ -179,7 +179,13 @@ def licence_issue(*, actor, case) -> Licence:
     )
     _seal(licence)
     licence.save()
-    audit_record(actor=actor, action="licence.issue", target=licence, data={"number": licence.number})
+    audit_record(
+        actor=actor,
+        action="licence.issue",
+        target=licence,
+        data={"number": licence.number},
+        shard_key=case_key(licence.case_id),
+    )
     payload = {
         "licence": licence.number,
         "licence_id": licence.pk,
@@ -281,6 +287,7 @@ def _change_status(*, actor, licence: Licence, target: str, reason: str, basis: 
         action=f"licence.{action}",
         target=locked,
         data={"number": locked.number, "from": before, "to": target, "reason": locked.status_reason, "basis": basis},
+        shard_key=case_key(locked.case_id),
     )
     emit(
         f"licence.{target}",
@@ -407,6 +414,12 @@ def licence_renewal_remind(*, today: dt.date | None = None) -> int:
         _tell_holder(licence, *renewal_reminder_text(licence, today=today))
         licence.renewal_reminded_at = now
         licence.save(update_fields=["renewal_reminded_at"])
-        audit_record(actor=None, action="licence.renewal_remind", target=licence, data={"number": licence.number})
+        audit_record(
+            actor=None,
+            action="licence.renewal_remind",
+            target=licence,
+            data={"number": licence.number},
+            shard_key=case_key(licence.case_id),
+        )
         count += 1
     return count

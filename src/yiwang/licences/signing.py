@@ -1,9 +1,9 @@
-"""SM2 seals and SM3 digests (tongsuopy = Tongsuo's OpenSSL), the canonical bytes a licence signs, and the
-platform root key that certifies every seal key.
+"""SM2 seals and SM3 digests, the canonical bytes a licence signs, and the platform root key that certifies
+every seal key.
 
-Signatures are SM2 with the default distinguishing ID 1234567812345678 (GB/T 35276), DER-encoded, so
-`openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt distid:1234567812345678` accepts them. The root key signs
-the same way, so one command verifies both a licence and its seal key's certificate (docs/verify-licence.md).
+The SM2 primitives live in core.sm2 (the audit anchors sign with them too) and are re-exported here. The root
+key signs the same way as a seal, so one command verifies both a licence and its seal key's certificate
+(docs/verify-licence.md).
 """
 
 import base64
@@ -12,17 +12,20 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from tongsuopy.crypto import hashes, serialization
+from tongsuopy.crypto import serialization
 from tongsuopy.crypto.asymciphers import ec
-from tongsuopy.crypto.exceptions import InvalidSignature
 
+from yiwang.core import sm2
 
-def sm3_hex(data: bytes) -> str:
-    return hashlib.new("sm3", data).hexdigest()
+# The SM2 primitives, under the names the licence code (and its migrations) has always called.
+sm3_hex = sm2.sm3_hex
+public_key_der = sm2.public_key_der
+key_id = sm2.key_id
+load_public_key = sm2.load_public_key
+sign = sm2.sign
+verify = sm2.verify
 
 
 LICENCE_FORMAT = "yiwang-licence/2"
@@ -91,17 +94,6 @@ def seal_statement(*, key_id, department_code, valid_from, retired_at, revoked_a
     )
 
 
-def public_key_der(public_pem: str) -> bytes:
-    return load_public_key(public_pem).public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def key_id(public_pem: str) -> str:
-    """SM3 of the DER SubjectPublicKeyInfo: `openssl pkey -pubin -outform DER | openssl dgst -sm3` gives it."""
-    return sm3_hex(public_key_der(public_pem))
-
-
 def _at_rest_key() -> bytes:
     """The passphrase the private keys are encrypted under.
 
@@ -132,58 +124,26 @@ def load_private_key(encrypted_pem: bytes):
     return serialization.load_pem_private_key(bytes(encrypted_pem), password=_at_rest_key())
 
 
-def load_public_key(public_pem: str):
-    return serialization.load_pem_public_key(public_pem.encode())
-
-
-def sign(private_key, data: bytes) -> bytes:
-    return private_key.sign(data, ec.ECDSA(hashes.SM3()))
-
-
-def verify(public_key, signature: bytes, data: bytes) -> bool:
-    try:
-        public_key.verify(bytes(signature), data, ec.ECDSA(hashes.SM3()))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
-
-
 def _derived_root_key(secret_key: str):
     """Development and tests: the same root key from the same SECRET_KEY, so demo data stays verifiable across
     restarts without setup. Production settings refuse to start without YIWANG_ROOT_KEY."""
-    order = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
-    seed = int.from_bytes(hashlib.new("sm3", b"yiwang-root:" + secret_key.encode()).digest(), "big")
-    return ec.derive_private_key(seed % (order - 1) + 1, ec.SM2())
-
-
-@lru_cache(maxsize=4)
-def _root_key(configured: str, passphrase: str, secret_key: str):
-    if not configured:
-        return _derived_root_key(secret_key)
-    pem = configured if configured.lstrip().startswith("-----BEGIN") else Path(configured).read_text()
-    try:
-        return serialization.load_pem_private_key(pem.encode(), password=passphrase.encode() or None)
-    except (TypeError, ValueError) as error:
-        raise ImproperlyConfigured(f"YIWANG_ROOT_KEY cannot be read: {error}") from None
+    return sm2.derived_key(b"yiwang-root:", secret_key)
 
 
 def root_private_key():
     """The platform root key: configuration (a PEM or a path, with YIWANG_ROOT_KEY_PASSPHRASE), never a row, so a
     database write cannot make a seal key trusted."""
-    return _root_key(
+    return sm2.configured_key(
+        "YIWANG_ROOT_KEY",
         getattr(settings, "YIWANG_ROOT_KEY", ""),
         getattr(settings, "YIWANG_ROOT_KEY_PASSPHRASE", ""),
+        b"yiwang-root:",
         settings.SECRET_KEY,
     )
 
 
 def root_public_pem() -> str:
-    return (
-        root_private_key()
-        .public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+    return sm2.public_pem(root_private_key())
 
 
 def root_certify(statement: bytes) -> bytes:

@@ -91,6 +91,7 @@ def _rate(case: Case, *, actor, rated_by, channel: str, score: int, reasons: lis
         action="rating.submit",
         target=rating,
         data={"case": case.number, "score": score, "channel": channel},
+        shard_key=case,
     )
     emit("rating.submitted", {"case": case.number, "score": score})
     if score in BAD_SCORES:
@@ -101,6 +102,7 @@ def _rate(case: Case, *, actor, rated_by, channel: str, score: int, reasons: lis
             action="rating.rectification_open",
             target=rating,
             data={"case": case.number, "due_on": str(due)},
+            shard_key=case,
         )
     return rating
 
@@ -244,7 +246,13 @@ def rectification_answer(*, actor, rectification: Rectification, answer: str) ->
     rectification.answered_at = timezone.now()
     rectification.save()
     case = rectification.rating.case
-    audit_record(actor=actor, action="rating.rectification_answer", target=rectification, data={"case": case.number})
+    audit_record(
+        actor=actor,
+        action="rating.rectification_answer",
+        target=rectification,
+        data={"case": case.number},
+        shard_key=case,
+    )
     notify(
         user=case.submitted_by,
         title=f"{case.number} 差评整改情况",

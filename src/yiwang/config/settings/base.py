@@ -121,6 +121,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "server_side_binding": True,
         "prepare_threshold": int(os.environ.get("PG_PREPARE_THRESHOLD", "5")),
     }
+# Django's backends plus the audit buffer: entries recorded in a transaction are chained and written just before
+# its COMMIT, so a shard head is locked for that moment only (core.audit, core.db).
+_AUDITED_ENGINES = {
+    "django.db.backends.sqlite3": "yiwang.core.db.sqlite3",
+    "django.db.backends.postgresql": "yiwang.core.db.postgresql",
+}
+DATABASES["default"]["ENGINE"] = _AUDITED_ENGINES.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -216,6 +223,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.core.tasks.event_redeliver_sweep",
     "yiwang.desk.tasks.appointment_slots_sweep",
     "yiwang.core.tasks.upload_sweep",
+    "yiwang.core.tasks.audit_anchor",
 ]
 # A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
 # puts it back in the queue (or fails it after three tries). Longer than any task runs.
@@ -273,5 +281,17 @@ OAUTH2_PROVIDER = {
 # to one, encrypted under YIWANG_ROOT_KEY_PASSPHRASE. Empty (development, tests): derived from SECRET_KEY.
 YIWANG_ROOT_KEY = os.environ.get("YIWANG_ROOT_KEY", "")
 YIWANG_ROOT_KEY_PASSPHRASE = os.environ.get("YIWANG_ROOT_KEY_PASSPHRASE", "")
+
+# --- The audit log (core.audit) ---
+# How many hash chains the audit log is spread over; an entry's shard is crc32 of its shard key (a case's history
+# stays on the case's shard). Changing it later is safe: existing entries keep the shard they were written on.
+AUDIT_SHARDS = int(os.environ.get("AUDIT_SHARDS", "64"))
+# The worker signs an anchor (every shard's head, Merkle root, SM2) at most this often, when a head has moved.
+AUDIT_ANCHOR_SECONDS = float(os.environ.get("AUDIT_ANCHOR_SECONDS", "60"))
+# The SM2 key that signs the anchors: configuration, never a database row, so a database writer cannot sign a
+# recomputed chain. A PEM or a path, encrypted under YIWANG_AUDIT_KEY_PASSPHRASE. Empty (development, tests):
+# derived from SECRET_KEY. Production refuses to start without it.
+YIWANG_AUDIT_KEY = os.environ.get("YIWANG_AUDIT_KEY", "")
+YIWANG_AUDIT_KEY_PASSPHRASE = os.environ.get("YIWANG_AUDIT_KEY_PASSPHRASE", "")
 
 from .csp import *  # noqa: E402, F403

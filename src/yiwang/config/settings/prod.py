@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from tongsuopy.crypto import serialization as tongsuo_serialization
 from tongsuopy.crypto.asymciphers import ec as tongsuo_ec
 
+from yiwang.core import sm2
+
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
@@ -25,6 +27,8 @@ from .base import (
     DEMO_SECRET_KEY,
     OAUTH2_PROVIDER,
     SECRET_KEY,
+    YIWANG_AUDIT_KEY,
+    YIWANG_AUDIT_KEY_PASSPHRASE,
     YIWANG_ROOT_KEY,
     YIWANG_ROOT_KEY_PASSPHRASE,
 )
@@ -106,22 +110,28 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+def _platform_key(name: str, configured: str, passphrase: str, purpose: str):
+    """The SM2 private key a setting names (a PEM or a path, with its passphrase), or a refusal to start."""
+    if not os.environ.get(name):
+        _refuse(f"生产环境必须设置 {name}（{purpose} PEM 或其路径）", f"set {name}: the key PEM or its path")
+    try:
+        pem = configured if configured.lstrip().startswith("-----BEGIN") else Path(configured).read_text()
+        key = tongsuo_serialization.load_pem_private_key(pem.encode(), password=passphrase.encode() or None)
+    except (OSError, ValueError, TypeError) as exc:
+        _refuse(f"{name} 无法读取（路径、口令或格式有误）", f"{name} cannot be read: {exc}")
+    if not isinstance(getattr(key, "curve", None), tongsuo_ec.SM2):
+        _refuse(f"{name} 须为 SM2 私钥", f"{name} must be an SM2 private key")
+    return key
+
+
 # The platform root key that certifies every seal key (licences.signing). Without it the key would derive from
 # SECRET_KEY, and whoever learns that could certify a seal key; parsed now, so a wrong path, passphrase or curve
 # stops the start instead of the first licence issued.
-if not os.environ.get("YIWANG_ROOT_KEY"):
-    _refuse(
-        "生产环境必须设置 YIWANG_ROOT_KEY（平台根密钥 PEM 或其路径）",
-        "set YIWANG_ROOT_KEY: the root key PEM or its path",
-    )
-try:
-    _root_pem = (
-        YIWANG_ROOT_KEY if YIWANG_ROOT_KEY.lstrip().startswith("-----BEGIN") else Path(YIWANG_ROOT_KEY).read_text()
-    )
-    _root_key = tongsuo_serialization.load_pem_private_key(
-        _root_pem.encode(), password=YIWANG_ROOT_KEY_PASSPHRASE.encode() or None
-    )
-except (OSError, ValueError, TypeError) as exc:
-    _refuse("YIWANG_ROOT_KEY 无法读取（路径、口令或格式有误）", f"YIWANG_ROOT_KEY cannot be read: {exc}")
-if not isinstance(getattr(_root_key, "curve", None), tongsuo_ec.SM2):
-    _refuse("YIWANG_ROOT_KEY 须为 SM2 私钥", "YIWANG_ROOT_KEY must be an SM2 private key")
+_root_key = _platform_key("YIWANG_ROOT_KEY", YIWANG_ROOT_KEY, YIWANG_ROOT_KEY_PASSPHRASE, "平台根密钥")
+# The key that signs the audit anchors (core.audit). Without it the anchors would be signed by a key derived from
+# SECRET_KEY, and whoever learns that could re-sign a recomputed chain. A key of its own: one stolen key must not
+# both certify seals and rewrite the audit log.
+_audit_key = _platform_key("YIWANG_AUDIT_KEY", YIWANG_AUDIT_KEY, YIWANG_AUDIT_KEY_PASSPHRASE, "审计锚点签名密钥")
+if sm2.public_pem(_audit_key) == sm2.public_pem(_root_key):
+    _refuse("YIWANG_AUDIT_KEY 不得与 YIWANG_ROOT_KEY 相同", "YIWANG_AUDIT_KEY must not be the root key")
