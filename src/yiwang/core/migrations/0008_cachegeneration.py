@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0004_upload_records_and_idempotency_keys")]
+    dependencies = [("core", "0007_audit_shard_constraints")]
 
     operations = [
         migrations.CreateModel(
