@@ -27,11 +27,8 @@ DOMAIN = (
     "workflow",
 )
 SITES = ("portal", "workbench")
-# Known exceptions, by module: each names the change that removes it.
-ALLOWED = {
-    # removed in wip-perf
-    ("yiwang.core.permissions", "yiwang.org"),
-}
+# Known exceptions, by module (none today): each must name the change that removes it.
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:
