@@ -42,8 +42,9 @@ CASE_RELATED = (
     "applicant_person__user",
     "applicant_entity",
 )
-# The deadline fields clock.refresh_deadlines sets.
+# The deadline fields clock.refresh_deadlines sets, and what _resume_clock changes on the case.
 DEADLINE_FIELDS = ("due_on", "statutory_due_on", "due_provisional")
+RESUME_FIELDS = ("suspended_days", "suspended_since", *DEADLINE_FIELDS)
 
 
 def _locked(case: Case, actor, action: str) -> Case:
