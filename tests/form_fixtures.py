@@ -4,6 +4,7 @@ and contact prefill, a USCC typed by the applicant, checkboxes, and a field a co
 import pytest
 
 from yiwang.catalog.models import ItemVersion
+from yiwang.core.cache import cache_bump
 
 SCRIPT = "<script>alert('xss')</script>"
 SCHEMA = {
@@ -90,6 +91,8 @@ LUCKY_USCC = "123456789012345678"
 def food_schema_installed(db, food_permit):
     """R005's current version carries the fixture form and its 样表 (set directly: tests only)."""
     ItemVersion.objects.filter(pk=food_permit.item.current_version_id).update(form_schema=SCHEMA, form_example=EXAMPLE)
+    # update() sends no post_save: the per-process catalog cache must hear of the change (a service would tell it).
+    cache_bump("catalog")
     food_permit.item.current_version.refresh_from_db()
     return food_permit
 

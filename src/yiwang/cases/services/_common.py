@@ -42,8 +42,9 @@ CASE_RELATED = (
     "applicant_person__user",
     "applicant_entity",
 )
-# The deadline fields clock.refresh_deadlines sets.
+# The deadline fields clock.refresh_deadlines sets, and what _resume_clock changes on the case.
 DEADLINE_FIELDS = ("due_on", "statutory_due_on", "due_provisional")
+RESUME_FIELDS = ("suspended_days", "suspended_since", *DEADLINE_FIELDS)
 
 
 def _locked(case: Case, actor, action: str) -> Case:
@@ -53,9 +54,11 @@ def _locked(case: Case, actor, action: str) -> Case:
     once per user object), so a forbidden actor holds the lock only until the NotFound rolls back."""
     # OF self: without it PostgreSQL also locks the joined region, department and item rows, and every
     # case of a district would queue behind one another on them.
-    found = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).filter(pk=case.pk).first()
-    if found is None:
-        raise NotFound()
+    try:
+        # get(), not first(): no ORDER BY to compile for a primary-key lookup.
+        found = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).get(pk=case.pk)
+    except Case.DoesNotExist:
+        raise NotFound() from None
     if action == "applicant":
         if not _applied_for(found, actor):
             raise NotFound()
@@ -150,15 +153,16 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str
 def _locked_task(task: Task, actor) -> tuple[Case, Task]:
     """The task and its case, both locked in one query (the case's row first, as every path that moves a case
     takes them: FOR UPDATE OF lists it first), if the actor may review the task; otherwise NotFound."""
-    related = [f"case__{name}" for name in CASE_RELATED]
-    found = (
-        Task.objects.select_for_update(of=("case", "self"))
-        .select_related(*related, "department__region")
-        .filter(pk=task.pk)
-        .first()
-    )
-    if found is None:
-        raise NotFound()
+    # Only what a review step reads (the region for the permission and the calendar, the department's name);
+    # the rare return to the applicant loads the rest when it notifies.
+    try:
+        found = (
+            Task.objects.select_for_update(of=("case", "self"))
+            .select_related("case__region", "department__region")
+            .get(pk=task.pk)
+        )
+    except Task.DoesNotExist:
+        raise NotFound() from None
     require(actor, "review", found)
     return found.case, found
 

@@ -14,11 +14,14 @@ from ..models import (
     Suspension,
 )
 from ._common import (
+    DEADLINE_FIELDS,
+    RESUME_FIELDS,
     _calendar,
     _locked,
     _record,
     _require_lead_head,
     _resume_clock,
+    _save,
     _tell_applicant,
     _today,
 )
@@ -68,7 +71,7 @@ def case_suspension_approve(*, actor, suspension: Suspension) -> Case:
     )
     suspension.save(update_fields=["approved_by", "started_on", "expected_end_on"])
     case.suspended_since = suspension.started_on
-    case.save()
+    _save(case, "status", "suspended_since")
     _record(
         case, actor=actor, action="suspend", moved=moved, note=suspension.get_reason_display(), event="case.suspended"
     )
@@ -88,7 +91,7 @@ def case_resume(*, actor, case: Case) -> Case:
     case = _locked(case, actor, "resume")
     moved = case.move("resume")
     _resume_clock(case)
-    case.save()
+    _save(case, "status", *RESUME_FIELDS)
     _record(
         case,
         actor=actor,
@@ -133,7 +136,7 @@ def case_extension_approve(*, actor, extension: Extension) -> Case:
     extension.save(update_fields=["approved_by", "approved_at"])
     case.extension_days = extension.days
     clock.refresh_deadlines(case, _calendar(case))
-    case.save()
+    _save(case, "extension_days", *DEADLINE_FIELDS)
     _record(
         case,
         actor=actor,

@@ -97,7 +97,7 @@ def case_delivery_update(*, actor, case: Case, method: str, recipient="", phone=
     )
     for name, value in fields.items():
         setattr(case, name, value)
-    case.save()
+    _save(case, *fields)
     note = case.get_delivery_method_display()
     if case.delivery_method == Case.Delivery.POST:
         note += _("：%(r)s，%(a)s") % {"r": case.delivery_recipient, "a": case.delivery_address}

@@ -30,6 +30,7 @@ from ._common import (
     _locked,
     _merge,
     _record,
+    _save,
     _tell_applicant,
     _today,
 )
@@ -305,6 +306,6 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     moved = case.move("withdraw")
     case.closed_reason = reason.strip()
     case.tasks.filter(status__in=Task.OPEN_STATES).update(status=Task.Status.CANCELLED, finished_at=timezone.now())
-    case.save()
+    _save(case, "status", "closed_reason")
     _record(case, actor=actor, action="withdraw", moved=moved, note=case.closed_reason, event="case.withdrawn")
     return case
