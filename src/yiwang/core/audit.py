@@ -119,7 +119,8 @@ def audit_record(*, actor, action: str, target=None, data: dict | None = None, s
 
 
 class HoldStats:
-    """How long flushes held shard heads (from locking them to the end of COMMIT), for benchmarks to read."""
+    """How long flushes held shard heads, for benchmarks to read: `flush` from locking the heads to the rows
+    written, `held` until COMMIT returned (when the locks go; it includes the WAL flush of the commit)."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -127,16 +128,23 @@ class HoldStats:
 
     def reset(self):
         with self._lock:
-            self.count, self.total, self.max = 0, 0.0, 0.0
+            self.count, self.flush_total, self.flush_max, self.held_total, self.held_max = 0, 0.0, 0.0, 0.0, 0.0
 
-    def add(self, seconds: float):
+    def add(self, flush: float, held: float):
         with self._lock:
             self.count += 1
-            self.total += seconds
-            self.max = max(self.max, seconds)
+            self.flush_total += flush
+            self.flush_max = max(self.flush_max, flush)
+            self.held_total += held
+            self.held_max = max(self.held_max, held)
 
-    def mean(self) -> float:
-        return self.total / self.count if self.count else 0.0
+    def summary(self) -> str:
+        n = self.count or 1
+        return (
+            f"audit heads locked {self.flush_total / n * 1000:.2f} ms a transaction for the flush (at most"
+            f" {self.flush_max * 1000:.2f}), {self.held_total / n * 1000:.2f} ms until COMMIT returned (at most"
+            f" {self.held_max * 1000:.2f}); {self.count} flushes"
+        )
 
 
 HOLD = HoldStats()
@@ -157,7 +165,8 @@ def _lock_heads(cursor, connection, shards: list[int]) -> dict[int, tuple[int, s
     cursor.execute(select, shards)
     heads = {shard: (seq, last) for shard, seq, last in cursor.fetchall()}
     if len(heads) < len(shards):
-        # A shard added by raising AUDIT_SHARDS after the migration created the heads.
+        # A shard added by raising AUDIT_SHARDS after the migration created the heads, or heads emptied by a
+        # transactional test's flush.
         missing = [s for s in shards if s not in heads]
         cursor.executemany(
             "INSERT INTO core_audithead (shard, seq, last_hash) VALUES (%s, 0, %s) ON CONFLICT (shard) DO NOTHING",

@@ -5,7 +5,6 @@ that terminates TLS and sets X-Forwarded-Proto.
 """
 
 import os
-from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -16,7 +15,6 @@ from django.core.checks.security.base import (
 )
 from django.core.exceptions import ImproperlyConfigured
 from tongsuopy.crypto import serialization as tongsuo_serialization
-from tongsuopy.crypto.asymciphers import ec as tongsuo_ec
 
 from yiwang.core import sm2
 
@@ -116,11 +114,12 @@ def _platform_key(name: str, configured: str, passphrase: str, purpose: str):
     if not os.environ.get(name):
         _refuse(f"生产环境必须设置 {name}（{purpose} PEM 或其路径）", f"set {name}: the key PEM or its path")
     try:
-        pem = configured if configured.lstrip().startswith("-----BEGIN") else Path(configured).read_text()
-        key = tongsuo_serialization.load_pem_private_key(pem.encode(), password=passphrase.encode() or None)
+        key = tongsuo_serialization.load_pem_private_key(
+            sm2.read_private_pem(configured).encode(), password=passphrase.encode() or None
+        )
     except (OSError, ValueError, TypeError) as exc:
         _refuse(f"{name} 无法读取（路径、口令或格式有误）", f"{name} cannot be read: {exc}")
-    if not isinstance(getattr(key, "curve", None), tongsuo_ec.SM2):
+    if not sm2.is_sm2_private_key(key):
         _refuse(f"{name} 须为 SM2 私钥", f"{name} must be an SM2 private key")
     return key
 

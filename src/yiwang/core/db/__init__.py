@@ -29,8 +29,9 @@ class AuditBufferMixin:
             # Only a DatabaseError makes Atomic roll back; anything else would let the transaction commit
             # without its entries when autocommit is switched back on.
             raise DatabaseError(f"audit entries could not be written: {error!r}") from error
+        flushed = time.perf_counter()
         result = super()._commit()
-        audit.HOLD.add(time.perf_counter() - started)
+        audit.HOLD.add(flushed - started, time.perf_counter() - started)
         return result
 
     def _rollback(self):
@@ -46,7 +47,8 @@ class AuditBufferMixin:
         # (Atomic.__exit__ has already popped it), inside the savepoint so a failure rolls the entries back too.
         if self.audit_pending and audit._only_test_blocks(self):
             started = audit.flush(self)
-            audit.HOLD.add(time.perf_counter() - started)
+            flushed = time.perf_counter() - started
+            audit.HOLD.add(flushed, flushed)
         super().savepoint_commit(sid)
 
     def close(self):
