@@ -1,31 +1,47 @@
-"""Lifecycle benchmark: whole cases per second through the service layer, beside SpiffWorkflow 3.x.
+"""Lifecycle benchmark: whole cases per second through the service layer, beside two peers that do the same
+durable work, at 1, 4 and 8 client processes.
 
-    .venv/bin/python bench/bench_lifecycle.py [--cases 200]
+    .venv/bin/python bench/bench_lifecycle.py [--cases 40] [--workers 1,4,8]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/yiwang_bench_cases .venv/bin/python bench/bench_lifecycle.py
+    .venv/bin/python bench/bench_lifecycle.py --quick          # smoke run: 3 cases, workers 1 (1,2 on PostgreSQL)
 
 Builds a fresh database (the PostgreSQL database DATABASE_URL names, default yiwang_bench_cases on
 127.0.0.1, dropped and recreated; or SQLite in a temporary directory with DATABASE_URL=sqlite), loads the
 reference catalog, the demo people and the demo processes, and adds a reviewer for 广州市消防救援支队 (the
-city FIRE department takes part in 海珠区's R044 process and has no demo reviewer).
+city FIRE department takes part in 海珠区's R044 process and has no demo reviewer). One case goes through
+the services untimed first: the peers copy its rows.
 
-yiwang: one case of 娱乐场所经营许可 (R044-440105) per iteration, each step a service call as its own
-transaction, with the actor read from the database for each call as a request would: case_submit by the
-restaurant's agent (the two applicant materials stored once with store_upload and reused), case_accept by
-the 海珠区 window clerk, five task_complete "agree" (文广旅 lead; 公安, 消防 (city), 城管, 生态环境
-countersign), each reviewer finding their task by department, case_propose by 文广旅's reviewer,
-case_decide (grant) by its 负责人, case_deliver by the clerk. That is 10 transactions with their timeline rows, audit entries, outbox events, queued event
-deliveries and notifications.
+Every line is one case of 娱乐场所经营许可 (R044-440105) after another, per worker process, each process
+with its own database connection and its own cases, all processes released together; cases/s is all
+processes' cases over the wall time from release to the last finish. Each line also gives the SQL
+statements per case and the client's CPU per case (time.process_time in each worker, summed): the database
+server's CPU is separate and not counted.
 
-SpiffWorkflow: bench/lifecycle.bpmn (accept → 5 parallel user tasks → join → decide), one workflow per
-case: created and INSERTed as serialised JSON into a table in the same database, then for each of the
-7 user tasks: run it, do_engine_steps, serialise with BpmnWorkflowSerializer and UPDATE the row (one
-autocommitted statement each). The workflow stays in memory between tasks, which favours it: a web
-server handles each task in a fresh request. So a second Spiff line, "reloaded", also SELECTs and
-deserialises the workflow before each task, as a stateless server must (our services re-read the case).
+- yiwang services: 10 service calls, each its own transaction, each actor read from the database per call
+  as a request would: case_submit, case_accept, 5 × task_complete "agree" (文广旅 lead; 公安, 消防 (city),
+  城管, 生态环境), case_propose, case_decide (grant), case_deliver.
+- raw SQL floor (PostgreSQL): the same 10 transactions written by hand with psycopg, no ORM, no validation,
+  no permission check: per step the case row, its materials and tasks where the service writes them, one
+  timeline row, one audit entry (floor_audit_write), the outbox event and the notification where the
+  service writes one. Whatever the service layer does, it cannot beat this line.
+- raw SQL floor, pipelined: the same statements in psycopg 3 pipeline mode (fewer round trips per step).
+- SpiffWorkflow, equal work (PostgreSQL): bench/lifecycle.bpmn run by SpiffWorkflow, the workflow's JSON
+  loaded, run one step, serialised and UPDATEd in each of the 10 transactions (a stateless server reloads
+  it), plus the same case row, timeline row, audit entry, outbox event and notification per step as the
+  floor. A BPMN engine doing what issue #3 requires of us.
+
+Audit lock hold: from the audit lock (the statement that locks the chain head) to the end of the commit,
+per transaction, mean and p99. The floor measures it in floor_audit_write's caller; for the services the
+benchmark uses yiwang.core.audit.hold_stats() when the audit module provides it, and otherwise times the
+locking statement (AUDIT_LOCK) to the commit with a statement hook.
 """
 
 import argparse
 import logging
+import multiprocessing
+import os
+import re
+import statistics
 import sys
 import time
 import uuid
@@ -40,10 +56,13 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_cases"
 IMPLEMENTATION = "R044-440105"
 REVIEWERS = ["hz-culture-reviewer", "hz-psb-reviewer", "gz-fire-reviewer", "hz-urban-reviewer", "hz-eco-reviewer"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-WARMUP = 5
+WARMUP = 3
+# The statement that takes the audit chain's lock, as the services send it (the single head today; the sharded
+# heads when they land: any SELECT … FOR UPDATE on a core_audit* table).
+AUDIT_LOCK = re.compile(r'FROM\s+"?core_audit\w*"?.*FOR UPDATE', re.IGNORECASE | re.DOTALL)
 
 
-def _setup() -> None:
+def _setup() -> str:
     seconds = catalog_database(DEFAULT_URL)
     import django
 
@@ -54,7 +73,9 @@ def _setup() -> None:
     load_demo_people()
     load_demo_processes()
     _city_fire_reviewer()
+    Services(worker=-1).run_case()  # the template the peers copy
     print(f"database: {django.db.connection.vendor}; set up in {seconds + time.perf_counter() - started:.1f} s")
+    return django.db.connection.vendor
 
 
 def _city_fire_reviewer() -> None:
@@ -67,10 +88,10 @@ def _city_fire_reviewer() -> None:
     StaffRole.objects.create(user=user, role="reviewer", department=fire, region=guangzhou)
 
 
-class Ours:
+class Services:
     """The service layer, one call per step, as the portal and the workbench make them."""
 
-    def __init__(self):
+    def __init__(self, *, worker: int):
         from tests.case_fixtures import form_for
         from yiwang.accounts.models import Entity, User
         from yiwang.catalog.models import ItemImplementation
@@ -90,7 +111,10 @@ class Ours:
         self.departments = {
             name: User.objects.get(username=name).staff_roles.get(role="reviewer").department_id for name in REVIEWERS
         }
+        self.prefix = f"bench-{worker}-{uuid.uuid4().hex[:6]}"
         self.count = 0
+        self.statements = 0
+        self.holds: list[float] = []
 
     @staticmethod
     def _user(username: str):
@@ -109,7 +133,7 @@ class Ours:
             entity=self.entity,
             form_data=self.form,
             uploads=self.uploads,
-            idempotency_key=f"bench-{self.count}",
+            idempotency_key=f"{self.prefix}-{self.count}",
         )
         case = services.case_accept(actor=self._user("hz-gov_service-clerk"), case=case)
         for username in REVIEWERS:
@@ -119,173 +143,204 @@ class Ours:
         case = services.case_decide(actor=self._user("hz-culture-head"), case=case, grant=True)
         services.case_deliver(actor=self._user("hz-gov_service-clerk"), case=case)
 
-    def check(self) -> str:
-        from yiwang.cases.models import Case
-        from yiwang.core.audit import audit_verify
+    def measured(self):
+        """A context in which every statement is counted and the audit lock's hold is timed."""
+        from django.db import connection, transaction
 
-        delivered = Case.objects.filter(implementation=self.implementation, status=Case.Status.DELIVERED).count()
-        return f"{delivered} cases delivered; {audit_verify()[1]}"
+        def hook(execute, sql, params, many, context):
+            self.statements += 1
+            if AUDIT_LOCK.search(sql):
+                locked = time.perf_counter()
+                transaction.on_commit(lambda: self.holds.append(time.perf_counter() - locked))
+            return execute(sql, params, many, context)
+
+        return connection.execute_wrapper(hook)
+
+    def hold_stats(self) -> list[float]:
+        from yiwang.core import audit
+
+        provided = getattr(audit, "hold_stats", None)
+        return list(provided()) if provided else self.holds
+
+
+class CountingCursor:
+    """Mixed into psycopg's cursor: counts the statements a peer sends."""
+
+    statements = 0
+
+    def execute(self, *args, **kwargs):
+        CountingCursor.statements += 1
+        return super().execute(*args, **kwargs)
+
+
+def floor_audit_write(cursor, *, actor_id: int, case_id: int, action: str, before: str, after: str) -> None:
+    """The audit entry one transition writes, as the floor and the Spiff peer write it: the chain head locked,
+    the SM3-chained entry inserted, the head moved on. The one place to change when the audit schema changes."""
+    from psycopg.types.json import Jsonb
+
+    from yiwang.core.audit import entry_digest
+
+    cursor.execute("SELECT seq, last_hash FROM core_audithead WHERE id = 1 FOR UPDATE")
+    seq, prev = cursor.fetchone()
+    fields = {
+        "seq": seq + 1,
+        "actor_id": actor_id,
+        "actor_label": "bench",
+        "action": f"case.{action}",
+        "target_type": "cases.case",
+        "target_id": str(case_id),
+        "data": {"from": before, "to": after},
+    }
+    digest = entry_digest(prev, fields)
+    cursor.execute(
+        "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, action, target_type, target_id, data,"
+        " prev_hash, hash) VALUES (%s, now(), %s, 'bench', %s, 'cases.case', %s, %s, %s, %s)",
+        [seq + 1, actor_id, fields["action"], str(case_id), Jsonb(fields["data"]), prev, digest],
+    )
+    cursor.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE id = 1", [seq + 1, digest])
 
 
 class RawFloor:
-    """The rows our services write for one case, written by hand with psycopg: no ORM, no checks.
-
-    Per case the same 9 transactions as the services, each committing what the services commit for that
-    step (the case row, its materials and tasks, a timeline row, an SM3-chained audit entry under the
-    audit-head lock, the outbox event and the notification where the service writes one), copied from a
-    case the services delivered. Whatever the service layer does, it cannot beat this line; it shows how
-    much of the target the storage alone leaves."""
+    """The rows our services write for one case, written by hand with psycopg: no ORM, no checks, the same
+    10 transactions as the 10 service calls, copied from the case the services delivered first."""
 
     STEPS = (
-        # (action, status after, event, notify)
-        ("submit", "submitted", "case.submitted", True),
-        ("accept", "accepted", "case.accepted", True),
-        ("start_review", "under_review", None, False),
-        *(("task_agree", "under_review", None, False),) * 5,
-        ("grant", "granted", "case.granted", True),
-        ("deliver", "delivered", "case.delivered", True),
+        # (action, status after, event, notify, spiff task run in this step)
+        ("submit", "submitted", "case.submitted", True, False),
+        ("accept", "review", "case.accepted", True, True),
+        *(("task_agree", "review", None, False, True),) * 5,
+        ("propose", "review", "case.proposed", False, False),
+        ("grant", "granted", "case.granted", True, True),
+        ("deliver", "delivered", "case.delivered", True, False),
     )
+    label = "raw SQL floor (psycopg)"
 
-    def __init__(self):
+    def __init__(self, *, worker: int, pipelined: bool = False):
         import psycopg
         from django.db import connection
 
-        from yiwang.cases.models import Case
-
-        template = Case.objects.filter(status=Case.Status.DELIVERED).order_by("pk").first()
         settings = connection.settings_dict
+        cursor_class = type("Counting", (CountingCursor, psycopg.Cursor), {})
         self.conn = psycopg.connect(
-            dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            cursor_factory=cursor_class,
+            autocommit=True,
         )
-        self.template = template.pk
-        self.user = template.submitted_by_id
+        self.pipelined = pipelined
+        self.prefix = f"floor-{worker}-{uuid.uuid4().hex[:6]}"
         self.count = 0
+        self.holds: list[float] = []
         with self.conn.cursor() as cursor:
+            cursor.execute("SELECT id, submitted_by_id FROM cases_case WHERE status = 'delivered' ORDER BY id LIMIT 1")
+            self.template, self.user = cursor.fetchone()
             self.case_columns = self._columns(cursor, "cases_case", skip={"id", "number", "idempotency_key", "status"})
             self.material_columns = self._columns(cursor, "cases_casematerial", skip={"id", "case_id"})
             self.task_columns = self._columns(cursor, "workflow_task", skip={"id", "case_id", "status"})
             cursor.execute("SELECT id FROM cases_casenumbercounter ORDER BY id LIMIT 1")
             self.counter = cursor.fetchone()[0]
-        self.conn.commit()
+        CountingCursor.statements = 0
+
+    @property
+    def statements(self) -> int:
+        return CountingCursor.statements
 
     @staticmethod
     def _columns(cursor, table: str, *, skip: set[str]) -> str:
         cursor.execute(f"SELECT * FROM {table} LIMIT 0")
         return ", ".join(f'"{c.name}"' for c in cursor.description if c.name not in skip)
 
-    def _audit(self, cursor, case_id: int, action: str, before: str, after: str) -> None:
+    def _new_case(self, cursor, status: str) -> int:
+        self.count += 1
+        cursor.execute(
+            "UPDATE cases_casenumbercounter SET last = last + 1 WHERE id = %s RETURNING last", [self.counter]
+        )
+        number = f"{self.prefix}-{self.count}-{cursor.fetchone()[0]}"
+        cursor.execute(
+            f"INSERT INTO cases_case (number, idempotency_key, status, {self.case_columns})"
+            f" SELECT %s, %s, %s, {self.case_columns} FROM cases_case WHERE id = %s RETURNING id",
+            [number, number, status, self.template],
+        )
+        return cursor.fetchone()[0]
+
+    def _side_rows(self, cursor, case_id: int, action: str, before: str, after: str, event, notify) -> float:
+        """Timeline row, audit entry, outbox event, notification; returns when the audit lock was taken."""
         from psycopg.types.json import Jsonb
 
-        from yiwang.core.audit import entry_digest
-
-        cursor.execute("SELECT seq, last_hash FROM core_audithead WHERE id = 1 FOR UPDATE")
-        seq, prev = cursor.fetchone()
-        fields = {
-            "seq": seq + 1,
-            "actor_id": self.user,
-            "actor_label": "bench",
-            "action": f"case.{action}",
-            "target_type": "cases.case",
-            "target_id": str(case_id),
-            "data": {"from": before, "to": after},
-        }
-        digest = entry_digest(prev, fields)
         cursor.execute(
-            "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, action, target_type, target_id, data,"
-            " prev_hash, hash) VALUES (%s, now(), %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                seq + 1,
-                self.user,
-                "bench",
-                fields["action"],
-                "cases.case",
-                str(case_id),
-                Jsonb(fields["data"]),
-                prev,
-                digest,
-            ],
+            "INSERT INTO cases_caselog (case_id, at, actor_id, actor_label, action, status_from, status_to, note)"
+            " VALUES (%s, now(), %s, 'bench', %s, %s, %s, '')",
+            [case_id, self.user, action, before, after],
         )
-        cursor.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE id = 1", [seq + 1, digest])
+        locked = time.perf_counter()
+        floor_audit_write(cursor, actor_id=self.user, case_id=case_id, action=action, before=before, after=after)
+        if event:
+            cursor.execute(
+                "INSERT INTO core_event (id, type, payload, created_at) VALUES (%s, %s, %s, now())",
+                [uuid.uuid4(), event, Jsonb({"case_id": case_id, "status": after})],
+            )
+        if notify:
+            cursor.execute(
+                "INSERT INTO core_notification (user_id, title, body, url, created_at) VALUES (%s, %s, '', '', now())",
+                [self.user, f"{action} {case_id}"],
+            )
+        return locked
+
+    def _step(self, cursor, case_id, action: str, after: str) -> int:
+        if action == "submit":
+            case_id = self._new_case(cursor, after)
+            cursor.execute(
+                f"INSERT INTO cases_casematerial (case_id, {self.material_columns})"
+                f" SELECT %s, {self.material_columns} FROM cases_casematerial WHERE case_id = %s",
+                [case_id, self.template],
+            )
+            return case_id
+        cursor.execute("SELECT status FROM cases_case WHERE id = %s FOR UPDATE", [case_id])
+        cursor.execute("UPDATE cases_case SET status = %s, updated_at = now() WHERE id = %s", [after, case_id])
+        if action == "accept":
+            cursor.execute(
+                f"INSERT INTO workflow_task (case_id, status, {self.task_columns})"
+                f" SELECT %s, 'open', {self.task_columns} FROM workflow_task WHERE case_id = %s",
+                [case_id, self.template],
+            )
+        if action in ("task_agree", "grant"):
+            cursor.execute(
+                "UPDATE workflow_task SET status = 'agreed', finished_at = now() WHERE id = (SELECT id FROM"
+                " workflow_task WHERE case_id = %s AND status = 'open' ORDER BY id LIMIT 1 FOR UPDATE)",
+                [case_id],
+            )
+        return case_id
 
     def run_case(self) -> None:
-        from psycopg.types.json import Jsonb
-
-        self.count += 1
         case_id, status = None, ""
-        for action, after, event, notify in self.STEPS:
-            with self.conn.cursor() as cursor:
-                if action == "submit":
-                    cursor.execute(
-                        "UPDATE cases_casenumbercounter SET last = last + 1 WHERE id = %s RETURNING last",
-                        [self.counter],
-                    )
-                    number = f"floor-{self.count}-{cursor.fetchone()[0]}"
-                    cursor.execute(
-                        f"INSERT INTO cases_case (number, idempotency_key, status, {self.case_columns})"
-                        f" SELECT %s, %s, %s, {self.case_columns} FROM cases_case WHERE id = %s RETURNING id",
-                        [number, number, after, self.template],
-                    )
-                    case_id = cursor.fetchone()[0]
-                    cursor.execute(
-                        f"INSERT INTO cases_casematerial (case_id, {self.material_columns})"
-                        f" SELECT %s, {self.material_columns} FROM cases_casematerial WHERE case_id = %s",
-                        [case_id, self.template],
-                    )
-                else:
-                    cursor.execute("SELECT status FROM cases_case WHERE id = %s FOR UPDATE", [case_id])
-                    cursor.execute(
-                        "UPDATE cases_case SET status = %s, updated_at = now() WHERE id = %s", [after, case_id]
-                    )
-                if action == "accept":
-                    cursor.execute(
-                        f"INSERT INTO workflow_task (case_id, status, {self.task_columns})"
-                        f" SELECT %s, 'open', {self.task_columns} FROM workflow_task WHERE case_id = %s",
-                        [case_id, self.template],
-                    )
-                if action in ("task_agree", "grant"):
-                    cursor.execute(
-                        "SELECT id FROM workflow_task WHERE case_id = %s AND status = 'open' ORDER BY id LIMIT 1"
-                        " FOR UPDATE",
-                        [case_id],
-                    )
-                    cursor.execute(
-                        "UPDATE workflow_task SET status = 'agreed', finished_at = now() WHERE id = %s",
-                        [cursor.fetchone()[0]],
-                    )
-                cursor.execute(
-                    "INSERT INTO cases_caselog (case_id, at, actor_id, actor_label, action, status_from, status_to,"
-                    " note) VALUES (%s, now(), %s, %s, %s, %s, %s, %s)",
-                    [case_id, self.user, "bench", action, status, after, ""],
-                )
-                self._audit(cursor, case_id, action, status, after)
-                if event:
-                    cursor.execute(
-                        "INSERT INTO core_event (id, type, payload, created_at) VALUES (%s, %s, %s, now())",
-                        [uuid.uuid4(), event, Jsonb({"case_id": case_id, "status": after})],
-                    )
-                if notify:
-                    cursor.execute(
-                        "INSERT INTO core_notification (user_id, title, body, url, created_at)"
-                        " VALUES (%s, %s, %s, %s, now())",
-                        [self.user, f"{action} {case_id}", "", ""],
-                    )
-            self.conn.commit()
+        for action, after, event, notify, _spiff in self.STEPS:
+            if self.pipelined:
+                with self.conn.pipeline(), self.conn.transaction(), self.conn.cursor() as cursor:
+                    case_id = self._step(cursor, case_id, action, after)
+                    locked = self._side_rows(cursor, case_id, action, status, after, event, notify)
+            else:
+                with self.conn.transaction(), self.conn.cursor() as cursor:
+                    case_id = self._step(cursor, case_id, action, after)
+                    locked = self._side_rows(cursor, case_id, action, status, after, event, notify)
+            self.holds.append(time.perf_counter() - locked)
             status = after
 
-    def check(self) -> str:
-        from yiwang.core.audit import audit_verify
+    def measured(self):
+        from contextlib import nullcontext
 
-        with self.conn.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM cases_case WHERE number LIKE 'floor-%%' AND status = 'delivered'")
-            delivered = cursor.fetchone()[0]
-        return f"{delivered} cases delivered; {audit_verify()[1]}"
+        return nullcontext()
+
+    def hold_stats(self) -> list[float]:
+        return self.holds
 
 
-class Spiff:
-    """SpiffWorkflow 3.x on the same process, persisted to the same database after every task."""
+class SpiffEqual(RawFloor):
+    """SpiffWorkflow holding the process state, with the same side rows per step as the floor."""
 
-    def __init__(self, *, reload: bool = False):
-        from django.db import connection
+    def __init__(self, *, worker: int):
+        super().__init__(worker=worker)
         from SpiffWorkflow.bpmn.parser import BpmnParser
         from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 
@@ -293,96 +348,170 @@ class Spiff:
         parser.add_bpmn_file(str(BPMN))
         self.spec = parser.get_spec("lifecycle")
         self.serializer = BpmnWorkflowSerializer()
-        self.reload = reload
-        self.table = f"bench_spiff_{'reloaded' if reload else 'workflow'}"
-        key = "serial primary key" if connection.vendor == "postgresql" else "integer primary key autoincrement"
+
+    @staticmethod
+    def create_table() -> None:
+        from django.db import connection
+
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TABLE {self.table} (id {key}, state text NOT NULL)")
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS bench_spiff_workflow"
+                " (case_id bigint PRIMARY KEY REFERENCES cases_case (id), state text NOT NULL)"
+            )
 
     def run_case(self) -> None:
-        from django.db import connection
         from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
         from SpiffWorkflow.util.task import TaskState
 
-        workflow = BpmnWorkflow(self.spec)
-        workflow.do_engine_steps()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {self.table} (state) VALUES (%s) RETURNING id", [self.serializer.serialize_json(workflow)]
-            )
-            row = cursor.fetchone()[0]
-            while not workflow.is_completed():
-                if self.reload:
-                    cursor.execute(f"SELECT state FROM {self.table} WHERE id = %s", [row])
+        case_id, status = None, ""
+        for action, after, event, notify, runs_task in self.STEPS:
+            with self.conn.transaction(), self.conn.cursor() as cursor:
+                if action == "submit":
+                    case_id = self._new_case(cursor, after)
+                    workflow = BpmnWorkflow(self.spec)
+                    workflow.do_engine_steps()
+                    cursor.execute(
+                        "INSERT INTO bench_spiff_workflow (case_id, state) VALUES (%s, %s)",
+                        [case_id, self.serializer.serialize_json(workflow)],
+                    )
+                else:
+                    cursor.execute("SELECT state FROM bench_spiff_workflow WHERE case_id = %s FOR UPDATE", [case_id])
                     workflow = self.serializer.deserialize_json(cursor.fetchone()[0])
-                task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-                task.data["opinion"] = "同意"
-                task.run()
-                workflow.do_engine_steps()
-                cursor.execute(
-                    f"UPDATE {self.table} SET state = %s WHERE id = %s", [self.serializer.serialize_json(workflow), row]
-                )
-
-    def check(self) -> str:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*), avg(length(state)) FROM {self.table}")
-            count, size = cursor.fetchone()
-        last = self.serializer.deserialize_json(self._last())
-        return (
-            f"{count} workflows stored, {size:.0f} characters of JSON each; last one completed: {last.is_completed()}"
-        )
-
-    def _last(self) -> str:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT state FROM {self.table} ORDER BY id DESC LIMIT 1")
-            return cursor.fetchone()[0]
+                    if runs_task:
+                        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+                        task.data["opinion"] = "同意"
+                        task.run()
+                        workflow.do_engine_steps()
+                    cursor.execute(
+                        "UPDATE bench_spiff_workflow SET state = %s WHERE case_id = %s",
+                        [self.serializer.serialize_json(workflow), case_id],
+                    )
+                    cursor.execute(
+                        "UPDATE cases_case SET status = %s, updated_at = now() WHERE id = %s", [after, case_id]
+                    )
+                locked = self._side_rows(cursor, case_id, action, status, after, event, notify)
+            self.holds.append(time.perf_counter() - locked)
+            status = after
+        if not workflow.is_completed():
+            raise RuntimeError("the Spiff workflow did not complete")
 
 
-def _rate(engine, cases: int) -> float:
+def _engine(kind: str, worker: int):
+    if kind == "services":
+        return Services(worker=worker)
+    if kind == "floor":
+        return RawFloor(worker=worker)
+    if kind == "pipelined":
+        return RawFloor(worker=worker, pipelined=True)
+    return SpiffEqual(worker=worker)
+
+
+def _worker(kind: str, worker: int, cases: int, barrier, results) -> None:
+    """One client process: its own connection, WARMUP untimed cases, then `cases` timed ones after the barrier."""
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's socket
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # Spiff logs each task change at INFO
+    engine = _engine(kind, worker)
     for _ in range(WARMUP):
         engine.run_case()
-    started = time.perf_counter()
-    for _ in range(cases):
-        engine.run_case()
-    return cases / (time.perf_counter() - started)
+    barrier.wait(timeout=900)
+    with engine.measured():
+        statements, holds = engine.statements, len(engine.hold_stats())
+        cpu, started = time.process_time(), time.perf_counter()
+        for _ in range(cases):
+            engine.run_case()
+        finished, cpu = time.perf_counter(), time.process_time() - cpu
+    results.put((started, finished, cpu, engine.statements - statements, engine.hold_stats()[holds:]))
+
+
+def measure(kind: str, workers: int, cases: int) -> dict:
+    """`workers` processes of `cases` cases each; the figures of the whole."""
+    from django.db import connections
+
+    if kind == "spiff":
+        SpiffEqual.create_table()
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(workers), context.Queue()
+    processes = [context.Process(target=_worker, args=(kind, n, cases, barrier, results)) for n in range(workers)]
+    for process in processes:
+        process.start()
+    figures = [results.get(timeout=1800) for _ in processes]
+    for process in processes:
+        process.join()
+        if process.exitcode:
+            raise SystemExit(f"a {kind} worker failed (exit {process.exitcode})")
+    total = cases * workers
+    wall = max(f[1] for f in figures) - min(f[0] for f in figures)
+    holds = sorted(h * 1000 for f in figures for h in f[4])
+    return {
+        "rate": total / wall,
+        "statements": sum(f[3] for f in figures) / total,
+        "cpu": sum(f[2] for f in figures) * 1000 / total,
+        "hold_mean": statistics.fmean(holds) if holds else None,
+        "hold_p99": holds[min(len(holds) - 1, int(0.99 * len(holds)))] if holds else None,
+        "wall": wall,
+        "total": total,
+    }
+
+
+LABELS = {
+    "services": "yiwang services",
+    "floor": "raw SQL floor",
+    "pipelined": "raw SQL floor, pipelined",
+    "spiff": "SpiffWorkflow, equal work",
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=200, help="timed cases for each engine")
+    parser.add_argument("--cases", type=int, default=40, help="timed cases per worker process for each line")
+    parser.add_argument("--workers", default="1,4,8", help="worker process counts, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 cases per worker, workers 1 (and 2)")
     args = parser.parse_args()
-    _setup()
+    vendor = _setup()
+    counts = sorted({int(n) for n in args.workers.split(",")})
+    if args.quick:
+        args.cases, counts = 3, [1, 2]
+    kinds = ["services", "floor", "pipelined", "spiff"]
+    if vendor != "postgresql":
+        # SQLite has one writer and no psycopg; the line shows the code still runs.
+        kinds, counts = ["services"], [1]
+        print("SQLite: services only, one worker (the peers and the process counts need PostgreSQL)")
     import SpiffWorkflow
 
-    # Spiff logs every task state change at INFO; writing those lines would be measured as its cost.
-    logging.getLogger("spiff").setLevel(logging.WARNING)
-    spiff = f"SpiffWorkflow {SpiffWorkflow.__version__}"
-    rates = {}
+    print(
+        f"{args.cases} timed cases per worker after {WARMUP} untimed; CPU is the client processes' (the database"
+        f" server's is not counted); SpiffWorkflow {SpiffWorkflow.__version__}; {os.cpu_count()} cores"
+    )
+    rates: dict[tuple[str, int], float] = {}
+    for workers in counts:
+        for kind in kinds:
+            figures = measure(kind, workers, args.cases)
+            rates[kind, workers] = figures["rate"]
+            hold = (
+                f"audit hold mean {figures['hold_mean']:5.2f} ms p99 {figures['hold_p99']:6.2f} ms"
+                if figures["hold_mean"] is not None
+                else "audit hold n/a"
+            )
+            print(
+                f"{LABELS[kind]:<26} ×{workers}  {figures['rate']:7.1f} cases/s  {figures['statements']:6.1f} queries/case"
+                f"  {figures['cpu']:7.1f} CPU ms/case  {hold}   ({figures['total']} cases in {figures['wall']:.1f} s)"
+            )
+    low, high = counts[0], counts[-1]
+    if len(kinds) > 1:
+        for workers in counts:
+            print(
+                f"{'ratio services / floor':<34} ×{workers}  {rates['services', workers] / rates['floor', workers]:6.2f}"
+            )
+        if high != low:
+            for kind in ("services", "floor"):
+                print(f"{f'scaling {kind} ×{high} / ×{low}':<34}     {rates[kind, high] / rates[kind, low]:6.2f}")
+        print(f"{'ratio services / Spiff-equal':<34} ×{high}  {rates['services', high] / rates['spiff', high]:6.2f}")
+    from yiwang.core.audit import audit_verify
 
-    def measure(label, engine):
-        rates[label] = _rate(engine, args.cases)
-        print(f"{label:<30} {rates[label]:7.1f} cases/s   ({args.cases} after {WARMUP} untimed; {engine.check()})")
-
-    measure("yiwang services", Ours())
-    from django.db import connection
-
-    floor = "raw SQL floor (psycopg)"
-    if connection.vendor == "postgresql":
-        measure(floor, RawFloor())
-    measure(spiff, Spiff())
-    measure(f"{spiff}, reloaded", Spiff(reload=True))
-    ours = rates["yiwang services"]
-    print(f"{'ratio yiwang / Spiff':<30} {ours / rates[spiff]:7.2f}×   (target ≥ 3×)")
-    print(f"{'ratio yiwang / Spiff, reloaded':<30} {ours / rates[f'{spiff}, reloaded']:7.2f}×")
-    if floor in rates:
-        print(
-            f"{'ratio floor / Spiff':<30} {rates[floor] / rates[spiff]:7.2f}×   (the most any service layer could reach)"
-        )
-        print(f"{'ratio yiwang / floor':<30} {ours / rates[floor]:7.2f}×")
+    print(audit_verify()[1])
 
 
 if __name__ == "__main__":
