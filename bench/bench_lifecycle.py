@@ -14,8 +14,11 @@ the services untimed first: the peers copy its rows.
 Every line is one case of 娱乐场所经营许可 (R044-440105) after another, per worker process, each process
 with its own database connection and its own cases, all processes released together; cases/s is all
 processes' cases over the wall time from release to the last finish. Each line also gives the SQL
-statements per case and the client's CPU per case (time.process_time in each worker, summed): the database
-server's CPU is separate and not counted.
+statements per case and the client's CPU per case (time.process_time in each worker, summed). On PostgreSQL on
+the same machine it also gives the database's CPU per case, separately: the user + system time of each
+worker's own backend process (/proc/<pid>/stat; the WAL writer and checkpointer are not included), and the
+WAL bytes written per case (the server's WAL position before and after, so other databases' writes on a
+shared server count too).
 
 - yiwang services: 10 service calls, each its own transaction, each actor read from the database per call
   as a request would: case_submit, case_accept, 5 × task_complete "agree" (文广旅 lead; 公安, 消防 (city),
@@ -155,6 +158,13 @@ class Services:
             return execute(sql, params, many, context)
 
         return connection.execute_wrapper(hook)
+
+    @staticmethod
+    def backend_pid() -> int | None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        return getattr(getattr(connection.connection, "info", None), "backend_pid", None)
 
     def hold_stats(self) -> list[float]:
         from yiwang.core import audit
@@ -327,6 +337,9 @@ class RawFloor:
             self.holds.append(time.perf_counter() - locked)
             status = after
 
+    def backend_pid(self) -> int:
+        return self.conn.info.backend_pid
+
     def measured(self):
         from contextlib import nullcontext
 
@@ -406,6 +419,15 @@ def _engine(kind: str, worker: int):
     return SpiffEqual(worker=worker)
 
 
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU of a local process (the worker's PostgreSQL backend), or None when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _worker(kind: str, worker: int, cases: int, barrier, results) -> None:
     """One client process: its own connection, WARMUP untimed cases, then `cases` timed ones after the barrier."""
     from django.db import connections
@@ -415,14 +437,16 @@ def _worker(kind: str, worker: int, cases: int, barrier, results) -> None:
     engine = _engine(kind, worker)
     for _ in range(WARMUP):
         engine.run_case()
+    backend = engine.backend_pid()
     barrier.wait(timeout=900)
     with engine.measured():
         statements, holds = engine.statements, len(engine.hold_stats())
-        cpu, started = time.process_time(), time.perf_counter()
+        db_cpu, cpu, started = _cpu_seconds(backend), time.process_time(), time.perf_counter()
         for _ in range(cases):
             engine.run_case()
         finished, cpu = time.perf_counter(), time.process_time() - cpu
-    results.put((started, finished, cpu, engine.statements - statements, engine.hold_stats()[holds:]))
+        db_cpu = None if db_cpu is None else _cpu_seconds(backend) - db_cpu
+    results.put((started, finished, cpu, engine.statements - statements, engine.hold_stats()[holds:], db_cpu))
 
 
 def measure(kind: str, workers: int, cases: int) -> dict:
@@ -431,6 +455,7 @@ def measure(kind: str, workers: int, cases: int) -> dict:
 
     if kind == "spiff":
         SpiffEqual.create_table()
+    wal = _wal_position()
     connections.close_all()
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(workers), context.Queue()
@@ -445,7 +470,11 @@ def measure(kind: str, workers: int, cases: int) -> dict:
     total = cases * workers
     wall = max(f[1] for f in figures) - min(f[0] for f in figures)
     holds = sorted(h * 1000 for f in figures for h in f[4])
+    wal = None if wal is None else (_wal_position() - wal) / total
+    db_cpu = None if any(f[5] is None for f in figures) else sum(f[5] for f in figures) * 1000 / total
     return {
+        "wal": wal,
+        "db_cpu": db_cpu,
         "rate": total / wall,
         "statements": sum(f[3] for f in figures) / total,
         "cpu": sum(f[2] for f in figures) * 1000 / total,
@@ -454,6 +483,17 @@ def measure(kind: str, workers: int, cases: int) -> dict:
         "wall": wall,
         "total": total,
     }
+
+
+def _wal_position() -> int | None:
+    """The primary's WAL position in bytes (PostgreSQL; the whole server's, so other databases' writes count)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
 
 
 LABELS = {
@@ -482,8 +522,8 @@ def main() -> None:
     import SpiffWorkflow
 
     print(
-        f"{args.cases} timed cases per worker after {WARMUP} untimed; CPU is the client processes' (the database"
-        f" server's is not counted); SpiffWorkflow {SpiffWorkflow.__version__}; {os.cpu_count()} cores"
+        f"{args.cases} timed cases per worker after {WARMUP} untimed; CPU ms/case is the client processes', DB CPU"
+        f" their PostgreSQL backends'; SpiffWorkflow {SpiffWorkflow.__version__}; {os.cpu_count()} cores"
     )
     rates: dict[tuple[str, int], float] = {}
     for workers in counts:
@@ -495,9 +535,14 @@ def main() -> None:
                 if figures["hold_mean"] is not None
                 else "audit hold n/a"
             )
+            server = (
+                f"  DB CPU {figures['db_cpu']:6.1f} ms/case  WAL {figures['wal'] / 1024:5.1f} KiB/case"
+                if figures["db_cpu"] is not None and figures["wal"] is not None
+                else ""
+            )
             print(
                 f"{LABELS[kind]:<26} ×{workers}  {figures['rate']:7.1f} cases/s  {figures['statements']:6.1f} queries/case"
-                f"  {figures['cpu']:7.1f} CPU ms/case  {hold}   ({figures['total']} cases in {figures['wall']:.1f} s)"
+                f"  {figures['cpu']:7.1f} CPU ms/case{server}  {hold}   ({figures['total']} cases in {figures['wall']:.1f} s)"
             )
     low, high = counts[0], counts[-1]
     if len(kinds) > 1:

@@ -46,6 +46,8 @@ def _setup(items: int) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         fresh_postgres_database(url)
+    else:
+        os.environ["DATABASE_URL"] = ""  # "sqlite" or nothing: the settings' SQLite file in the temporary directory
 
     import django
 

@@ -1,24 +1,29 @@
 """Submission benchmark: online applications over HTTP through the real server, beside the same rows
 inserted with raw SQL.
 
-    .venv/bin/python bench/bench_submit.py [--threads 4] [--requests 250] [--workers 4] [--seconds 30]
+    .venv/bin/python bench/bench_submit.py [--threads 4] [--workers 4] [--seconds 30] [--raw-seconds 15]
 
 Builds a fresh PostgreSQL database (DATABASE_URL, default yiwang_bench_cases on 127.0.0.1, dropped and
 recreated), loads the demo data as `yiwang demo --no-serve` does, creates an API token for the restaurant's
 agent (`yiwang token create enterprise`), starts `yiwang serve --workers N` on a free 127.0.0.1 port and
 uploads the applicant materials of 食品经营许可（新办） (R005-440105) once through POST /api/v1/materials.
 
-yiwang: `--threads` client threads, each with one keep-alive http.client connection, each POSTs
-`--requests` applications to /api/v1/cases (Bearer token, a fresh Idempotency-Key, the JSON form and the
-stored material keys) and expects 201; 10 untimed requests warm the workers first. The answer is the
-case's detail (timeline, tasks, materials, deadlines), as a client gets it.
+yiwang: `--threads` client threads, each with one keep-alive http.client connection, POST applications to
+/api/v1/cases (Bearer token, a fresh Idempotency-Key, the JSON form and the stored material keys) for
+`--seconds` (or `--requests` each) and expect 201; 10 untimed requests warm the workers first. The answer is the
+case's detail (timeline, tasks, materials, deadlines), as a client gets it. Per submission: the server's CPU
+(its process group's user + system time from /proc over the load, divided by the submissions), and the SQL
+statements and CPU of the same submission made in-process through Django's test client (the HTTP run cannot
+count the server's statements from outside).
 
 Baseline: the same number of threads, each with one psycopg connection, each inserting in one transaction
 per submission exactly the rows the server wrote for the first benchmark case, read back from the database:
 the case-number counter UPDATE, the cases_case row, its cases_casematerial rows (the uploaded ones and the
 one drawn from the e-licence), the cases_caselog row, the core_auditentry row (with its SM3 chain hash) under the locked
 core_audithead row, the core_event outbox row, the queued django_tasks_database_dbtaskresult delivery and
-the core_notification row. No validation, no permission check, no HTTP, no ORM.
+the core_notification row. No validation, no permission check, no HTTP, no ORM. It runs for a fixed time,
+`--raw-seconds` (at least 10 s), not a count: a count finished in under 4 s and its rate swung 113–506/s. Per
+submission: the statements it sends and the client's CPU (time.process_time over the phase).
 """
 
 import argparse
