@@ -1,6 +1,9 @@
 """Pages: the public verification page (the QR code's target) and verification bundle, the public issuer
 directory, the holder's wallet with its PDFs and bundles, and the issuing department's pages to revoke, annul
-or cancel its licences, rotate its seal, and (a region's administrator) revoke a compromised seal key."""
+or cancel its licences, rotate its seal, and (a region's administrator) revoke a compromised seal key.
+
+The public pages (verification, issuer directory, keys) read from the read replica when one is configured
+(core.replica): they are the QR codes' target, read by anyone, and never show what their reader just wrote."""
 
 import datetime as dt
 
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import InvalidTransition, ValidationFailed
+from yiwang.core.replica import replica_view
 
 from . import renewal, selectors, services
 from .models import Licence
@@ -56,6 +60,7 @@ STATUS_CHANGES = {
 }
 
 
+@replica_view
 def verify(request, number: str):
     digest = request.GET.get("d", "")[: DIGEST_LENGTH + 1] if "d" in request.GET else None
     result = selectors.licence_verify(number, digest=digest)
@@ -106,12 +111,14 @@ ISSUERS_MAX_AGE = 300
 
 
 @cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+@replica_view
 def issuers(request):
     directory = selectors.issuer_directory()
     return render(request, "licences/issuers.html", {"directory": directory})
 
 
 @cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+@replica_view
 def issuers_json(request):
     return JsonResponse(selectors.issuer_directory(), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
@@ -123,11 +130,13 @@ def _pem(text: str, name: str) -> HttpResponse:
 
 
 @cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+@replica_view
 def root_pem(request):
     return _pem(selectors.root_key_pem(), "yiwang-root.pem")
 
 
 @cache_control(public=True, max_age=ISSUERS_MAX_AGE)
+@replica_view
 def issuer_pem(request, key_id: str):
     return _pem(selectors.issuer_key(key_id).public_key_pem, f"{key_id}.pem")
 

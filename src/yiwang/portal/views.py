@@ -1,4 +1,7 @@
-"""The public portal: each view calls catalog/org selectors and renders; no business rules live here."""
+"""The public portal: each view calls catalog/org selectors and renders; no business rules live here.
+
+The catalog pages read from the read replica when one is configured (core.replica): a published guide may
+reach a reader a moment after it is published, and these pages carry most of the public traffic."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -18,6 +21,7 @@ from yiwang.catalog.selectors import (
     topic_list,
 )
 from yiwang.core.errors import NotFound
+from yiwang.core.replica import replica_view
 from yiwang.org.selectors import department_detail, department_list, region_list
 
 from .form_pdf import form_pdf
@@ -26,6 +30,7 @@ SUGGESTION_LIMIT = 6
 RESULT_LIMIT = 30
 
 
+@replica_view
 def home(request):
     return render(
         request,
@@ -54,6 +59,7 @@ def suggest(request):
     return render(request, "portal/search.html#suggestions", {"query": query, "hits": hits})
 
 
+@replica_view
 def audience(request, audience):
     topics = [(topic, item_list(topic=topic.code)) for topic in topic_list(audience=audience)]
     return render(
@@ -67,6 +73,7 @@ def audience(request, audience):
     )
 
 
+@replica_view
 def topic(request, code):
     topic, items = topic_detail(code=code)
     return render(request, "portal/topic.html", {"topic": topic, "items": items})
@@ -78,6 +85,7 @@ def _home_regions():
     return [r for r in (home, home.parent if home else None) if r is not None]
 
 
+@replica_view
 def departments(request):
     groups = [
         (
@@ -92,12 +100,14 @@ def departments(request):
     return render(request, "portal/departments.html", {"groups": groups})
 
 
+@replica_view
 def department(request, code):
     dept = department_detail(code=code)
     items = item_list(department_kind=dept.kind, region_code=dept.region.code)
     return render(request, "portal/department.html", {"department": dept, "items": items})
 
 
+@replica_view
 def item_detail(request, code, number=None):
     item, version = item_guide(code=code, version_number=number)
     home_code = settings.YIWANG["HOME_REGION"]
@@ -134,6 +144,7 @@ def item_form_pdf(request, code, example=False):
     return response
 
 
+@replica_view
 def bundles(request):
     return render(
         request,
@@ -145,6 +156,7 @@ def bundles(request):
     )
 
 
+@replica_view
 def bundle(request, code):
     bundle, items = bundle_detail(code=code)
     return render(request, "portal/bundle.html", {"bundle": bundle, "items": items})

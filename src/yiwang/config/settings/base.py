@@ -128,6 +128,17 @@ _AUDITED_ENGINES = {
     "django.db.backends.postgresql": "yiwang.core.db.postgresql",
 }
 DATABASES["default"]["ENGINE"] = _AUDITED_ENGINES.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    # A streaming replica of the primary for the reads that opt in (yiwang.core.replica); nothing else uses it.
+    # Under the test runner it is the default database itself (MIRROR): no test database is made on it.
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["yiwang.config.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -10,6 +10,11 @@ os.environ.setdefault("YIWANG_PUBLIC_URL", "http://testserver")
 from .base import *  # noqa: F403
 from .base import DATABASES, STORAGES, VAR_DIR
 
+# The replica alias, when DATABASE_REPLICA_URL is set, mirrors the test database, but opted-in reads stay on
+# default: a test's rows live in its own open transaction, which another connection cannot see. Routing to a
+# real replica is tested against one (tests/reliability/test_replica.py, in servers of their own).
+DATABASE_ROUTERS: list[str] = []
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

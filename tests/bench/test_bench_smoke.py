@@ -1,0 +1,77 @@
+"""The benchmarks run, with tiny counts, so they cannot rot between the runs that publish figures.
+
+Each benchmark builds its own database: SQLite in a temporary directory, or, when the suite runs on PostgreSQL,
+a throwaway database beside DATABASE_URL's, dropped afterwards. The figures are not checked, only that every
+line is printed and the run ends well.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = URL.startswith("postgres")
+
+
+@pytest.fixture
+def bench_url():
+    """A database URL of the bench's own: a new PostgreSQL database name (the bench creates it), or "sqlite"."""
+    if not ON_POSTGRES:
+        yield "sqlite"
+        return
+    import psycopg
+
+    server = URL.rsplit("/", 1)[0]
+    name = f"yiwang_bench_smoke_{uuid.uuid4().hex[:8]}"
+    yield f"{server}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_bench(script: str, url: str, *args: str) -> str:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    return done.stdout
+
+
+def test_lifecycle(bench_url):
+    out = run_bench("bench_lifecycle.py", bench_url, "--quick")
+    assert "yiwang services            ×1" in out
+    assert "queries/case" in out and "CPU ms/case" in out
+    assert "审计链完整" in out
+    if ON_POSTGRES:
+        for line in ("raw SQL floor              ×2", "raw SQL floor, pipelined", "SpiffWorkflow, equal work  ×2"):
+            assert line in out
+        assert "ratio services / Spiff-equal" in out
+
+
+def test_search(bench_url):
+    out = run_bench("bench_search.py", bench_url, "--items", "20", "--rounds", "1")
+    assert "yiwang search" in out and "held-out" in out and "icontains" in out
+    if ON_POSTGRES:
+        assert "PostgreSQL full-text" in out and "PostgreSQL pg_trgm" in out
+
+
+def test_licence_verify(bench_url):
+    out = run_bench("bench_licence_verify.py", bench_url, "--licences", "300", "--signed", "30", "--checks", "30")
+    assert "plain indexed lookup + same checks" in out
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the server benchmark needs PostgreSQL")
+def test_submit(bench_url):
+    out = run_bench("bench_submit.py", bench_url, "--threads", "2", "--workers", "2", "--seconds", "3")
+    assert "yiwang POST /api/v1/cases" in out and "raw SQL (psycopg)" in out and "queries" in out
