@@ -232,6 +232,13 @@ def test_a_tail_trimmed_with_its_head_rewound_is_found_by_the_anchor(chain):
     _verify_fails(f"分片 {kept.shard}：第 1 号锚点记到第 {chain[-1].seq} 条，链上只有 {kept.seq} 条，疑似末尾被删除")
 
 
+def test_an_entry_past_its_head_is_found(chain):
+    """Entries past the head are not read as newer ones still committing when the head was not moved for them."""
+    kept = chain[-2]
+    AuditHead.objects.filter(shard=kept.shard).update(seq=kept.seq, last_hash=kept.hash)
+    _verify_fails(f"分片 {kept.shard}：第 {chain[-1].seq} 条在链尾记录（第 {kept.seq} 条）之后")
+
+
 def _recompute(shard: int, victim_pk: int) -> None:
     """What someone with database access but not the audit key can do: edit an entry, then rehash its shard and
     move the head so the chain itself is consistent again."""

@@ -315,13 +315,26 @@ def _verify_anchors() -> tuple[list[str], dict[int, dict[int, tuple[str, int]]],
     return problems, anchored, expected - 1
 
 
+def _head(shard: int) -> tuple[int, str]:
+    from .models import AuditHead
+
+    head = AuditHead.objects.filter(shard=shard).values_list("seq", "last_hash").first()
+    return head or (0, GENESIS)
+
+
 def _verify_shard(shard: int, anchored: dict[int, tuple[str, int]]) -> tuple[list[str], int]:
-    """The first break of one shard's chain (if any) and how many entries it has."""
-    from .models import AuditEntry, AuditHead
+    """The first break of one shard's chain (if any) and how many entries it has.
+
+    The head is read first and the chain walked up to it: on a live platform entries keep committing, each
+    with its head, so anything past the head read here is either newer (the head has moved by the time we look
+    again) or was put there without moving the head."""
+    from .models import AuditEntry
 
     where = f"分片 {shard}"
+    head_seq, head_hash = _head(shard)
     prev, expected = GENESIS, 1
-    for entry in AuditEntry.objects.filter(shard=shard).order_by("seq").iterator(chunk_size=2000):
+    entries = AuditEntry.objects.filter(shard=shard, seq__lte=head_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
         if entry.seq != expected:
             return [f"{where}断链：第 {expected} 条缺失（下一条为第 {entry.seq} 条），疑似删除或插入"], expected - 1
         if entry.prev_hash != prev:
@@ -340,10 +353,11 @@ def _verify_shard(shard: int, anchored: dict[int, tuple[str, int]]) -> tuple[lis
         problems.append(
             f"{where}：第 {anchored[seq][1]} 号锚点记到第 {seq} 条，链上只有 {count} 条，疑似末尾被删除、链尾被回退"
         )
-    head = AuditHead.objects.filter(shard=shard).first()
-    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
     if head_seq != count or head_hash != prev:
         problems.append(f"{where}：链尾记录为第 {head_seq} 条，实际校验到第 {count} 条，疑似末尾被删除或链尾被改")
+    later = AuditEntry.objects.filter(shard=shard, seq__gt=head_seq).order_by("seq").values_list("seq", flat=True)
+    if (after := later.first()) is not None and _head(shard)[0] < after:
+        problems.append(f"{where}：第 {after} 条在链尾记录（第 {_head(shard)[0]} 条）之后，疑似插入或链尾被回退")
     return problems, count
 
 
