@@ -43,6 +43,7 @@ import argparse
 import logging
 import multiprocessing
 import os
+import queue
 import re
 import sys
 import time
@@ -162,6 +163,13 @@ class Services:
             return execute(sql, params, many, context)
 
         return connection.execute_wrapper(hook)
+
+    @staticmethod
+    def backend_pid() -> int | None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        return getattr(getattr(connection.connection, "info", None), "backend_pid", None)
 
     def reset_holds(self) -> None:
         from yiwang.core import audit
@@ -478,7 +486,15 @@ def measure(kind: str, workers: int, cases: int) -> dict:
     processes = [context.Process(target=_worker, args=(kind, n, cases, barrier, results)) for n in range(workers)]
     for process in processes:
         process.start()
-    figures = [results.get(timeout=1800) for _ in processes]
+    figures = []
+    while len(figures) < workers:
+        try:
+            figures.append(results.get(timeout=5))
+        except queue.Empty:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                for process in processes:
+                    process.kill()
+                raise SystemExit(f"a {kind} worker failed") from None
     for process in processes:
         process.join()
         if process.exitcode:

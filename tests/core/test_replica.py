@@ -5,6 +5,7 @@ streaming replica is exercised by tests/reliability/test_replica.py.
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.test import override_settings
 
@@ -44,6 +45,8 @@ def test_only_opted_in_reads_outside_a_new_transaction_go_to_the_replica(db, rep
     with read_only_replica():
         assert router.db_for_read(Department) == "replica"
         assert router.db_for_write(Department) == "default"
+        # rate-limit counters are read then written: a lagging copy would undercount
+        assert router.db_for_read(caches["default"].cache_model_class) == "default"
         with transaction.atomic():  # a service called from an opted-in page reads its own writes
             assert router.db_for_read(Department) == "default"
         assert router.db_for_read(Department) == "replica"
