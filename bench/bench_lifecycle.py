@@ -33,10 +33,9 @@ shared server count too).
   it), plus the same case row, timeline row, audit entry, outbox event and notification per step as the
   floor. A BPMN engine doing what issue #3 requires of us.
 
-Audit lock hold: from the audit lock (the statement that locks the chain head) to the end of the commit,
-per transaction, mean and p99. The floor and the Spiff peer time it around floor_audit_write; for the services
-the benchmark reads yiwang.core.audit.HOLD when the audit module keeps it (the sharded chains do: mean and
-longest), and otherwise times the locking statement (AUDIT_LOCK) to the commit with a statement hook.
+Audit lock hold: from the statement that locks the case's shard head to the end of the commit, per
+transaction. The floor and the Spiff peer time it around floor_audit_write (mean and p99); for the services the
+benchmark reads yiwang.core.audit.HOLD, which the flush keeps (mean and longest).
 """
 
 import argparse
@@ -44,7 +43,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import re
 import sys
 import time
 import uuid
@@ -60,9 +58,6 @@ IMPLEMENTATION = "R044-440105"
 REVIEWERS = ["hz-culture-reviewer", "hz-psb-reviewer", "gz-fire-reviewer", "hz-urban-reviewer", "hz-eco-reviewer"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 WARMUP = 3
-# The statement that takes the audit chain's lock, as the services send it (the single head today; the sharded
-# heads when they land: any SELECT … FOR UPDATE on a core_audit* table).
-AUDIT_LOCK = re.compile(r'FROM\s+"?core_audit\w*"?.*FOR UPDATE', re.IGNORECASE | re.DOTALL)
 
 
 def _setup() -> str:
@@ -147,19 +142,11 @@ class Services:
         services.case_deliver(actor=self._user("hz-gov_service-clerk"), case=case)
 
     def measured(self):
-        """A context in which every statement is counted and, until the audit module times its own hold
-        (core.audit.HOLD, with the sharded chains), the audit lock's hold is timed from the locking statement."""
-        from django.db import connection, transaction
-
-        from yiwang.core import audit
-
-        timed_by_audit = hasattr(audit, "HOLD")
+        """A context in which every statement is counted (the audit hold is timed by core.audit.HOLD)."""
+        from django.db import connection
 
         def hook(execute, sql, params, many, context):
             self.statements += 1
-            if not timed_by_audit and connection.in_atomic_block and AUDIT_LOCK.search(sql):
-                locked = time.perf_counter()
-                transaction.on_commit(lambda: self.holds.append(time.perf_counter() - locked))
             return execute(sql, params, many, context)
 
         return connection.execute_wrapper(hook)
@@ -174,17 +161,14 @@ class Services:
     def reset_holds(self) -> None:
         from yiwang.core import audit
 
-        if hasattr(audit, "HOLD"):
-            audit.HOLD.reset()
-        self.holds.clear()
+        audit.HOLD.reset()
 
     def hold_summary(self) -> tuple[int, float, float, list[float] | None]:
-        """(transactions, total seconds, longest, every hold or None when only the totals are kept)."""
+        """(transactions, total seconds, longest, None: the audit module keeps totals only). The hold is from
+        locking the shard heads until COMMIT returned, as the floor's is timed."""
         from yiwang.core import audit
 
-        if hasattr(audit, "HOLD"):
-            return audit.HOLD.count, audit.HOLD.total, audit.HOLD.max, None
-        return _summary(self.holds)
+        return audit.HOLD.count, audit.HOLD.held_total, audit.HOLD.held_max, None
 
 
 def _summary(holds: list[float]) -> tuple[int, float, float, list[float]]:
@@ -202,31 +186,45 @@ class CountingCursor:
 
 
 def floor_audit_write(cursor, *, actor_id: int, case_id: int, action: str, before: str, after: str) -> None:
-    """The audit entry one transition writes, as the floor and the Spiff peer write it: the chain head locked,
-    the SM3-chained entry inserted, the head moved on. The one place to change when the audit schema changes
-    (the sharded chains: lock the case's shard head, hash every column, as their floor's _audit does)."""
+    """The audit entry one transition writes, as the floor and the Spiff peer write it, last before COMMIT as
+    the services' flush writes it: the case's shard head locked, the entry SM3-chained over every column (its
+    time set here, as audit_record sets it), the head moved on."""
+    import datetime as dt
+    from types import SimpleNamespace
+
     from psycopg.types.json import Jsonb
 
-    from yiwang.core.audit import entry_digest
+    from yiwang.core.audit import GENESIS, chain_fields, entry_digest, shard_of
 
-    cursor.execute("SELECT seq, last_hash FROM core_audithead WHERE id = 1 FOR UPDATE")
-    seq, prev = cursor.fetchone()
-    fields = {
-        "seq": seq + 1,
-        "actor_id": actor_id,
-        "actor_label": "bench",
-        "action": f"case.{action}",
-        "target_type": "cases.case",
-        "target_id": str(case_id),
-        "data": {"from": before, "to": after},
-    }
-    digest = entry_digest(prev, fields)
-    cursor.execute(
-        "INSERT INTO core_auditentry (seq, at, actor_id, actor_label, action, target_type, target_id, data,"
-        " prev_hash, hash) VALUES (%s, now(), %s, 'bench', %s, 'cases.case', %s, %s, %s, %s)",
-        [seq + 1, actor_id, fields["action"], str(case_id), Jsonb(fields["data"]), prev, digest],
+    shard = shard_of(f"cases.case:{case_id}")
+    cursor.execute("SELECT seq, last_hash FROM core_audithead WHERE shard = %s FOR UPDATE", [shard])
+    row = cursor.fetchone()
+    if row is None:
+        cursor.execute(
+            "INSERT INTO core_audithead (shard, seq, last_hash) VALUES (%s, 0, %s) ON CONFLICT (shard) DO NOTHING",
+            [shard, GENESIS],
+        )
+        cursor.execute("SELECT seq, last_hash FROM core_audithead WHERE shard = %s FOR UPDATE", [shard])
+        row = cursor.fetchone()
+    seq, prev = row
+    entry = SimpleNamespace(
+        shard=shard,
+        seq=seq + 1,
+        at=dt.datetime.now(dt.UTC),
+        actor_id=actor_id,
+        actor_label="bench",
+        action=f"case.{action}",
+        target_type="cases.case",
+        target_id=str(case_id),
+        data={"from": before, "to": after},
     )
-    cursor.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE id = 1", [seq + 1, digest])
+    digest = entry_digest(prev, chain_fields(entry))
+    cursor.execute(
+        "INSERT INTO core_auditentry (shard, seq, at, actor_id, actor_label, action, target_type, target_id,"
+        " data, prev_hash, hash) VALUES (%s, %s, %s, %s, 'bench', %s, 'cases.case', %s, %s, %s, %s)",
+        [shard, entry.seq, entry.at, actor_id, entry.action, entry.target_id, Jsonb(entry.data), prev, digest],
+    )
+    cursor.execute("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE shard = %s", [entry.seq, digest, shard])
 
 
 class RawFloor:
