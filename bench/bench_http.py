@@ -26,22 +26,10 @@ import uuid
 from pathlib import Path
 
 import bench_submit as submit
-from _setup import ROOT, fresh_postgres_database, served
+from _setup import fresh_postgres_database, served
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_http"
 REVIEWER = "hz-samr-reviewer"
-
-
-def _token(env: dict, username: str) -> str:
-    made = subprocess.run(
-        [sys.executable, "-m", "yiwang.config.cli", "token", "create", username, "--name", "bench-http"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return made.stdout.strip()
 
 
 def _licences(url: str) -> list[list[str]]:
@@ -85,7 +73,7 @@ def main() -> None:
     started = time.perf_counter()
     fresh_postgres_database(url)
     submit._load_demo(env)
-    applicant, reviewer = _token(env, "enterprise"), _token(env, REVIEWER)
+    applicant, reviewer = submit.api_token(env), submit.api_token(env, REVIEWER)
     form = submit._form(env)
     licences = _licences(url)
     if not licences:

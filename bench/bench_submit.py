@@ -99,9 +99,10 @@ def _load_demo(env: dict) -> None:
     )
 
 
-def _token(env: dict) -> str:
+def api_token(env: dict, username: str = "enterprise") -> str:
+    """A fresh API token for a demo account, made by `yiwang token create` as an operator would."""
     made = subprocess.run(
-        [sys.executable, "-m", "yiwang.config.cli", "token", "create", "enterprise", "--name", "bench"],
+        [sys.executable, "-m", "yiwang.config.cli", "token", "create", username, "--name", "bench"],
         env=env,
         cwd=ROOT,
         check=True,
@@ -343,7 +344,7 @@ def main() -> None:
     started = time.perf_counter()
     fresh_postgres_database(url)
     _load_demo(env)
-    token, form = _token(env), _form(env)
+    token, form = api_token(env), _form(env)
     print(f"database: PostgreSQL, demo data loaded in {time.perf_counter() - started:.1f} s")
     with served(env, var_dir, args.workers) as (port, server):
         _wait_for(port, token, server)
