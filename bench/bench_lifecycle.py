@@ -39,6 +39,7 @@ benchmark reads yiwang.core.audit.HOLD, which the flush keeps (mean and longest)
 """
 
 import argparse
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -120,26 +121,40 @@ class Services:
 
         return User.objects.get(username=username)
 
-    def run_case(self) -> None:
+    def run_case(self, step=contextlib.nullcontext) -> None:
+        """One case through its 10 service calls; `step(name)` wraps each call alone (not the actor and task
+        reads around it), so --per-case can tell the services' own work from the driving."""
         from yiwang.cases import services
         from yiwang.workflow.models import Task
 
         self.count += 1
-        case = services.case_submit(
-            actor=self._user("enterprise"),
-            implementation=self.implementation,
-            entity=self.entity,
-            form_data=self.form,
-            uploads=self.uploads,
-            idempotency_key=f"{self.prefix}-{self.count}",
-        )
-        case = services.case_accept(actor=self._user("hz-gov_service-clerk"), case=case)
+        actor = self._user("enterprise")
+        with step("submit"):
+            case = services.case_submit(
+                actor=actor,
+                implementation=self.implementation,
+                entity=self.entity,
+                form_data=self.form,
+                uploads=self.uploads,
+                idempotency_key=f"{self.prefix}-{self.count}",
+            )
+        actor = self._user("hz-gov_service-clerk")
+        with step("accept"):
+            case = services.case_accept(actor=actor, case=case)
         for username in REVIEWERS:
             task = Task.objects.get(case=case, department_id=self.departments[username], status=Task.Status.OPEN)
-            services.task_complete(actor=self._user(username), task=task, outcome="agree", opinion="同意")
-        services.case_propose(actor=self._user("hz-culture-reviewer"), case=case, grant=True, reasons="符合条件")
-        case = services.case_decide(actor=self._user("hz-culture-head"), case=case, grant=True)
-        services.case_deliver(actor=self._user("hz-gov_service-clerk"), case=case)
+            actor = self._user(username)
+            with step("task_complete"):
+                services.task_complete(actor=actor, task=task, outcome="agree", opinion="同意")
+        actor = self._user("hz-culture-reviewer")
+        with step("propose"):
+            services.case_propose(actor=actor, case=case, grant=True, reasons="符合条件")
+        actor = self._user("hz-culture-head")
+        with step("decide"):
+            case = services.case_decide(actor=actor, case=case, grant=True)
+        actor = self._user("hz-gov_service-clerk")
+        with step("deliver"):
+            services.case_deliver(actor=actor, case=case)
 
     def measured(self):
         """A context in which every statement is counted (the audit hold is timed by core.audit.HOLD)."""
@@ -541,13 +556,47 @@ LABELS = {
 }
 
 
+def per_case(cases: int) -> None:
+    """Queries and CPU of each service call alone, per case, in this process (--per-case): where the time goes."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    engine = Services(worker=0)
+    for _ in range(WARMUP):
+        engine.run_case()
+    queries, cpu = Counter(), Counter()
+
+    @contextlib.contextmanager
+    def step(name):
+        started = time.process_time()
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        cpu[name] += time.process_time() - started
+        queries[name] += len(captured)
+
+    for _ in range(cases):
+        engine.run_case(step)
+    for name in queries:
+        print(f"  {name:<22} {queries[name] / cases:6.1f} queries  {cpu[name] * 1000 / cases:7.2f} ms CPU per case")
+    total_q, total_cpu = sum(queries.values()) / cases, sum(cpu.values()) * 1000 / cases
+    print(f"{'services alone, per case':<24} {total_q:6.1f} queries  {total_cpu:7.2f} ms CPU   ({cases} cases)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=40, help="timed cases per worker process for each line")
     parser.add_argument("--workers", default="1,4,8", help="worker process counts, comma-separated")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 cases per worker, workers 1 (and 2)")
+    parser.add_argument(
+        "--per-case", action="store_true", help="only the services, in this process: queries and CPU of each call"
+    )
     args = parser.parse_args()
     vendor = _setup()
+    if args.per_case:
+        per_case(args.cases)
+        return
     counts = sorted({int(n) for n in args.workers.split(",")})
     if args.quick:
         args.cases, counts = 3, [1, 2]

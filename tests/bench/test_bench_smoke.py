@@ -59,6 +59,14 @@ def test_lifecycle(bench_url):
         assert "ratio services / Spiff-equal" in out
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="the same code as on SQLite; once is enough")
+def test_lifecycle_per_call(bench_url):
+    out = run_bench("bench_lifecycle.py", bench_url, "--per-case", "--cases", "1")
+    for call in ("submit", "accept", "task_complete", "propose", "decide", "deliver"):
+        assert f"  {call} " in out
+    assert "services alone, per case" in out
+
+
 def test_search(bench_url):
     out = run_bench("bench_search.py", bench_url, "--items", "20", "--rounds", "1")
     assert "yiwang search" in out and "held-out" in out and "icontains" in out
