@@ -22,8 +22,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/yiwang demo $(if $(YIWANG_BIND),--bind $(YIWANG_BIND))
 
+# One test process per core (pytest-xdist): every test owns its database and its files, so they run apart.
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
