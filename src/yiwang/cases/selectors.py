@@ -21,7 +21,6 @@ from yiwang.workflow.models import StageParticipant, Task
 
 from .actions import Action
 from .models import Case, CaseMaterial, CorrectionNotice, Extension, SupervisionOrder, Suspension
-from .services import applicant_cases
 
 # Red first, then yellow, then green: what a supervisor must look at comes first.
 WARNING_RANK = Switch(
@@ -31,6 +30,18 @@ WARNING_RANK = Switch(
     output_field=IntegerField(),
 )
 WARNING_LEVELS = ("red", "yellow", "green")
+
+
+def applicant_cases(actor):
+    """Cases the actor applied for, as the person, as an entity's agent, or as the submitting agent."""
+    if actor is None or not actor.is_authenticated:
+        return Case.objects.none()
+    mine = (
+        Case.objects.filter(submitted_by=actor)
+        | Case.objects.filter(applicant_person__user=actor)
+        | Case.objects.filter(applicant_entity__in=Entity.objects.acting_for(actor))
+    )
+    return Case.objects.filter(pk__in=mine.values("pk"))
 
 
 def deferred_material(case: Case, spec_pk: int) -> CaseMaterial:

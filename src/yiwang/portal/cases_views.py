@@ -1,6 +1,6 @@
 """The applicant's pages: apply online, follow my cases, answer a correction, withdraw, rate; my notifications.
 
-Every read goes through what the applicant may see (cases.services.applicant_cases, the user's own entities
+Every read goes through what the applicant may see (cases.selectors.applicant_cases, the user's own entities
 and notifications); every write is one service call. Errors a service raises come back per field on the
 same page, with everything entered kept — uploaded files included, by their storage key.
 """

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts import sms
 from yiwang.accounts.identifiers import mask_phone
 from yiwang.cases.models import Case
-from yiwang.cases.services import applicant_cases
+from yiwang.cases.selectors import applicant_cases
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed

@@ -2,7 +2,6 @@
 locks the case, moves its state through the model's guard, writes the timeline, the audit entry and the events
 together. Callers import from here (`from yiwang.cases import services`), never from a stage module."""
 
-from ._common import applicant_cases
 from .acceptance import case_accept, case_material_supply, case_refuse_acceptance
 from .clock import (
     MAX_SUSPENSION_DAYS,
@@ -24,7 +23,6 @@ __all__ = [
     "MAX_SUSPENSION_DAYS",
     "REMEDIES",
     "TASK_OUTCOMES",
-    "applicant_cases",
     "case_accept",
     "case_decide",
     "case_deliver",

@@ -68,7 +68,7 @@ def _locked(case: Case, actor, action: str) -> Case:
 
 
 def _applied_for(case: Case, actor) -> bool:
-    """applicant_cases() for one case in hand: the submitter, the applicant person, or an entity's agent."""
+    """selectors.applicant_cases() for one case in hand: the submitter, the applicant person, or an entity's agent."""
     if actor is None or not actor.is_authenticated:
         return False
     if actor.pk in (case.submitted_by_id, case.applicant_person.user_id if case.applicant_person_id else None):
@@ -87,18 +87,6 @@ def _save(case: Case, *fields: str) -> None:
 def _require_lead_head(case: Case, actor) -> None:
     """Only the lead department's head confirms its extensions and suspensions, not an assisting one's."""
     require(actor, "approve", case.department)
-
-
-def applicant_cases(actor):
-    """Cases the actor applied for, as the person, as an entity's agent, or as the submitting agent."""
-    if actor is None or not actor.is_authenticated:
-        return Case.objects.none()
-    mine = (
-        Case.objects.filter(submitted_by=actor)
-        | Case.objects.filter(applicant_person__user=actor)
-        | Case.objects.filter(applicant_entity__in=Entity.objects.acting_for(actor))
-    )
-    return Case.objects.filter(pk__in=mine.values("pk"))
 
 
 def _record(
