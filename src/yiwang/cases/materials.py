@@ -36,7 +36,7 @@ def material_sources(version, *, person=None, entity=None) -> list[MaterialSourc
     another province) is handed in like any other: nothing on record, nothing to draw.
     """
     from yiwang.catalog.selectors import version_materials
-    from yiwang.licences.selectors import holds_licence, usable_licence  # licences' models point at cases
+    from yiwang.licences.selectors import licence_standing  # licences' models point at cases
 
     holder = {"entity": entity} if entity is not None else {"person": person}
     sources = []
@@ -44,8 +44,8 @@ def material_sources(version, *, person=None, entity=None) -> list[MaterialSourc
         if not spec.from_licence:
             sources.append(MaterialSource(spec=spec))
             continue
-        licence, reason = usable_licence(licence_type=spec.licence_type, **holder)
-        if licence is None and holds_licence(licence_type=spec.licence_type, **holder):
+        licence, reason, held = licence_standing(licence_type=spec.licence_type, **holder)
+        if licence is None and held:
             sources.append(MaterialSource(spec=spec, refusal=reason))
         else:
             sources.append(MaterialSource(spec=spec, licence=licence))

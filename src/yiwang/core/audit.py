@@ -3,9 +3,9 @@
 Why shards: one chain meant one head row locked by every audited transaction of the platform from its
 audit_record() to its commit. Now an entry goes on the shard of its shard key (a case's whole history on the
 case's shard, so it stays in order), and audit_record() only builds the entry and buffers it on the
-connection. The database backends (core.db) write the buffer just before COMMIT: lock the touched heads in
-shard order (so two transactions cannot deadlock), chain, insert, move the heads — a head is held for that
-one step and the commit, not for the whole service. A rolled-back transaction or savepoint drops its entries.
+connection (core.writebehind). The buffer is written just before COMMIT: lock the touched heads in shard order
+(so two transactions cannot deadlock), chain, insert, move the heads — a head is held for that one step and
+the commit, not for the whole service. A rolled-back transaction or savepoint drops its entries.
 
 Each entry's hash is SM3 over the previous hash and every column (shard, seq, at, actor, action, target,
 data). A hash chain alone can be recomputed by whoever can write the database, and a tail deleted together
@@ -20,13 +20,11 @@ sits on the write path; `yiwang check` confirms the running OpenSSL has it.
 import datetime as dt
 import json
 import threading
-import time
 import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
@@ -81,23 +79,15 @@ def case_key(case_id) -> str | None:
     return f"cases.case:{case_id}" if case_id else None
 
 
-def _only_test_blocks(connection) -> bool:
-    """Every open atomic block is a test case's own: under pytest-django that transaction never commits, so what
-    would be written at COMMIT is written when the service's block exits instead."""
-    blocks = connection.atomic_blocks
-    return bool(blocks) and all(getattr(block, "_from_testcase", False) for block in blocks)
-
-
 def audit_record(*, actor, action: str, target=None, data: dict | None = None, shard_key=None):
     """Build one entry and buffer it until the service's transaction commits; pass `shard_key=case` for anything
     belonging to a case, so the case's history stays on one shard and in order."""
     from .models import AuditEntry
+    from .writebehind import buffer, pending_connection
 
-    connection = transaction.get_connection()
+    connection = pending_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
-    if not hasattr(connection, "audit_pending"):
-        raise ImproperlyConfigured("the database ENGINE must be yiwang.core.db.sqlite3 or yiwang.core.db.postgresql")
     if shard_key is None:
         shard_key = f"{target._meta.label_lower}:{target.pk}" if target is not None else action
     entry = AuditEntry(
@@ -112,9 +102,7 @@ def audit_record(*, actor, action: str, target=None, data: dict | None = None, s
         # Through JSON once, so what is hashed is exactly what the database gives back (tuples, int keys, dates).
         data=json.loads(canonical(data or {})),
     )
-    connection.audit_pending.append((frozenset(connection.savepoint_ids), entry))
-    if _only_test_blocks(connection):
-        flush(connection)
+    buffer(connection, entry)
     return entry
 
 
@@ -150,12 +138,6 @@ class HoldStats:
 HOLD = HoldStats()
 
 
-def _insert_sql(connection, model) -> tuple[str, list]:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ", fields
-
-
 def _lock_heads(cursor, connection, shards: list[int]) -> dict[int, tuple[int, str]]:
     """Lock the heads of `shards` in shard order (PostgreSQL locks rows as the sorted scan returns them, so every
     transaction takes them in the same order; SQLite's write lock is the whole database, taken at BEGIN)."""
@@ -177,32 +159,24 @@ def _lock_heads(cursor, connection, shards: list[int]) -> dict[int, tuple[int, s
     return heads
 
 
-def flush(connection) -> float:
-    """Write the connection's buffered entries, in their transaction; return when the heads were locked."""
-    from .models import AuditEntry
-
-    pending, connection.audit_pending = connection.audit_pending, []
+def chain(cursor, connection, entries: list) -> tuple[list[tuple[int, str, int]], list]:
+    """Lock the entries' shard heads and chain the entries onto them: returns the heads' moves (seq, last_hash,
+    shard) and the entries in the order they must be inserted (by shard, then as recorded)."""
     by_shard = defaultdict(list)
-    for _sids, entry in pending:
+    for entry in entries:
         by_shard[entry.shard].append(entry)
     shards = sorted(by_shard)
-    insert, fields = _insert_sql(connection, AuditEntry)
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        heads = _lock_heads(cursor, connection, shards)
-        params, moved = [], []
-        for shard in shards:
-            seq, prev = heads[shard]
-            for entry in by_shard[shard]:
-                seq += 1
-                entry.seq, entry.prev_hash = seq, prev
-                entry.hash = prev = entry_digest(prev, entry.chain_fields())
-                params.extend(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields)
-            moved.append((seq, prev, shard))
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        cursor.execute(insert + ", ".join([row] * len(pending)), params)
-        cursor.executemany("UPDATE core_audithead SET seq = %s, last_hash = %s WHERE shard = %s", moved)
-    return started
+    heads = _lock_heads(cursor, connection, shards)
+    moves, ordered = [], []
+    for shard in shards:
+        seq, prev = heads[shard]
+        for entry in by_shard[shard]:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev
+            entry.hash = prev = entry_digest(prev, entry.chain_fields())
+            ordered.append(entry)
+        moves.append((seq, prev, shard))
+    return moves, ordered
 
 
 # --- anchors -------------------------------------------------------------------------------------------------

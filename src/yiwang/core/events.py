@@ -25,6 +25,7 @@ from django_tasks import task
 from .audit import audit_record
 from .errors import NotFound
 from .models import ConsumerFailure, Event, EventDelivery
+from .writebehind import defer_insert
 
 log = logging.getLogger(__name__)
 _consumers: dict[str, list[tuple[str, Callable[[Event], None]]]] = {}
@@ -69,7 +70,8 @@ def consumer(event_type: str, *, name: str):
 def emit(event_type: str, payload: dict) -> Event:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("emit must run inside the service's transaction")
-    event = Event.objects.create(type=event_type, payload=payload)
+    event = Event(type=event_type, payload=payload)
+    defer_insert(event)
     # An event nobody consumes yet stays in the outbox (a later consumer can replay it) but queues no work.
     if _consumers.get(event_type):
         transaction.on_commit(lambda: deliver_event.enqueue(str(event.pk)))

@@ -8,7 +8,7 @@ from .audit import chain_fields
 
 
 class AuditHead(models.Model):
-    """One shard's tip: locked only while a committing transaction appends its entries (core.audit.flush)."""
+    """One shard's tip: locked only while a committing transaction appends its entries (core.writebehind.flush)."""
 
     shard = models.PositiveSmallIntegerField(unique=True)
     seq = models.PositiveBigIntegerField(default=0)

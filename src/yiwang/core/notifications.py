@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notification
+from .writebehind import defer_insert
 
 log = logging.getLogger("yiwang.notifications")
 
@@ -20,7 +21,8 @@ log = logging.getLogger("yiwang.notifications")
 def notify(*, user, title: str, body: str = "", url: str = "") -> Notification | None:
     if user is None:
         return None
-    notification = Notification.objects.create(user=user, title=title, body=body, url=url)
+    notification = Notification(user=user, title=title, body=body, url=url)
+    defer_insert(notification)
     senders = [import_string(path) for path in getattr(settings, "NOTIFICATION_SENDERS", [])]
 
     def send():

@@ -155,7 +155,6 @@ def credit_record_repair(*, actor, record: CreditRecord, reason: str) -> CreditR
     return record
 
 
-@transaction.atomic
 def credit_check(*, actor, case, checkpoint: str, enforce: bool = True) -> list[RuleHit]:
     """Evaluate every rule for the case's applicant at the checkpoint and record each hit on the case.
 
@@ -177,6 +176,12 @@ def credit_check(*, actor, case, checkpoint: str, enforce: bool = True) -> list[
             record=first.record.pk,
             rule=first.rule.code,
         )
+    # No savepoint for the common case, an applicant with no hit: evaluating only reads.
+    return _record_hits(actor=actor, case=case, checkpoint=checkpoint, hits=hits) if hits else []
+
+
+@transaction.atomic
+def _record_hits(*, actor, case, checkpoint: str, hits: list[Hit]) -> list[RuleHit]:
     recorded = []
     for hit in hits:
         row, created = RuleHit.objects.get_or_create(

@@ -184,22 +184,24 @@ def _held(licence_type, *, entity=None, person=None):
     return Licence.objects.none()
 
 
-def holds_licence(*, licence_type, entity=None, person=None) -> bool:
-    """Whether any licence of the type (usable or not) is on record for the holder."""
-    return _held(licence_type, entity=entity, person=person).exists()
-
-
 def usable_licence(*, licence_type, entity=None, person=None, on=None) -> tuple[Licence | None, str]:
     """The holder's newest licence of this type that is genuine and in force, or None and why not."""
+    licence, reason, _held_any = licence_standing(licence_type=licence_type, entity=entity, person=person, on=on)
+    return licence, reason
+
+
+def licence_standing(*, licence_type, entity=None, person=None, on=None) -> tuple[Licence | None, str, bool]:
+    """usable_licence's answer, and whether any licence of the type (usable or not) is on record for the holder,
+    from the same read."""
     held = list(
         _held(licence_type, entity=entity, person=person).select_related(*RELATED).order_by("-issued_on", "-pk")
     )
     if not held:
-        return None, _("未查询到申请人持有的%(t)s") % {"t": licence_type.name}
+        return None, _("未查询到申请人持有的%(t)s") % {"t": licence_type.name}, False
     checks = [check(licence, on=on) for licence in held]
     for result in checks:
         if result.ok:
-            return result.licence, ""
+            return result.licence, "", True
     newest = checks[0]
     why = newest.message
     if newest.reason:
@@ -208,11 +210,11 @@ def usable_licence(*, licence_type, entity=None, person=None, on=None) -> tuple[
             "d": timezone.localtime(newest.changed_at).date() if newest.changed_at else "",
             "r": newest.reason,
         }
-    return None, _("%(t)s %(n)s 不能作为申请材料：%(w)s") % {
-        "t": licence_type.name,
-        "n": newest.licence.number,
-        "w": why,
-    }
+    return (
+        None,
+        _("%(t)s %(n)s 不能作为申请材料：%(w)s") % {"t": licence_type.name, "n": newest.licence.number, "w": why},
+        True,
+    )
 
 
 def wallet_for(*, actor):

@@ -13,6 +13,7 @@ from yiwang.core.errors import NotFound
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
 from yiwang.core.permissions import require
+from yiwang.core.writebehind import defer_insert
 from yiwang.workflow.models import Task
 
 from .. import clock
@@ -100,14 +101,16 @@ def _record(
     data: dict | None = None,
 ) -> None:
     before, after = moved or ("", "")
-    CaseLog.objects.create(
-        case=case,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor else _("系统"),
-        action=action,
-        status_from=before,
-        status_to=after,
-        note=note,
+    defer_insert(
+        CaseLog(
+            case=case,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=str(actor) if actor else _("系统"),
+            action=action,
+            status_from=before,
+            status_to=after,
+            note=note,
+        )
     )
     audit_record(
         actor=actor,

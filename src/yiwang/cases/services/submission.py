@@ -41,18 +41,34 @@ DELIVERY_FIELDS = frozenset(
 )
 
 
-def _next_number(region, day: dt.date) -> str:
-    """The district's next number of the day: one UPDATE … RETURNING, which locks the counter row until the
-    commit; the day's first case creates the row."""
-    table = CaseNumberCounter._meta.db_table
+def _number(case: Case, region, day: dt.date) -> None:
+    """Give the case the district's next number of the day. The counter's UPDATE … RETURNING locks its row until
+    the commit, so it is taken last; the day's first case creates the row. On PostgreSQL the case's own UPDATE
+    rides in the same statement."""
+    counter = CaseNumberCounter._meta.db_table
+    bump = f"UPDATE {counter} SET last = last + 1 WHERE region_id = %s AND day = %s RETURNING last"
+    prefix = f"{region.code}-{day:%Y%m%d}-"
     with connection.cursor() as cursor:
         for _attempt in range(2):
-            cursor.execute(
-                f"UPDATE {table} SET last = last + 1 WHERE region_id = %s AND day = %s RETURNING last", [region.pk, day]
-            )
-            found = cursor.fetchone()
-            if found is not None:
-                return f"{region.code}-{day:%Y%m%d}-{found[0]:05d}"
+            if connection.vendor == "postgresql":
+                # At least five digits, as the Python format below: lpad() alone would cut a sixth.
+                cursor.execute(
+                    f"WITH c AS ({bump}) UPDATE {Case._meta.db_table} SET number = %s"
+                    " || CASE WHEN c.last < 100000 THEN lpad(c.last::text, 5, '0') ELSE c.last::text END"
+                    " FROM c WHERE id = %s RETURNING number",
+                    [region.pk, day, prefix, case.pk],
+                )
+                found = cursor.fetchone()
+                if found is not None:
+                    case.number = found[0]
+                    return
+            else:
+                cursor.execute(bump, [region.pk, day])
+                found = cursor.fetchone()
+                if found is not None:
+                    case.number = f"{prefix}{found[0]:05d}"
+                    Case.objects.filter(pk=case.pk).update(number=case.number)
+                    return
             # A concurrent first case of the day may create the row too; the loser's update then finds it.
             CaseNumberCounter.objects.bulk_create([CaseNumberCounter(region=region, day=day)], ignore_conflicts=True)
     raise RuntimeError("case number counter row missing")
@@ -283,8 +299,7 @@ def case_submit(
     for row in rows:
         row.case = case
     CaseMaterial.objects.bulk_create(rows)
-    case.number = _next_number(region, today)
-    Case.objects.filter(pk=case.pk).update(number=case.number)
+    _number(case, region, today)
     _record(
         case,
         actor=actor,

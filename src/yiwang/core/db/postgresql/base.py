@@ -1,7 +1,7 @@
 from django.db.backends.postgresql import base
 
-from yiwang.core.db import AuditBufferMixin
+from yiwang.core.db import WriteBehindMixin
 
 
-class DatabaseWrapper(AuditBufferMixin, base.DatabaseWrapper):
+class DatabaseWrapper(WriteBehindMixin, base.DatabaseWrapper):
     pass
