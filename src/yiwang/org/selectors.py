@@ -2,15 +2,21 @@
 
 from django.db.models import QuerySet
 
+from yiwang.core.compiled import CompiledQuery
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict
 
 from .models import Department, Region, StaffRole
 
+# Read once per actor per request or service call: compiled once per process and database (core.compiled).
+_ACTIVE_ROLES = CompiledQuery(
+    lambda user_id: StaffRole.objects.filter(user=user_id, active=True).select_related("region", "department")
+)
+
 
 def active_roles(user) -> list[StaffRole]:
     """The user's active staff roles with their regions and departments: what core.permissions decides with."""
-    return list(StaffRole.objects.filter(user=user, active=True).select_related("region", "department"))
+    return _ACTIVE_ROLES.all(user.pk)
 
 
 def region_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[Region]:

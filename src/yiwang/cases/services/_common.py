@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.models import Entity
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
+from yiwang.core.compiled import CompiledQuery
 from yiwang.core.errors import NotFound
 from yiwang.core.events import emit
 from yiwang.core.notifications import notify
@@ -47,17 +48,32 @@ CASE_RELATED = (
 DEADLINE_FIELDS = ("due_on", "statutory_due_on", "due_provisional")
 RESUME_FIELDS = ("suspended_days", "suspended_since", *DEADLINE_FIELDS)
 
+# The two locking reads every step makes, compiled once per process and database (core.compiled): their SQL
+# differs only in the key, and compiling their joins was the largest part of the ORM's SELECT compiling in a step.
+# OF self: without it PostgreSQL also locks the joined region, department and item rows, and every case of a
+# district would queue behind one another on them. get() on these, not first(): no ORDER BY for a key.
+LOCKED_CASE = CompiledQuery(
+    lambda pk: Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).filter(pk=pk)
+)
+# The case's row first, as every path that moves a case takes them: FOR UPDATE OF lists it first. Only what a
+# review step reads (the region for the permission and the calendar, the department's name); the rare return
+# to the applicant loads the rest when it notifies.
+_LOCKED_TASK = CompiledQuery(
+    lambda pk: (
+        Task.objects.select_for_update(of=("case", "self"))
+        .select_related("case__region", "department__region")
+        .filter(pk=pk)
+    )
+)
+
 
 def _locked(case: Case, actor, action: str) -> Case:
     """The case, locked for this transaction, if the actor may act on it; otherwise the same 404 as missing.
 
     One query locks and reads the case; the permission is then decided in Python from the actor's roles (read
     once per user object), so a forbidden actor holds the lock only until the NotFound rolls back."""
-    # OF self: without it PostgreSQL also locks the joined region, department and item rows, and every
-    # case of a district would queue behind one another on them.
     try:
-        # get(), not first(): no ORDER BY to compile for a primary-key lookup.
-        found = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).get(pk=case.pk)
+        found = LOCKED_CASE.get(case.pk)
     except Case.DoesNotExist:
         raise NotFound() from None
     if action == "applicant":
@@ -144,14 +160,8 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str
 def _locked_task(task: Task, actor) -> tuple[Case, Task]:
     """The task and its case, both locked in one query (the case's row first, as every path that moves a case
     takes them: FOR UPDATE OF lists it first), if the actor may review the task; otherwise NotFound."""
-    # Only what a review step reads (the region for the permission and the calendar, the department's name);
-    # the rare return to the applicant loads the rest when it notifies.
     try:
-        found = (
-            Task.objects.select_for_update(of=("case", "self"))
-            .select_related("case__region", "department__region")
-            .get(pk=task.pk)
-        )
+        found = _LOCKED_TASK.get(task.pk)
     except Task.DoesNotExist:
         raise NotFound() from None
     require(actor, "review", found)

@@ -22,8 +22,8 @@ from ..models import (
     CaseMaterial,
 )
 from ._common import (
-    CASE_RELATED,
     DEADLINE_FIELDS,
+    LOCKED_CASE,
     _calendar,
     _locked,
     _record,
@@ -198,7 +198,7 @@ def _deem_if_overdue(pk: int, *, today: dt.date) -> bool:
     """第三十二条第一款第（四）项: a submitted case not accepted, refused or sent a notice within its five days is
     accepted from the receipt of its materials, by the law, not by anyone; in its own transaction."""
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).get(pk=pk)
+        case = LOCKED_CASE.get(pk)
         if case.status != Case.Status.SUBMITTED or case.acceptance_due >= today:
             return False
         _accept(case, actor=None, accepted_on=case.acceptance_from, deemed=True)

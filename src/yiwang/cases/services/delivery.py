@@ -12,7 +12,7 @@ from ..models import (
     Case,
 )
 from ._common import (
-    CASE_RELATED,
+    LOCKED_CASE,
     _locked,
     _record,
     _save,
@@ -70,7 +70,7 @@ def case_deliver_electronically(*, case: Case) -> Case | None:
     """电子送达, done by the platform: the decision document (and the e-licence, if the item issues one) put in the
     applicant's account. Called when the decision is made and when the licence is issued; does nothing for a case
     not (yet) due for it, so a repeated event changes nothing."""
-    case = Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).get(pk=case.pk)
+    case = LOCKED_CASE.get(case.pk)
     decided = case.status in (Case.Status.GRANTED, Case.Status.DENIED)
     if not decided or case.delivery_method != Case.Delivery.ONLINE or _awaits_licence(case):
         return None
