@@ -43,7 +43,6 @@ def test_rows_keep_the_order_they_were_buffered_in(citizen):
     assert _titles(citizen) == [f"第{n}条" for n in range(5)]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_committed_transaction_writes_rows_and_chain_in_one_statement_on_postgresql(
     reference_data_restored, transactional_db, django_user_model
 ):
@@ -63,7 +62,6 @@ def test_a_committed_transaction_writes_rows_and_chain_in_one_statement_on_postg
     assert audit_verify()[0]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_writes_nothing_and_outside_one_a_row_is_written_at_once(
     reference_data_restored, transactional_db, django_user_model
 ):

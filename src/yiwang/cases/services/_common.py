@@ -55,14 +55,17 @@ RESUME_FIELDS = ("suspended_days", "suspended_since", *DEADLINE_FIELDS)
 LOCKED_CASE = CompiledQuery(
     lambda pk: Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATED).filter(pk=pk)
 )
-# The case's row first, as every path that moves a case takes them: FOR UPDATE OF lists it first. Only what a
-# review step reads (the region for the permission and the calendar, the department's name); the rare return
-# to the applicant loads the rest when it notifies.
-_LOCKED_TASK = CompiledQuery(
-    lambda pk: (
+# A task is locked with its case's row (first, as every path that moves a case takes them: FOR UPDATE OF lists it
+# first) and the case's other tasks, which a review step reads anyway (is its stage complete? is a consulted
+# department still due?), so one statement does both. Only what a review step reads of the case and departments
+# (the region for the permission and the calendar, the department's name); the rare return to the applicant
+# loads the rest when it notifies.
+_LOCKED_CASE_TASKS = CompiledQuery(
+    lambda case_id: (
         Task.objects.select_for_update(of=("case", "self"))
         .select_related("case__region", "department__region")
-        .filter(pk=pk)
+        .filter(case_id=case_id)
+        .order_by("pk")
     )
 )
 
@@ -157,15 +160,21 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str
     return errors
 
 
-def _locked_task(task: Task, actor) -> tuple[Case, Task]:
-    """The task and its case, both locked in one query (the case's row first, as every path that moves a case
-    takes them: FOR UPDATE OF lists it first), if the actor may review the task; otherwise NotFound."""
-    try:
-        found = _LOCKED_TASK.get(task.pk)
-    except Task.DoesNotExist:
-        raise NotFound() from None
+def _locked_task(task: Task, actor) -> tuple[Case, Task, list[Task]]:
+    """The task, its case and the tasks of its stage, all locked in one query, if the actor may review the task;
+    otherwise NotFound."""
+    tasks = _LOCKED_CASE_TASKS.all(task.case_id)
+    found = next((t for t in tasks if t.pk == task.pk), None)
+    if found is None:
+        raise NotFound()
     require(actor, "review", found)
-    return found.case, found
+    case = found.case
+    stage = []
+    for t in tasks:
+        if t.stage_position == found.stage_position:
+            t.case = case
+            stage.append(t)
+    return case, found, stage
 
 
 def _require_on_task(task: Task, actor, action: str) -> None:

@@ -35,7 +35,7 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
         raise ValidationFailed(fields={"outcome": [_("不是可选的审查结论")]})
     if not opinion.strip():
         raise ValidationFailed(fields={"opinion": [_("请填写审查意见")]})
-    case, task = _locked_task(task, actor)
+    case, task, stage_tasks = _locked_task(task, actor)
     if not task.is_open:
         raise Conflict(_("该任务已办结（%(s)s），请刷新") % {"s": task.get_status_display()})
     if task.status == Task.Status.CLAIMED and task.assignee_id != actor.pk:
@@ -50,11 +50,8 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
     if outcome == "return" and not allows(actor, "request_correction", case):
         raise PermissionDenied(_("退回补正由牵头部门决定，请在审查意见中写明需补正的内容"))
     today = _today()
-    # The stage's tasks, read once: the lead's wait for consulted departments and the engine's "is the stage
-    # complete" both look at them (the case's lock keeps them still).
-    stage_tasks = [
-        task if t.pk == task.pk else t for t in case.tasks.filter(stage_position=task.stage_position).order_by("pk")
-    ]
+    # The stage's tasks came with the lock: the lead's wait for consulted departments and the engine's "is the
+    # stage complete" both look at them (the case's lock keeps them still).
     if task.role == Task.Role.LEAD and any(
         t.role == Task.Role.CONSULTED and t.is_open and t.due_on >= today for t in stage_tasks
     ):
@@ -78,7 +75,7 @@ def task_complete(*, actor, task: Task, outcome: str, opinion: str, points: list
 
 @transaction.atomic
 def task_claim(*, actor, task: Task) -> Task:
-    case, task = _locked_task(task, actor)
+    case, task, _stage = _locked_task(task, actor)
     if task.status != Task.Status.OPEN:
         raise Conflict(_("该任务已由%(who)s办理") % {"who": task.assignee or _("他人")})
     task.status, task.assignee = Task.Status.CLAIMED, actor
