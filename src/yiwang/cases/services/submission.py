@@ -220,9 +220,9 @@ def case_submit(
     to be corrected through the 一次性告知书 it issues at once; acceptance still requires a valid form.
 
     The returned case's `repeated` says whether it is an earlier request's answer (the API's 200, not 201)."""
-    if idempotency_key:
-        # The claim serialises requests with one key; the case check covers a key a case holds from before.
-        idempotency_claim(actor=actor, key=idempotency_key)
+    # The claim serialises requests with one key; only a key found taken can have a case already (every case
+    # with a key has its claim: cases migration 0009 claimed those from before claims).
+    if idempotency_key and not idempotency_claim(actor=actor, key=idempotency_key):
         first = selectors.submitted_case(actor, idempotency_key)
         if first is not None:
             if first.implementation_id != implementation.pk:
