@@ -21,8 +21,9 @@ WAL bytes written per case (the server's WAL position before and after, so other
 shared server count too).
 
 - yiwang services: 10 service calls, each its own transaction, each actor read from the database per call
-  as a request would: case_submit, case_accept, 5 × task_complete "agree" (文广旅 lead; 公安, 消防 (city),
-  城管, 生态环境), case_propose, case_decide (grant), case_deliver.
+  as a request reads it (its session's user id, through the login backend): case_submit, case_accept,
+  5 × task_complete "agree" (文广旅 lead; 公安, 消防 (city), 城管, 生态环境), case_propose, case_decide
+  (grant), case_deliver.
 - raw SQL floor (PostgreSQL): the same 10 transactions written by hand with psycopg, no ORM, no validation,
   no permission check: per step the case row, its materials and tasks where the service writes them, one
   timeline row, one audit entry (floor_audit_write), the outbox event and the notification where the
@@ -110,16 +111,23 @@ class Services:
         self.departments = {
             name: User.objects.get(username=name).staff_roles.get(role="reviewer").department_id for name in REVIEWERS
         }
+        from django.conf import settings
+        from django.contrib.auth import load_backend
+
+        self._backend = load_backend(settings.AUTHENTICATION_BACKENDS[-1])
+        self._user_ids = dict(
+            User.objects.filter(
+                username__in=["enterprise", "hz-gov_service-clerk", "hz-culture-head", *REVIEWERS]
+            ).values_list("username", "pk")
+        )
         self.prefix = f"bench-{worker}-{uuid.uuid4().hex[:6]}"
         self.count = 0
         self.statements = 0
         self.holds: list[float] = []
 
-    @staticmethod
-    def _user(username: str):
-        from yiwang.accounts.models import User
-
-        return User.objects.get(username=username)
+    def _user(self, username: str):
+        """The actor as a request loads it: the session's user id through the login backend."""
+        return self._backend.get_user(self._user_ids[username])
 
     def run_case(self, step=contextlib.nullcontext) -> None:
         """One case through its 10 service calls; `step(name)` wraps each call alone (not the actor and task

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
+from yiwang.core.compiled import CompiledQuery
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .models import ApiToken
@@ -107,15 +108,20 @@ def token_revoke(*, actor, prefix: str) -> ApiToken:
     return token
 
 
+# Every API call reads its token: compiled once per process (core.compiled); whether it is live is decided below.
+_TOKEN_BY_HASH = CompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash), sentinel="~" * 64
+)
+
+
 def token_find(secret: str) -> ApiToken | None:
     """The live token (not revoked, not expired, its user active) with this secret, or None."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_digest(secret), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    try:
+        token = _TOKEN_BY_HASH.get(_digest(secret))
+    except ApiToken.DoesNotExist:
+        return None
+    if token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         # A conditional update: concurrent calls in the same minute write once between them.

@@ -148,7 +148,7 @@ LOGIN_REDIRECT_URL = "workbench:after_login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # django-axes first: it refuses a locked-out username+address before the password is even checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "yiwang.accounts.backends.UserBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
