@@ -77,16 +77,23 @@ def uploads_for(implementation, *, skip: set[str] = frozenset()):
     }
 
 
+def submit_as_entity(actor, entity, implementation, key: str, **options):
+    """An online application for the entity, every applicant material uploaded, under an Idempotency-Key;
+    `options` go to case_submit as they are (delivery, channel, …)."""
+    return services.case_submit(
+        actor=actor,
+        implementation=implementation,
+        entity=entity,
+        form_data=form_for(implementation, entity=entity),
+        uploads=uploads_for(implementation),
+        idempotency_key=key,
+        **options,
+    )
+
+
 @pytest.fixture
 def submitted(monday, enterprise_agent, restaurant, food_permit):
-    return services.case_submit(
-        actor=enterprise_agent,
-        implementation=food_permit,
-        entity=restaurant,
-        form_data=food_form(restaurant),
-        uploads=uploads_for(food_permit),
-        idempotency_key="k-1",
-    )
+    return submit_as_entity(enterprise_agent, restaurant, food_permit, "k-1")
 
 
 @pytest.fixture

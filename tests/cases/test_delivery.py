@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from tests.case_fixtures import decide as decide_as_lead
-from tests.case_fixtures import form_for, uploads_for
+from tests.case_fixtures import submit_as_entity
 from yiwang.accounts.models import User
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Case
@@ -43,16 +43,7 @@ def decide(case: Case, *, clerk, grant: bool = True) -> Case:
 
 
 def submit(agent, entity, implementation, *, method=Case.Delivery.ONLINE, key="d-1", **delivery) -> Case:
-    return services.case_submit(
-        actor=agent,
-        implementation=implementation,
-        entity=entity,
-        form_data=form_for(implementation, entity=entity),
-        uploads=uploads_for(implementation),
-        delivery_method=method,
-        idempotency_key=key,
-        **delivery,
-    )
+    return submit_as_entity(agent, entity, implementation, key, delivery_method=method, **delivery)
 
 
 @pytest.fixture

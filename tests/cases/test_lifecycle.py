@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.case_fixtures import decide, food_form, uploads_for
+from tests.case_fixtures import decide, food_form, submit_as_entity, uploads_for
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseMaterial, CaseNumberCounter
 from yiwang.catalog.models import ItemVersion
@@ -34,17 +34,7 @@ def test_a_district_numbers_past_99999_cases_a_day_without_cutting_a_digit(
     submitted, enterprise_agent, restaurant, food_permit
 ):
     CaseNumberCounter.objects.filter(region=submitted.region, day=submitted.received_on).update(last=99998)
-    numbers = [
-        services.case_submit(
-            actor=enterprise_agent,
-            implementation=food_permit,
-            entity=restaurant,
-            form_data=food_form(restaurant),
-            uploads=uploads_for(food_permit),
-            idempotency_key=f"k-{n}",
-        ).number
-        for n in (2, 3)
-    ]
+    numbers = [submit_as_entity(enterprise_agent, restaurant, food_permit, f"k-{n}").number for n in (2, 3)]
     assert numbers == ["440105-20261123-99999", "440105-20261123-100000"]
     assert list(Case.objects.filter(number__in=numbers).values_list("number", flat=True).order_by("pk")) == numbers
     assert Notification.objects.filter(user__username="enterprise", title__contains=submitted.number).exists()
