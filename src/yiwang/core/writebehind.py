@@ -14,6 +14,7 @@ automatic primary key is set on the instance after the flush (RETURNING, in VALU
 relies on).
 """
 
+import functools
 import time
 from collections import defaultdict
 
@@ -55,8 +56,11 @@ def buffer(connection, instance) -> None:
         flush(connection)
 
 
-def _fields(model) -> list:
-    return [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
+@functools.cache
+def _fields(model) -> tuple:
+    """The columns an INSERT names: every concrete field but an automatic key. Asked for every buffered row, so
+    computed once per model."""
+    return tuple(f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning))
 
 
 def _returning(model):
@@ -75,13 +79,12 @@ def flush(connection) -> float | None:
         groups[type(instance)].append(instance)
     entries = groups.pop(AuditEntry, [])
     started, moves = None, []
-    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if entries:
             started = time.perf_counter()
             moves, entries = audit.chain(cursor, connection, entries)
             groups[AuditEntry] = entries
-        if postgresql:
+        if connection.vendor == "postgresql":
             _write_postgresql(cursor, connection, groups, moves)
         else:
             for model, instances in groups.items():
