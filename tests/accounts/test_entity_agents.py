@@ -5,11 +5,13 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from tests.case_fixtures import food_form, uploads_for
 from yiwang.accounts import services
 from yiwang.accounts.models import Entity, EntityAgent, PhoneCode
+from yiwang.accounts.selectors import entity_acted_for
 from yiwang.cases import services as cases
 from yiwang.cases.models import Case
 from yiwang.core.errors import NotFound, ValidationFailed
@@ -102,6 +104,27 @@ def test_an_agent_granted_by_phone_acts_until_the_expiry_day_and_not_after(bound
     assert restaurant.has_agent(citizen)
     assert restaurant.has_agent(citizen, on=until)
     assert not restaurant.has_agent(citizen, on=until + dt.timedelta(days=1))
+
+
+def test_the_entity_an_application_names_is_found_only_for_its_agents_in_force(
+    monday, bound, citizen, restaurant, clerk
+):
+    """The compiled read the API names an applicant entity with (accounts.selectors.entity_acted_for) answers
+    as Entity.objects.acting_for does: a grant in force on the day, not revoked."""
+    until = timezone.localdate() + dt.timedelta(days=2)
+    grant = services.agent_grant(actor=bound, entity_id=restaurant.pk, account=citizen.phone, expires_on=until)
+    assert entity_acted_for(citizen, restaurant.uscc) == restaurant
+    assert entity_acted_for(clerk, restaurant.uscc) is None
+    assert entity_acted_for(AnonymousUser(), restaurant.uscc) is None
+    assert entity_acted_for(citizen, "91440105MA00000000") is None
+    monday.shift(dt.timedelta(days=3))
+    assert entity_acted_for(citizen, restaurant.uscc) is None
+    assert list(Entity.objects.acting_for(citizen)) == []
+    monday.shift(dt.timedelta(days=-3))
+    assert entity_acted_for(citizen, restaurant.uscc) == restaurant
+    services.agent_revoke(actor=bound, entity_id=restaurant.pk, grant_id=grant.pk)
+    assert entity_acted_for(citizen, restaurant.uscc) is None
+    assert entity_acted_for(bound, restaurant.uscc) == restaurant
 
 
 # --- through HTTP ---

@@ -183,6 +183,24 @@ def test_submission_checks_the_key_the_applicant_and_the_files(
     assert not Case.objects.exists()
 
 
+def test_the_answer_to_a_submission_is_the_case_as_read_back(monday, client, enterprise_agent, restaurant, food_permit):
+    """The 201 is built from the rows the submission wrote (selectors.new_case_detail), not read back: it must
+    say exactly what a later read says, a material drawn from an e-licence, an unknown implementation and a
+    repeat included."""
+    agent = bearer(enterprise_agent)
+    body = submission_body(client, agent, food_permit, restaurant)
+    made = post(client, "/api/v1/cases", {**agent, "Idempotency-Key": "read-back"}, body)
+    assert made.status_code == 201, made.content
+    answer = made.json()
+    assert any(m["licence"] for m in answer["materials"]) and len(answer["materials"]) >= 3
+    assert [entry["action"] for entry in answer["timeline"]] == ["submit"]
+    assert client.get(f"/api/v1/cases/{answer['number']}", headers=agent).json() == answer
+    again = post(client, "/api/v1/cases", {**agent, "Idempotency-Key": "read-back"}, body)
+    assert again.status_code == 200 and again.json() == answer
+    unknown = post(client, "/api/v1/cases", {**agent, "Idempotency-Key": "nowhere"}, {**body, "implementation": "X"})
+    assert unknown.status_code == 422 and "implementation" in unknown.json()["error"]["fields"]
+
+
 def test_nobody_sees_or_touches_another_applicants_case(client, in_review, citizen):
     other = bearer(citizen)
     assert client.get(f"/api/v1/cases/{in_review.number}", headers=other).status_code == 404

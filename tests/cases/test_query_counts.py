@@ -38,7 +38,7 @@ LIMITS = {
         "deliver": 11,
     },
 }
-HTTP_SUBMISSION_LIMIT = {"postgresql": 17, "sqlite": 22}
+HTTP_SUBMISSION_LIMIT = {"postgresql": 15, "sqlite": 20}
 
 
 def _fresh(username: str) -> User:

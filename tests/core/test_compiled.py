@@ -1,6 +1,7 @@
 """core.compiled: a query compiled once returns what its queryset returns (the same SQL, the same instances with
 the same related objects and converted values, the same exceptions), and compiles nothing the second time."""
 
+import datetime as dt
 import threading
 from unittest import mock
 
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from yiwang.cases.models import Case
 from yiwang.cases.services._common import _LOCKED_CASE_TASKS, CASE_RELATED, LOCKED_CASE
-from yiwang.core.compiled import CompiledQuery
+from yiwang.core.compiled import DATE_SENTINEL, DEFAULT_SENTINEL, CompiledQuery
 from yiwang.org.models import Department, StaffRole
 from yiwang.org.selectors import active_roles
 from yiwang.workflow.models import Task
@@ -124,6 +125,38 @@ def test_more_than_one_row_is_refused_as_get_refuses_it(db):
         by_region.get(region_id)
     assert str(ours.value) == str(plain.value)
     assert [d.pk for d in by_region.all(region_id)] == [d.pk for d in Department.objects.filter(region=region_id)]
+
+
+def test_several_values_and_a_day_give_what_their_queryset_gives(in_review):
+    """A date goes in as the backend adapts it (ISO text on SQLite), each value in its own place."""
+
+    def plain(region_id, day):
+        return Case.objects.filter(region=region_id, received_on__gte=day).order_by("pk")
+
+    since = CompiledQuery(plain, sentinel=(DEFAULT_SENTINEL, DATE_SENTINEL))
+    day = in_review.received_on
+    for region_id, on in ((in_review.region_id, day), (in_review.region_id, day + dt.timedelta(days=1)), (0, day)):
+        assert [c.pk for c in since.all(region_id, on)] == [c.pk for c in plain(region_id, on)]
+    assert [c.pk for c in since.all(in_review.region_id, day)] == [in_review.pk]
+    with CaptureQueriesContext(connection) as captured:
+        since.all(in_review.region_id, day)
+        list(plain(in_review.region_id, day))
+    assert captured[0]["sql"] == captured[1]["sql"]
+
+
+def test_values_must_match_the_sentinels_in_number_and_type(in_review):
+    since = CompiledQuery(
+        lambda region_id, day: Case.objects.filter(region=region_id, received_on=day),
+        sentinel=(DEFAULT_SENTINEL, DATE_SENTINEL),
+    )
+    with pytest.raises(TypeError):
+        since.all(in_review.region_id)
+    with pytest.raises(TypeError):
+        since.all(in_review.region_id, in_review.received_on, 1)
+    with pytest.raises(TypeError):  # a moment is not a day
+        since.all(in_review.region_id, dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC))
+    with pytest.raises(ValueError):
+        CompiledQuery(lambda a, b: Case.objects.filter(region=a, pk=b), sentinel=(DEFAULT_SENTINEL, DEFAULT_SENTINEL))
 
 
 def test_a_second_call_compiles_nothing(in_review):

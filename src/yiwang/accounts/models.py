@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.compiled import DATE_SENTINEL, DEFAULT_SENTINEL, CompiledQuery
+
 from .identifiers import birth_date_of, clean_identity_number, clean_uscc, mask_identity_number
 
 
@@ -76,7 +78,7 @@ class EntityQuerySet(models.QuerySet):
         """The entities the user may act for on a day: a grant that is neither revoked nor expired."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(pk__in=EntityAgent.objects.in_force(on=on).filter(user=user).values("entity"))
+        return self.filter(pk__in=EntityAgent.objects.granted_to(user, on=on))
 
 
 class Entity(models.Model):
@@ -128,13 +130,18 @@ class Entity(models.Model):
         return User.objects.filter(pk__in=self.agent_grants.in_force(on=on).values("user"))
 
     def has_agent(self, user, *, on=None) -> bool:
-        return bool(getattr(user, "pk", None)) and self.agent_grants.in_force(on=on).filter(user=user).exists()
+        user_id = getattr(user, "pk", None)
+        return bool(user_id) and bool(_GRANT_IN_FORCE.all(self.pk, user_id, on or timezone.localdate()))
 
 
 class EntityAgentQuerySet(models.QuerySet):
     def in_force(self, *, on=None):
         day = on or timezone.localdate()
         return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day), revoked_at__isnull=True)
+
+    def granted_to(self, user, *, on=None):
+        """The ids of the entities the user (or user id) may act for on a day, for a subquery."""
+        return self.in_force(on=on).filter(user=user).values("entity")
 
 
 class EntityAgent(models.Model):
@@ -219,3 +226,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… {self.name}"
+
+
+# Asked at every submission for an entity, by the service itself: compiled once per process (core.compiled).
+_GRANT_IN_FORCE = CompiledQuery(
+    lambda entity_id, user_id, day: EntityAgent.objects.in_force(on=day).filter(entity=entity_id, user=user_id),
+    sentinel=(DEFAULT_SENTINEL, DEFAULT_SENTINEL - 1, DATE_SENTINEL),
+)

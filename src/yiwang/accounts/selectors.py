@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from yiwang.core.compiled import DATE_SENTINEL, DEFAULT_SENTINEL, CompiledQuery
 from yiwang.core.errors import NotFound
 
 from .models import Entity, EntityAgent
@@ -15,6 +16,21 @@ def my_entities(user) -> list[dict]:
         {"entity": g.entity, "grant": g, "is_legal_representative": is_legal_representative(user, g.entity)}
         for g in grants
     ]
+
+
+# Every submission for an entity names it by its code: compiled once per process (core.compiled).
+_ACTED_FOR_BY_USCC = CompiledQuery(
+    lambda uscc, user_id, day: Entity.objects.filter(uscc=uscc, pk__in=EntityAgent.objects.granted_to(user_id, on=day)),
+    sentinel=("~", DEFAULT_SENTINEL, DATE_SENTINEL),
+)
+
+
+def entity_acted_for(user, uscc: str) -> Entity | None:
+    """The entity with this unified social credit code, if the user may act for it today."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    found = _ACTED_FOR_BY_USCC.all(uscc, user.pk, timezone.localdate())
+    return found[0] if found else None
 
 
 def managed_entity(user, entity_id: int) -> tuple[Entity, list[dict]]:

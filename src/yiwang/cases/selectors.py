@@ -5,13 +5,15 @@ fetch another department's or district's rows; a row the actor may not see is th
 """
 
 from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import mask_identity_number
 from yiwang.accounts.models import Entity, Person
+from yiwang.accounts.selectors import entity_acted_for
 from yiwang.catalog.forms_schema import display_value, submission_errors
 from yiwang.catalog.models import ItemImplementation, MaterialSpec
+from yiwang.core.compiled import CompiledQuery
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import get_restricted, restrict
 from yiwang.licences.models import Licence
@@ -310,33 +312,44 @@ def applicant_for(actor, *, person: str | None, entity: str | None) -> tuple[Per
         if found_person is None:
             raise NotFound(_("未找到该申请人，或您不能代其申报"))
     if entity is not None:
-        found_entity = Entity.objects.acting_for(actor).filter(uscc=entity.strip().upper()).first()
+        found_entity = entity_acted_for(actor, entity.strip().upper())
         if found_entity is None:
             raise NotFound(_("未找到该申请人，或您不能代其申报"))
     return found_person, found_entity
 
 
+# Every submission names its implementation: compiled once per process (core.compiled).
+_IMPLEMENTATION_BY_CODE = CompiledQuery(
+    lambda code: ItemImplementation.objects.select_related("item__current_version", "department__region").filter(
+        code=code
+    ),
+    sentinel="~",
+)
+
+
 def implementation_by_code(code: str) -> ItemImplementation:
     """The implementation an application names, with what case_submit reads of it (so it is not read twice)."""
-    found = (
-        ItemImplementation.objects.select_related("item__current_version", "department__region")
-        .filter(code=code)
-        .first()
-    )
-    if found is None:
-        raise ValidationFailed(fields={"implementation": [_("没有该实施清单")]})
-    return found
+    try:
+        return _IMPLEMENTATION_BY_CODE.get(code)
+    except ItemImplementation.DoesNotExist:
+        raise ValidationFailed(fields={"implementation": [_("没有该实施清单")]}) from None
 
 
 def new_case_detail(case: Case) -> Case:
-    """The detail of a case case_submit has just made, from the objects it holds: a new case has no tasks,
-    corrections or rating yet, so only its timeline row and its materials are read."""
-    prefetch_related_objects(
-        [case], "log", Prefetch("materials", CaseMaterial.objects.select_related("spec", "licence"))
-    )
-    case._prefetched_objects_cache.update({"tasks": Task.objects.none(), "corrections": case.corrections.none()})
+    """The detail of a case case_submit has just made, from the rows it wrote (case.written): a new case has no
+    tasks, corrections or rating yet, so nothing is read."""
+    for name, rows in (*case.written.items(), ("tasks", []), ("corrections", [])):
+        _as_prefetched(case, name, rows)
     case._state.fields_cache["rating"] = None
     return case
+
+
+def _as_prefetched(instance, name: str, rows: list) -> None:
+    """Related rows in hand, kept on the instance as prefetch_related() keeps what it read (Django's
+    prefetch_one_level), so instance.<name>.all() answers with them."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def case_detail(actor, number: str) -> Case:

@@ -13,10 +13,15 @@ and converted values (JSON, dates on SQLite), the same DoesNotExist.
     case = LOCKED.get(case.pk)    # as Case.objects.select_for_update().select_related("region").get(pk=case.pk)
     roles = ROLES.all(user.pk)    # as list(queryset)
 
-Only a queryset with one varying value, of the sentinel's type (an int for an integer key), iterated as model
-instances: no values(), prefetch_related(), related manager (known related objects) or composite primary
-key; building one of those raises. The value goes to the database driver as given (the queryset would have
-put it through the field's get_db_prep_value, a no-op for an int), hence the type check.
+Only querysets whose varying values are of their sentinels' types (an int for an integer key, a str, a date),
+each appearing once among the compiled parameters, iterated as model instances: no values(), prefetch_related(),
+related manager (known related objects) or composite primary key; building one of those raises. A value goes
+to the database driver as given, or for a date as the backend adapts it (SQLite stores the ISO text): the
+queryset would have put it through the field's get_db_prep_value, a no-op for an int or a str, hence the type
+check. Several values take a tuple of sentinels, as
+
+    HELD = CompiledQuery(lambda t, e: Licence.objects.filter(licence_type=t, holder_entity=e), sentinel=(-1, -2))
+    HELD.all(type_id, entity_id)
 
 No library kept up does this: django-prepared-queries (0.3.1, January 2019, Django<2.2) is the one that
 substituted parameters into ORM-built SQL, and django-query-preparer prepares statements on PostgreSQL, which
@@ -31,6 +36,7 @@ re-read those two, and tests/core/test_compiled.py says whether they still agree
   _known_related_objects and _iterable_class (refused when set).
 """
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +50,8 @@ from django.db.transaction import TransactionManagementError
 # Within the 32-bit range on purpose: Django turns an integer lookup outside the column's range into an empty
 # (or full) WHERE, and then the parameter would not be in the SQL at all.
 DEFAULT_SENTINEL = -1_739_204_561
+# A day no record can be about, for a query that takes a date.
+DATE_SENTINEL = dt.date(1901, 7, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +60,7 @@ class _Shape:
 
     sql: str
     params: tuple
-    index: int  # where the parameter goes in params
+    places: tuple[tuple[int, Callable], ...]  # per value, where it goes in params and how the backend adapts it
     needs_transaction: bool  # SELECT ... FOR UPDATE, which Django refuses in autocommit
     limit: int | None  # get()'s LIMIT, for its MultipleObjectsReturned message
     model: type[Model]
@@ -64,23 +72,34 @@ class _Shape:
     converters: tuple  # (position, (converter, ...), expression)
 
 
+def _as_given(value):
+    return value
+
+
+def _accepts(sentinel, value) -> bool:
+    # A datetime is a date too, but would be adapted as a day.
+    return type(value) is dt.date if type(sentinel) is dt.date else isinstance(value, type(sentinel))
+
+
 class CompiledQuery:
     """A queryset shape compiled once per (database alias, vendor), run with a new value each call.
 
-    `build(value)` returns the queryset for one value; it is called with the sentinel, once per alias and per
-    way of running (get() and all() compile differently, as QuerySet.get() adds its own LIMIT). Thread-safe:
-    compilation happens under a lock, and a compiled shape is never mutated."""
+    `build(*values)` returns the queryset for the values; it is called with the sentinels, once per alias and
+    per way of running (get() and all() compile differently, as QuerySet.get() adds its own LIMIT).
+    Thread-safe: compilation happens under a lock, and a compiled shape is never mutated."""
 
-    def __init__(self, build: Callable[[Any], QuerySet], *, sentinel: Any = DEFAULT_SENTINEL):
+    def __init__(self, build: Callable[..., QuerySet], *, sentinel: Any = DEFAULT_SENTINEL):
         self._build = build
-        self._sentinel = sentinel
+        self._sentinels = sentinel if isinstance(sentinel, tuple) else (sentinel,)
+        if len(set(self._sentinels)) != len(self._sentinels):
+            raise ValueError("each value needs a sentinel of its own")
         self._template: QuerySet | None = None
         self._shapes: dict[tuple[str, str, bool], _Shape] = {}
         self._lock = threading.Lock()
 
-    def get(self, value, *, using: str | None = None) -> Model:
+    def get(self, *values, using: str | None = None) -> Model:
         """The one instance, as queryset.get() would return it; the model's DoesNotExist when there is none."""
-        shape, found = self._run(value, using=using, single=True)
+        shape, found = self._run(values, using=using, single=True)
         if len(found) == 1:
             return found[0]
         name = shape.model._meta.object_name
@@ -89,16 +108,16 @@ class CompiledQuery:
         count = len(found) if not shape.limit or len(found) < shape.limit else f"more than {shape.limit - 1}"
         raise shape.model.MultipleObjectsReturned(f"get() returned more than one {name} -- it returned {count}!")
 
-    def all(self, value, *, using: str | None = None) -> list[Model]:
+    def all(self, *values, using: str | None = None) -> list[Model]:
         """Every instance, in the queryset's order, as list(queryset) would return them."""
-        return self._run(value, using=using, single=False)[1]
+        return self._run(values, using=using, single=False)[1]
 
     def _queryset(self) -> QuerySet:
         template = self._template
         if template is None:
             with self._lock:
                 if self._template is None:
-                    self._template = self._checked(self._build(self._sentinel))
+                    self._template = self._checked(self._build(*self._sentinels))
                 template = self._template
         return template
 
@@ -128,7 +147,7 @@ class CompiledQuery:
         return shape
 
     def _compile(self, alias: str, *, single: bool) -> _Shape:
-        queryset = self._build(self._sentinel).using(alias)
+        queryset = self._build(*self._sentinels).using(alias)
         connection = connections[alias]
         query = queryset.query
         limit = None
@@ -142,9 +161,7 @@ class CompiledQuery:
                 query.set_limits(high=limit)
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        where = [i for i, param in enumerate(params) if type(param) is type(self._sentinel) and param == self._sentinel]
-        if len(where) != 1:
-            raise ValueError(f"the parameter must appear once in the compiled query's parameters, not {len(where)}")
+        places = tuple(self._place(params, sentinel, connection) for sentinel in self._sentinels)
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise ValueError("a compiled query does not hydrate composite primary keys")
@@ -154,7 +171,7 @@ class CompiledQuery:
         return _Shape(
             sql=sql,
             params=tuple(params),
-            index=where[0],
+            places=places,
             needs_transaction=bool(
                 query.select_for_update
                 and connection.features.has_select_for_update
@@ -174,15 +191,29 @@ class CompiledQuery:
             ),
         )
 
-    def _run(self, value, *, using: str | None, single: bool) -> tuple[_Shape, list[Model]]:
-        if not isinstance(value, type(self._sentinel)):
-            raise TypeError(f"a compiled query takes a {type(self._sentinel).__name__}, not {type(value).__name__}")
+    @staticmethod
+    def _place(params, sentinel, connection) -> tuple[int, Callable]:
+        adapt = connection.ops.adapt_datefield_value if type(sentinel) is dt.date else _as_given
+        wanted = adapt(sentinel)
+        where = [i for i, param in enumerate(params) if type(param) is type(wanted) and param == wanted]
+        if len(where) != 1:
+            raise ValueError(f"each value must appear once in the compiled query's parameters, not {len(where)}")
+        return where[0], adapt
+
+    def _run(self, values: tuple, *, using: str | None, single: bool) -> tuple[_Shape, list[Model]]:
+        if len(values) != len(self._sentinels):
+            raise TypeError(f"a compiled query takes {len(self._sentinels)} values, not {len(values)}")
+        for value, sentinel in zip(values, self._sentinels, strict=True):
+            if not _accepts(sentinel, value):
+                raise TypeError(f"a compiled query takes a {type(sentinel).__name__}, not {type(value).__name__}")
         alias = using or self._alias(self._queryset())
         shape = self._shape(alias, single=single)
         connection = connections[alias]
         if shape.needs_transaction and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-        params = (*shape.params[: shape.index], value, *shape.params[shape.index + 1 :])
+        params = list(shape.params)
+        for value, (index, adapt) in zip(values, shape.places, strict=True):
+            params[index] = adapt(value)
         with connection.cursor() as cursor:
             cursor.execute(shape.sql, params)
             rows = cursor.fetchall()

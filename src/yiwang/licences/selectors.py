@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import Entity
+from yiwang.core.compiled import DEFAULT_SENTINEL, CompiledQuery
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import restrict, staff_roles
 from yiwang.core.urls import public_url
@@ -176,12 +177,28 @@ def public_view(licence: Licence) -> dict:
     }
 
 
-def _held(licence_type, *, entity=None, person=None):
+def _held_by(holder: str) -> CompiledQuery:
+    return CompiledQuery(
+        lambda type_id, holder_id: (
+            Licence.objects.filter(licence_type=type_id, **{holder: holder_id})
+            .select_related(*RELATED)
+            .order_by("-issued_on", "-pk")
+        ),
+        sentinel=(DEFAULT_SENTINEL, DEFAULT_SENTINEL - 1),
+    )
+
+
+# Read for every licence-sourced material of every submission: compiled once per process (core.compiled).
+_HELD_BY_ENTITY, _HELD_BY_PERSON = _held_by("holder_entity"), _held_by("holder_person")
+
+
+def _held(licence_type, *, entity=None, person=None) -> list[Licence]:
+    """The holder's licences of the type, newest first."""
     if entity is not None:
-        return Licence.objects.filter(licence_type=licence_type, holder_entity=entity)
+        return _HELD_BY_ENTITY.all(licence_type.pk, entity.pk)
     if person is not None:
-        return Licence.objects.filter(licence_type=licence_type, holder_person=person)
-    return Licence.objects.none()
+        return _HELD_BY_PERSON.all(licence_type.pk, person.pk)
+    return []
 
 
 def usable_licence(*, licence_type, entity=None, person=None, on=None) -> tuple[Licence | None, str]:
@@ -193,9 +210,7 @@ def usable_licence(*, licence_type, entity=None, person=None, on=None) -> tuple[
 def licence_standing(*, licence_type, entity=None, person=None, on=None) -> tuple[Licence | None, str, bool]:
     """usable_licence's answer, and whether any licence of the type (usable or not) is on record for the holder,
     from the same read."""
-    held = list(
-        _held(licence_type, entity=entity, person=person).select_related(*RELATED).order_by("-issued_on", "-pk")
-    )
+    held = _held(licence_type, entity=entity, person=person)
     if not held:
         return None, _("未查询到申请人持有的%(t)s") % {"t": licence_type.name}, False
     checks = [check(licence, on=on) for licence in held]

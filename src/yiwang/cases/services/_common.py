@@ -118,19 +118,18 @@ def _record(
     note: str = "",
     event: str | None = None,
     data: dict | None = None,
-) -> None:
+) -> CaseLog:
     before, after = moved or ("", "")
-    defer_insert(
-        CaseLog(
-            case=case,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=str(actor) if actor else _("系统"),
-            action=action,
-            status_from=before,
-            status_to=after,
-            note=note,
-        )
+    entry = CaseLog(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor else _("系统"),
+        action=action,
+        status_from=before,
+        status_to=after,
+        note=note,
     )
+    defer_insert(entry)
     audit_record(
         actor=actor,
         action=f"case.{action}",
@@ -139,6 +138,7 @@ def _record(
     )
     if event:
         emit(event, {"case": case.number, "case_id": case.pk, "status": case.status, **(data or {})})
+    return entry
 
 
 def _applicant_user(case: Case):

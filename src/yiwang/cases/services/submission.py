@@ -300,7 +300,7 @@ def case_submit(
         row.case = case
     CaseMaterial.objects.bulk_create(rows)
     _number(case, region, today)
-    _record(
+    entry = _record(
         case,
         actor=actor,
         action="submit",
@@ -312,6 +312,9 @@ def case_submit(
         case, _("已收到您的申请"), _("我们将在 %(d)s 前受理或一次性告知需补正的材料。") % {"d": case.acceptance_due}
     )
     case.repeated = False
+    # A new case's timeline and materials are the rows just written, in their order: what selectors.new_case_detail
+    # answers with, rather than read them back.
+    case.written = {"log": [entry], "materials": rows}
     return case
 
 
