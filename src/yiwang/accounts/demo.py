@@ -72,6 +72,25 @@ def load_demo_people() -> list[tuple[str, str]]:
         dept = Department.objects.get(region__code="440106", kind=kind)
         user = _user(f"th-{kind.lower()}-reviewer", f"天河区{dept.name}审批人员", password_hash)
         StaffRole.objects.get_or_create(user=user, role="reviewer", department=dept, defaults={"region": dept.region})
+    # 12345: the district centre's operators sit at the 政务服务 department; every department has a liaison.
+    hz_gov_service = Department.objects.get(region=haizhu, kind="GOV_SERVICE")
+    for username, name in (
+        ("hz-12345-operator", "海珠区12345话务员"),
+        ("hz-12345-operator2", "海珠区12345话务员（二）"),
+    ):
+        user = _user(username, name, password_hash)
+        StaffRole.objects.get_or_create(
+            user=user, role="operator", department=hz_gov_service, defaults={"region": haizhu}
+        )
+    for dept in Department.objects.filter(region=haizhu).order_by("kind"):
+        user = _user(f"hz-{dept.kind.lower()}-liaison", f"{dept.name}工单联络员", password_hash)
+        StaffRole.objects.get_or_create(user=user, role="liaison", department=dept, defaults={"region": haizhu})
+    # 网格员 of 南洲街道: their reach is the street (its communities and cells).
+    nanzhou = Region.objects.get(code="440105001")
+    user = _user("hz-grid-worker", "南洲街道网格员", password_hash)
+    StaffRole.objects.get_or_create(
+        user=user, role="grid_worker", department=hz_gov_service, defaults={"region": nanzhou}
+    )
     city_gov = Department.objects.get(region=guangzhou, kind="GOV_SERVICE")
     supervisor = _user("gz-supervisor", "广州市效能监察员", password_hash)
     StaffRole.objects.get_or_create(
@@ -89,6 +108,9 @@ def load_demo_people() -> list[tuple[str, str]]:
         ("hz-gov_service-supervisor", "海珠区效能监察员"),
         ("th-samr-reviewer", "天河区市场监督管理局审批人员（看不到海珠区的数据）"),
         ("gz-supervisor", "广州市效能监察员（全市范围）"),
+        ("hz-12345-operator", "海珠区12345话务员（接听、答复、派单、回访）"),
+        ("hz-urban-liaison", "海珠区城市管理和综合执法局工单联络员（签收、退单、答复）"),
+        ("hz-grid-worker", "南洲街道网格员"),
         ("hz-<部门>-<角色>", "海珠区每个部门 × clerk/reviewer/supervisor/inspector/admin"),
     ]
     for username, name, id_number, phone, region_code in PERSONS:

@@ -58,6 +58,17 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "seal_revoke": {},
     # Maintaining the catalog (items, versions, forms, Excel import): the administrators.
     "catalog_maintain": {"admin": "region"},
+    # 12345: the centre's operators take calls, answer 咨询 on the spot, dispatch, re-dispatch, approve returns
+    # and extensions, call back and close, over their region's work orders.
+    "hotline_operate": {"operator": "region"},
+    # A department's own work orders: sign for (签收), return (退单), ask for more time, answer.
+    "hotline_handle": {"liaison": "department"},
+    # Who may see a work order: the centre, the departments it was sent to, and 效能监察.
+    "hotline_view": {"operator": "region", "liaison": "department", "supervisor": "region"},
+    # The grid: a 网格员's cells, their inspection reports and their 上门代办 for residents.
+    "grid_work": {"grid_worker": "region"},
+    # The grid's map and its cells: the centre, 效能监察 and the grid workers.
+    "grid_view": {"operator": "region", "supervisor": "region", "grid_worker": "region", "admin": "region"},
 }
 # Actions only the row's own department may take, not the departments it reaches through a to-many path
 # (a case's assisting departments review it, but only its lead department hands its result over).

@@ -136,6 +136,11 @@ class StaffRole(models.Model):
         # 本级人民政府负责人 (行政许可法第四十二条第二款): approves extending joint handling across the region's
         # departments; the department only anchors the role (usually the 政务服务 office), its reach is the region.
         GOVERNMENT_HEAD = "gov_head", _("本级人民政府负责人")
+        # 12345 热线: the centre's 话务员 take calls, answer on the spot or dispatch, call back and close; each
+        # department's 工单联络员 signs for, returns, answers its work orders; a 网格员 walks their grid cells.
+        OPERATOR = "operator", _("12345话务员")
+        LIAISON = "liaison", _("工单联络员")
+        GRID_WORKER = "grid_worker", _("网格员")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_roles"
