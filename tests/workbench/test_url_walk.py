@@ -35,6 +35,9 @@ PERSONAS = {
     "samr_head": "hz-samr-head",
     "supervisor": "hz-gov_service-supervisor",
     "catalog_admin": "hz-gov_service-admin",
+    "operator": "hz-12345-operator",
+    "urban_liaison": "hz-urban-liaison",
+    "grid_worker": "hz-grid-worker",
     "superuser": "admin",
 }
 PUBLIC_USERS = frozenset({"citizen", "enterprise_agent"})
