@@ -165,8 +165,9 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 @lru_cache(maxsize=50000)
-def _words(text: str) -> tuple[str, ...]:
-    """Index-grade words: jieba's search segmentation without single characters, filler or punctuation."""
+def words(text: str) -> tuple[str, ...]:
+    """Index-grade words: jieba's search segmentation without single characters, filler or punctuation. Shared
+    with what compares texts by their words (the hotline's repeat detection, its knowledge base)."""
     words = []
     for token in _tokenizer().cut_for_search(_normalize(text)):
         token = token.strip()
@@ -200,12 +201,12 @@ class _Field(dict):
             self[term] = self.weight
 
     def add_text(self, text: str, *, pinyin: bool = False) -> "_Field":
-        words = _words(text)
-        for word in words:
+        found = words(text)
+        for word in found:
             self.add(word)
         if pinyin:
             self.add(_initials(_BRACKETED.sub("", _normalize(text))))
-            for word in words:
+            for word in found:
                 self.add(_initials(word))
         return self
 
@@ -304,7 +305,7 @@ class _Synonyms:
                 for expansion in _split_keywords(expansions):
                     # The whole expansion is the catalog's own wording. Its parts share a smaller weight,
                     # or "有限责任公司" would count three times (有限, 责任, 有限责任) against a word typed once.
-                    parts = _words(expansion)
+                    parts = words(expansion)
                     for word in parts:
                         terms.setdefault(word, SYNONYM_WEIGHT / len(parts))
                     terms[expansion[:TERM_MAX]] = SYNONYM_WEIGHT
@@ -340,7 +341,7 @@ def _query_terms(query: str, synonyms: dict[str, dict[str, float]]) -> dict[str,
 
     spans = [(start, end) for _, start, end in _tokenizer().tokenize(query)]
     bounds = {edge for span in spans for edge in span}
-    for word in _words(query):
+    for word in words(query):
         add(word, 1.0)
     # Runs of whole words meet keywords jieba splits ("身份证到期" in "身份证到期了").
     for run in _CJK_RUN.finditer(query):
