@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "yiwang.coordination",
     "yiwang.supervision",
     "yiwang.webhooks",
+    "yiwang.hotline",
     "yiwang.config",
     "oauth2_provider",
     "axes",
