@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yiwang.supervision",
     "yiwang.webhooks",
     "yiwang.hotline",
+    "yiwang.open311",
     "yiwang.config",
     "oauth2_provider",
     "axes",

@@ -11,7 +11,7 @@ from .handling import (
     order_sign,
     order_transfer,
 )
-from .intake import order_answer_directly, order_submit_web, order_take
+from .intake import order_answer_directly, order_submit_open311, order_submit_web, order_take
 
 __all__ = [
     "extension_decide",
@@ -24,6 +24,7 @@ __all__ = [
     "order_reply",
     "order_return",
     "order_sign",
+    "order_submit_open311",
     "order_submit_web",
     "order_take",
     "order_transfer",

@@ -177,3 +177,38 @@ def order_answer_directly(*, actor, order: WorkOrder, answer: str) -> WorkOrder:
     _save(order, "status", "closed_at")
     _record(order, actor=actor, action=Action.CLOSE)
     return order
+
+
+@transaction.atomic
+def order_submit_open311(
+    *,
+    region: Region,
+    kind: str,
+    category: str,
+    description: str,
+    caller_phone: str = "",
+    caller_name: str = "",
+    address: str = "",
+    longitude=None,
+    latitude=None,
+    confidential: bool = False,
+) -> WorkOrder:
+    """A request posted through Open311 GeoReport v2 by a client holding the district's API key (the key was
+    checked by the caller): taken like a call, with the place where the client put it."""
+    fields, errors = _validated(kind=kind, category=category, description=description, caller_phone=caller_phone)
+    if longitude is None and latitude is None and not address.strip():
+        errors.setdefault("location", []).append(_("请提供坐标或地址"))
+    _raise(errors)
+    return _create(
+        actor=None,
+        region=region,
+        channel=WorkOrder.Channel.OPEN311,
+        action=Action.SUBMIT_WEB,
+        fields=fields,
+        kind=kind,
+        address=address.strip(),
+        longitude=longitude,
+        latitude=latitude,
+        caller_name=caller_name.strip(),
+        confidential=confidential,
+    )
