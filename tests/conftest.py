@@ -10,6 +10,7 @@ import time_machine
 from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
+from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
@@ -47,6 +48,7 @@ def _load_shared_data() -> None:
     with time_machine.travel(TEST_EPOCH - dt.timedelta(days=3), tick=False):
         load_demo_licences()
     load_demo_processes()
+    load_hotline_reference()
 
 
 @pytest.fixture(scope="session")

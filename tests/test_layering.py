@@ -18,6 +18,7 @@ DOMAIN = (
     "coordination",
     "credit",
     "desk",
+    "hotline",
     "licences",
     "org",
     "ratings",

@@ -54,6 +54,8 @@ urlpatterns += i18n_patterns(
     path("", include("yiwang.coordination.urls")),
     path("", include("yiwang.supervision.urls")),
     path("", include("yiwang.webhooks.urls")),
+    path("", include("yiwang.hotline.urls")),
+    path("", include("yiwang.open311.urls")),
     path("", include("yiwang.portal.cases_urls")),
     path("", include("yiwang.portal.urls")),
     prefix_default_language=False,

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "yiwang.coordination",
     "yiwang.supervision",
     "yiwang.webhooks",
+    "yiwang.hotline",
+    "yiwang.open311",
     "yiwang.config",
     "oauth2_provider",
     "axes",

@@ -9,6 +9,7 @@ from django.core.management import BaseCommand, call_command
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
+from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         load_demo_licences()
         load_demo_processes()
         load_demo_appointments()
+        load_hotline_reference()
         if items:
             from yiwang.catalog.generated import generate_items
 

@@ -1,0 +1,295 @@
+"""12345 work orders (工单): a call or a web request, dispatched to departments, answered, called back, closed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.accounts.identifiers import mask_identity_number
+from yiwang.core.errors import InvalidTransition
+
+from .actions import Action
+
+
+class Category(models.Model):
+    """The hotline's classification tree (data/categories.yaml); a leaf says which kind of department handles it."""
+
+    code = models.CharField(_("分类编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # A Department.kind (URBAN, HOUSING…): the district's department of that kind is proposed at dispatch.
+    department_kind = models.CharField(_("默认承办部门类别"), max_length=20, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("工单分类")
+        verbose_name_plural = _("工单分类")
+
+    def __str__(self):
+        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+
+class FaqEntry(models.Model):
+    """知识库: an answer an operator can read out to a 咨询 on the spot."""
+
+    question = models.CharField(_("问题"), max_length=200)
+    answer = models.TextField(_("答复口径"))
+    # Words a caller might use that the question does not ("停水" for 供水), separated by commas or spaces.
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.PROTECT)
+    # A catalog item whose 办事指南 answers the question further ("R001"); blank when none does.
+    item_code = models.CharField(_("关联事项编码"), max_length=40, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("知识库条目")
+        verbose_name_plural = _("知识库条目")
+
+    def __str__(self):
+        return self.question
+
+
+class WorkOrder(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理，待派单")
+        ANSWERED = "answered", _("直接答复")
+        DISPATCHED = "dispatched", _("已派单，待签收")
+        SIGNED = "signed", _("办理中")
+        REPLIED = "replied", _("已答复，待回访")
+        RETURNED = "returned", _("退单待处理")
+        CLOSED = "closed", _("已办结")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("电话")
+        WEB = "web", _("网站")
+        OPEN311 = "open311", _("开放接口")
+        GRID = "grid", _("网格上报")
+
+    class Kind(models.TextChoices):
+        CONSULT = "consult", _("咨询")
+        HELP = "help", _("求助")
+        COMPLAINT = "complaint", _("投诉")
+        REPORT = "report", _("举报")
+        SUGGESTION = "suggestion", _("建议")
+        PRAISE = "praise", _("表扬")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("一般")
+        URGENT = "urgent", _("紧急")
+        EMERGENCY = "emergency", _("特急")
+
+    class Handling(models.TextChoices):
+        SEASONAL = "seasonal", _("季节性")
+        CHRONIC = "chronic", _("老大难")
+        RECTIFICATION = "rectification", _("整改类")
+        SURGE = "surge", _("突击类")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+
+    # What each step may move from, and where it leads: the guards of every state change.
+    TRANSITIONS = {
+        Action.ANSWER: ((Status.RECEIVED,), Status.ANSWERED),
+        Action.DISPATCH: ((Status.RECEIVED,), Status.DISPATCHED),
+        Action.SIGN: ((Status.DISPATCHED,), Status.SIGNED),
+        Action.RETURN: ((Status.DISPATCHED,), Status.RETURNED),
+        Action.REDISPATCH: ((Status.RETURNED,), Status.DISPATCHED),
+        Action.TRANSFER: ((Status.SIGNED,), Status.DISPATCHED),
+        Action.REPLY: ((Status.SIGNED,), Status.REPLIED),
+        Action.REOPEN: ((Status.REPLIED,), Status.SIGNED),
+        Action.CLOSE: ((Status.ANSWERED, Status.REPLIED, Status.RECEIVED, Status.RETURNED), Status.CLOSED),
+    }
+    OPEN_STATES = (Status.DISPATCHED, Status.SIGNED)
+
+    number = models.CharField(_("工单编号"), max_length=40, unique=True)
+    # Six digits the caller tracks the order with, without an account; told once, on the phone or the web page.
+    query_code = models.CharField(_("查询码"), max_length=6)
+    channel = models.CharField(_("来源"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("诉求类型"), max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.PROTECT)
+    # The district whose centre handles the order.
+    region = models.ForeignKey("org.Region", verbose_name=_("区划"), on_delete=models.PROTECT)
+    title = models.CharField(_("标题"), max_length=120)
+    description = models.TextField(_("诉求内容"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # The grid cell the address lies in; the grid app fills it.
+    grid_cell_code = models.CharField(_("网格编码"), max_length=40, blank=True)
+    caller_name = models.CharField(_("来电人"), max_length=60, blank=True)
+    caller_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    # Stored whole for the centre; every page shows it masked.
+    caller_id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    # The caller asked not to be named to the departments (a 举报 against a neighbour): they see 保密.
+    confidential = models.BooleanField(_("保密"), default=False)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    handling = models.CharField(_("办理类别"), max_length=14, choices=Handling.choices, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    reopened_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    returned_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+    # The lead department's current limits, copied from its assignment so queues filter one indexed row.
+    sign_due = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    reply_due = models.DateTimeField(_("答复时限"), null=True, blank=True)
+    # When the running limit (signing while dispatched, replying while signed) turns yellow; null when none runs.
+    warn_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("受理时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+
+    scope_region = "region"
+    # A liaison sees the orders sent to their department, lead or 协办, through the assignments.
+    scope_department = ("assignments__department",)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["region", "status"], name="hotline_order_region_status")]
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+
+    def __str__(self):
+        return self.number
+
+    def move(self, action: Action) -> tuple[str, str]:
+        """Refuse an illegal step with a domain error; otherwise set the new status and say what moved."""
+        allowed, target = self.TRANSITIONS[action]
+        if self.status not in allowed:
+            raise InvalidTransition(
+                _("工单当前状态为“%(status)s”，不能%(action)s")
+                % {"status": self.get_status_display(), "action": action.label},
+                subcode="hotline_state",
+            )
+        before, self.status = self.status, target
+        return before, target
+
+    @property
+    def caller_status(self) -> str:
+        """The status in the caller's words: a return between departments is the centre's business, not theirs."""
+        S = self.Status
+        return {
+            S.RECEIVED: _("已受理"),
+            S.RETURNED: _("已受理，正在转交承办部门"),
+            S.DISPATCHED: _("承办部门办理中"),
+            S.SIGNED: _("承办部门办理中"),
+            S.REPLIED: _("承办部门已答复，待回访"),
+            S.ANSWERED: _("已答复"),
+            S.CLOSED: _("已办结"),
+        }[self.status]
+
+    @property
+    def caller_id_masked(self) -> str:
+        return mask_identity_number(self.caller_id_number)
+
+
+class Assignment(models.Model):
+    """One department's part in an order (派单): the lead answers for it, 协办 departments help."""
+
+    class Status(models.TextChoices):
+        DISPATCHED = "dispatched", _("待签收")
+        SIGNED = "signed", _("办理中")
+        RETURNED = "returned", _("已退单")
+        REPLIED = "replied", _("已答复")
+        # Taken away by the centre (改派): the department's part ended without its answer.
+        TRANSFERRED = "transferred", _("已改派")
+
+    class Outcome(models.TextChoices):
+        SOLVED = "solved", _("已解决")
+        PARTLY = "partly", _("部分解决")
+        UNSOLVED = "unsolved", _("未解决")
+        UNFOUNDED = "unfounded", _("不属实")
+        INFORMED = "informed", _("已告知")
+
+    ACTIVE_STATES = (Status.DISPATCHED, Status.SIGNED)
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="hotline_assignments"
+    )
+    lead = models.BooleanField(_("主办"), default=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DISPATCHED)
+    dispatched_at = models.DateTimeField(_("派单时间"))
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    sign_due = models.DateTimeField(_("签收时限"))
+    reply_due = models.DateTimeField(_("答复时限"))
+    returned_at = models.DateTimeField(_("退单时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退单理由"), blank=True)
+    reply = models.TextField(_("答复内容"), blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    scope_region = "order__region"
+    scope_department = "department"
+
+    class Meta:
+        ordering = ["-lead", "pk"]
+        indexes = [models.Index(fields=["department", "status"], name="hotline_assignment_dept_status")]
+        verbose_name = _("派单")
+        verbose_name_plural = _("派单")
+
+    def __str__(self):
+        return f"{self.order_id}→{self.department_id}"
+
+
+class ExtensionRequest(models.Model):
+    """申请延期: the lead department asks the centre for more working days to reply."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("不予批准")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("延长工作日"))
+    reason = models.TextField(_("延期理由"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    scope_region = "assignment__order__region"
+    scope_department = "assignment__department"
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class WorkOrderLog(models.Model):
+    """The order's timeline as staff and the caller see it (the audit chain is the tamper-proof copy)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField(_("办理人"), max_length=120)
+    action = models.CharField(_("环节"), max_length=20, choices=Action.choices)
+    # Staff-only wording (a return's reason, a reply's text); the caller's page shows the action's caller label.
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    @property
+    def step(self) -> Action:
+        return Action(self.action)
+
+
+class OrderNumberCounter(models.Model):
+    """The last sequence number used per district and day; locked while a number is taken."""
+
+    region = models.ForeignKey("org.Region", on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "day"], name="hotline_counter_unique")]

@@ -1,0 +1,72 @@
+"""12345 on the web, without an account: send a request, and follow it with its number and query code. The
+tracking page shows the steps in the caller's words: no staff names, no internal notes, and a wrong code gets
+the same answer as a number that does not exist."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_ratelimit.core import is_ratelimited
+
+from yiwang.core.errors import ValidationFailed
+
+from . import selectors, services
+from .models import WorkOrder
+
+
+@never_cache
+def submit(request):
+    regions = selectors.public_regions()
+    errors: dict[str, list[str]] = {}
+    post = request.POST
+    if request.method == "POST":
+        if is_ratelimited(request, group="hotline-web", key="ip", rate=settings.PROGRESS_LOOKUP_RATE, increment=True):
+            errors = {"__all__": [_("提交过于频繁，请稍后再试")]}
+        else:
+            region = regions.filter(pk=post["region"]).first() if post.get("region", "").isdigit() else None
+            try:
+                order = services.order_submit_web(
+                    region=region,
+                    kind=post.get("kind", ""),
+                    category=post.get("category", ""),
+                    description=post.get("description", ""),
+                    address=post.get("address", ""),
+                    caller_name=post.get("caller_name", ""),
+                    caller_phone=post.get("caller_phone", ""),
+                )
+            except ValidationFailed as error:
+                errors = error.fields or {"__all__": [error.message]}
+            else:
+                return render(request, "hotline/public_done.html", {"order": order})
+    return render(
+        request,
+        "hotline/public_form.html",
+        {
+            "regions": regions,
+            "categories": selectors.categories(),
+            "kinds": WorkOrder.Kind.choices,
+            "form": post,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@never_cache
+def track(request):
+    order, error, status, timeline = None, "", 200, []
+    if request.method == "POST":
+        if is_ratelimited(request, group="hotline-track", key="ip", rate=settings.PROGRESS_LOOKUP_RATE, increment=True):
+            error, status = _("查询过于频繁，请一分钟后再试"), 429
+        else:
+            order = selectors.order_by_query_code(request.POST.get("number", ""), request.POST.get("query_code", ""))
+            if order is None:
+                error, status = _("工单编号或查询码不正确，请核对"), 404
+            else:
+                timeline = selectors.caller_timeline(order)
+    return render(
+        request,
+        "hotline/track.html",
+        {"order": order, "timeline": timeline, "error": error, "form": request.POST},
+        status=status,
+    )

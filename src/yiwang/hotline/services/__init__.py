@@ -1,0 +1,31 @@
+"""Every write of the hotline: one transaction each, with its timeline row, audit entry and event."""
+
+from .closing import order_callback, order_close
+from .handling import (
+    extension_decide,
+    extension_request,
+    order_dispatch,
+    order_redispatch,
+    order_reply,
+    order_return,
+    order_sign,
+    order_transfer,
+)
+from .intake import order_answer_directly, order_submit_open311, order_submit_web, order_take
+
+__all__ = [
+    "extension_decide",
+    "extension_request",
+    "order_answer_directly",
+    "order_callback",
+    "order_close",
+    "order_dispatch",
+    "order_redispatch",
+    "order_reply",
+    "order_return",
+    "order_sign",
+    "order_submit_open311",
+    "order_submit_web",
+    "order_take",
+    "order_transfer",
+]

@@ -1,0 +1,98 @@
+"""What every step of a work order shares: the lock and permission check, the timeline row with its audit entry
+and event, and the department's limits on the district's calendar."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.core.audit import audit_record
+from yiwang.core.calendar import WorkCalendar
+from yiwang.core.errors import NotFound, ValidationFailed
+from yiwang.core.events import emit
+from yiwang.core.permissions import require, restrict
+
+from .. import clock
+from ..actions import Action
+from ..models import Assignment, WorkOrder, WorkOrderLog
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _locked(order: WorkOrder, actor, action: str) -> WorkOrder:
+    """The order, locked for this transaction, if the actor may act on it; otherwise the same 404 as missing."""
+    try:
+        found = WorkOrder.objects.select_for_update(of=("self",)).select_related("region", "category").get(pk=order.pk)
+    except WorkOrder.DoesNotExist:
+        raise NotFound() from None
+    require(actor, action, found)
+    return found
+
+
+def _own_assignment(order: WorkOrder, actor, *states: str) -> Assignment:
+    """The actor's department's live part in the order (lead first), locked; NotFound when it has none: a
+    department the order was never sent to, or whose part ended, may not act on it."""
+    rows = restrict(Assignment.objects.filter(order=order, status__in=states), actor, "hotline_handle")
+    found = rows.select_for_update(of=("self",)).select_related("department").order_by("-lead", "pk").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _record(order: WorkOrder, *, actor, action: Action, note: str = "", data: dict | None = None) -> WorkOrderLog:
+    entry = WorkOrderLog.objects.create(
+        order=order,
+        at=_now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor else _("系统"),
+        action=action,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action=f"hotline.{action.value}",
+        target=order,
+        data={"number": order.number, "status": order.status, "note": note, **(data or {})},
+    )
+    if action.event:
+        emit(action.event, {"order": order.number, "order_id": order.pk, "status": order.status, **(data or {})})
+    return entry
+
+
+def _calendar(order: WorkOrder) -> WorkCalendar:
+    return WorkCalendar(order.region)
+
+
+def _required(errors: dict[str, list[str]], name: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors.setdefault(name, []).append(message)
+    return value
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationFailed(fields=errors, subcode="hotline_input")
+
+
+def _choice(errors: dict, name: str, value: str, choices, message: str, *, blank: bool = False) -> str:
+    if (blank and not value) or value in choices.values:
+        return value
+    errors.setdefault(name, []).append(message)
+    return value
+
+
+def _running_limit(order: WorkOrder, start: dt.datetime) -> None:
+    """The order shows its lead's limit that runs now: signing while dispatched, replying while signed."""
+    if order.status == WorkOrder.Status.DISPATCHED:
+        order.warn_at = clock.warn_at(start, order.sign_due)
+    elif order.status == WorkOrder.Status.SIGNED:
+        order.warn_at = clock.warn_at(start, order.reply_due)
+    else:
+        order.warn_at = None
+
+
+def _save(order: WorkOrder, *fields: str) -> None:
+    order.save(update_fields=list(fields))

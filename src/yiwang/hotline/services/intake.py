@@ -1,0 +1,214 @@
+"""A request comes in: a call the operator takes, a web form a citizen sends; a 咨询 answered on the spot."""
+
+import re
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.identifiers import clean_identity_number
+from yiwang.core.permissions import require
+from yiwang.org.models import Region
+
+from ..actions import Action
+from ..models import Category, OrderNumberCounter, WorkOrder
+from ._common import _choice, _locked, _now, _raise, _record, _required, _save
+
+PHONE = re.compile(r"^\+?[0-9][0-9-]{5,19}$")
+TITLE_CHARS = 30
+
+
+def _number(region: Region) -> str:
+    """The district's next number of the day. The counter row's UPDATE holds its lock until the commit; the
+    day's first order creates the row (a concurrent first one finds it made and retries its update)."""
+    day = timezone.localdate()
+    rows = OrderNumberCounter.objects.filter(region=region, day=day)
+    for _attempt in range(2):
+        if rows.update(last=F("last") + 1):
+            last = rows.values_list("last", flat=True).get()
+            return f"12345-{region.code}-{day:%Y%m%d}-{last:05d}"
+        OrderNumberCounter.objects.bulk_create([OrderNumberCounter(region=region, day=day)], ignore_conflicts=True)
+    raise RuntimeError("hotline number counter row missing")
+
+
+def _validated(
+    *,
+    kind: str,
+    category: str,
+    description: str,
+    caller_phone: str,
+    caller_id_number: str = "",
+    urgency: str = WorkOrder.Urgency.NORMAL,
+    require_phone: bool = False,
+) -> tuple[dict, dict[str, list[str]]]:
+    """The request's fields, cleaned, and what is wrong with them by field name."""
+    errors: dict[str, list[str]] = {}
+    _choice(errors, "kind", kind, WorkOrder.Kind, _("请选择诉求类型"))
+    _choice(errors, "urgency", urgency, WorkOrder.Urgency, _("请选择紧急程度"))
+    found = Category.objects.filter(code=(category or "").strip(), active=True).first()
+    if found is None:
+        errors.setdefault("category", []).append(_("请选择有效的诉求分类"))
+    description = _required(errors, "description", description, _("请填写诉求内容"))
+    phone = (caller_phone or "").strip().replace(" ", "")
+    if phone and not PHONE.match(phone):
+        errors.setdefault("caller_phone", []).append(_("联系电话格式不正确"))
+    elif require_phone and not phone:
+        errors.setdefault("caller_phone", []).append(_("请填写联系电话，以便回访"))
+    id_number = (caller_id_number or "").strip().upper()
+    if id_number:
+        try:
+            id_number = clean_identity_number(id_number)
+        except ValidationError as error:
+            errors.setdefault("caller_id_number", []).extend(error.messages)
+    return {"category": found, "description": description, "caller_phone": phone, "caller_id_number": id_number}, errors
+
+
+def _create(*, actor, region: Region, channel: str, action: Action, fields: dict, **rest) -> WorkOrder:
+    title = (rest.pop("title", "") or "").strip() or fields["description"][:TITLE_CHARS]
+    order = WorkOrder(
+        region=region,
+        channel=channel,
+        query_code=f"{secrets.randbelow(10**6):06d}",
+        title=title,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+        **rest,
+    )
+    order.number = _number(region)
+    order.save()
+    _record(order, actor=actor, action=action, data={"channel": channel, "kind": order.kind})
+    return order
+
+
+@transaction.atomic
+def order_take(
+    *,
+    actor,
+    region: Region,
+    kind: str,
+    category: str,
+    description: str,
+    caller_phone: str,
+    caller_name: str = "",
+    caller_id_number: str = "",
+    confidential: bool = False,
+    urgency: str = WorkOrder.Urgency.NORMAL,
+    title: str = "",
+    address: str = "",
+    longitude=None,
+    latitude=None,
+) -> WorkOrder:
+    """The operator records a call (受理来电). `category` is a Category code."""
+    require(actor, "hotline_operate", region)
+    fields, errors = _validated(
+        kind=kind,
+        category=category,
+        description=description,
+        caller_phone=caller_phone,
+        caller_id_number=caller_id_number,
+        urgency=urgency,
+    )
+    _raise(errors)
+    return _create(
+        actor=actor,
+        region=region,
+        channel=WorkOrder.Channel.PHONE,
+        action=Action.TAKE,
+        fields=fields,
+        kind=kind,
+        urgency=urgency,
+        title=title,
+        address=address.strip(),
+        longitude=longitude,
+        latitude=latitude,
+        caller_name=caller_name.strip(),
+        confidential=confidential,
+    )
+
+
+@transaction.atomic
+def order_submit_web(
+    *,
+    region: Region,
+    kind: str,
+    category: str,
+    description: str,
+    caller_phone: str,
+    caller_name: str = "",
+    address: str = "",
+) -> WorkOrder:
+    """A citizen's request from the public form, without an account: the centre takes it like a call. The caller
+    is told the number and the query code once, on the answer page."""
+    fields, errors = _validated(
+        kind=kind, category=category, description=description, caller_phone=caller_phone, require_phone=True
+    )
+    if region is None or region.level != Region.Level.COUNTY:
+        errors.setdefault("region", []).append(_("请选择所在区"))
+    _raise(errors)
+    return _create(
+        actor=None,
+        region=region,
+        channel=WorkOrder.Channel.WEB,
+        action=Action.SUBMIT_WEB,
+        fields=fields,
+        kind=kind,
+        address=address.strip(),
+        caller_name=caller_name.strip(),
+    )
+
+
+@transaction.atomic
+def order_answer_directly(*, actor, order: WorkOrder, answer: str) -> WorkOrder:
+    """直接答复并办结: a 咨询 the operator answered on the spot from the knowledge base or an item's guide."""
+    order = _locked(order, actor, "hotline_operate")
+    errors: dict[str, list[str]] = {}
+    if order.kind != WorkOrder.Kind.CONSULT:
+        errors["kind"] = [_("只有咨询类诉求可以直接答复办结，其他诉求请派单")]
+    answer = _required(errors, "answer", answer, _("请填写答复内容"))
+    _raise(errors)
+    order.move(Action.ANSWER)
+    _save(order, "status")
+    _record(order, actor=actor, action=Action.ANSWER, note=answer)
+    order.move(Action.CLOSE)
+    order.closed_at = _now()
+    _save(order, "status", "closed_at")
+    _record(order, actor=actor, action=Action.CLOSE)
+    return order
+
+
+@transaction.atomic
+def order_submit_open311(
+    *,
+    region: Region,
+    kind: str,
+    category: str,
+    description: str,
+    caller_phone: str = "",
+    caller_name: str = "",
+    address: str = "",
+    longitude=None,
+    latitude=None,
+    confidential: bool = False,
+) -> WorkOrder:
+    """A request posted through Open311 GeoReport v2 by a client holding the district's API key (the key was
+    checked by the caller): taken like a call, with the place where the client put it."""
+    fields, errors = _validated(kind=kind, category=category, description=description, caller_phone=caller_phone)
+    if longitude is None and latitude is None and not address.strip():
+        errors.setdefault("location", []).append(_("请提供坐标或地址"))
+    _raise(errors)
+    return _create(
+        actor=None,
+        region=region,
+        channel=WorkOrder.Channel.OPEN311,
+        action=Action.SUBMIT_WEB,
+        fields=fields,
+        kind=kind,
+        address=address.strip(),
+        longitude=longitude,
+        latitude=latitude,
+        caller_name=caller_name.strip(),
+        confidential=confidential,
+    )

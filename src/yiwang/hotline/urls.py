@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import public_views, views
+
+app_name = "hotline"
+urlpatterns = [
+    path("workbench/hotline/", views.operator, name="operator"),
+    path("workbench/hotline/queue/<slug:key>/", views.queue, name="queue"),
+    path("workbench/hotline/inbox/", views.inbox, name="inbox"),
+    path("workbench/hotline/orders/<str:number>/", views.order, name="order"),
+    path("workbench/hotline/orders/<str:number>/dispatch/", views.dispatch, name="dispatch"),
+    path("workbench/hotline/orders/<str:number>/sign/", views.sign, name="sign"),
+    path("workbench/hotline/orders/<str:number>/return/", views.give_back, name="return"),
+    path("workbench/hotline/orders/<str:number>/transfer/", views.transfer, name="transfer"),
+    path("workbench/hotline/orders/<str:number>/extension/", views.extension, name="extension"),
+    path("workbench/hotline/extensions/<int:pk>/", views.extension_decision, name="extension_decide"),
+    path("workbench/hotline/orders/<str:number>/reply/", views.reply, name="reply"),
+    path("workbench/hotline/orders/<str:number>/callback/", views.callback, name="callback"),
+    path("workbench/hotline/orders/<str:number>/close/", views.close, name="close"),
+    path("12345/", public_views.submit, name="public_submit"),
+    path("12345/track/", public_views.track, name="track"),
+]

@@ -1,0 +1,324 @@
+"""The hotline's staff pages: the operator's call screen and queues, an order's page with the steps its viewer may
+take, and a department's inbox. Each form posts to one service; on a refusal the page comes back with the error
+by the field and what was typed still in it."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.core.decorators import staff_required
+from yiwang.core.errors import DomainError, ValidationFailed
+from yiwang.core.permissions import allows, can_do
+
+from . import selectors, services
+from .actions import Action
+from .models import Assignment, WorkOrder
+
+TAKE_FIELDS = (
+    "region",
+    "kind",
+    "category",
+    "urgency",
+    "title",
+    "description",
+    "address",
+    "caller_name",
+    "caller_phone",
+    "caller_id_number",
+)
+
+
+def _require_operator(user) -> None:
+    if not can_do(user, "hotline_operate"):
+        raise Http404
+
+
+def _errors(error: DomainError) -> dict[str, list[str]]:
+    return error.fields or {"__all__": [error.message]}
+
+
+@staff_required
+def operator(request):
+    """受理来电: the caller's earlier orders by phone, the knowledge base for a 咨询, then dispatch or answer."""
+    _require_operator(request.user)
+    regions = selectors.operated_regions(request.user)
+    post = request.POST
+    errors: dict[str, list[str]] = {}
+    faq, guides, history = [], [], []
+    if request.method == "POST":
+        action = post.get("action", "take")
+        if action in ("take", "answer"):
+            order, errors = _take(request, regions, answer=action == "answer")
+            if order is not None:
+                if order.status == WorkOrder.Status.CLOSED:
+                    messages.success(request, _("已直接答复并办结：%(n)s") % {"n": order.number})
+                    return redirect("hotline:operator")
+                messages.success(request, _("已受理：%(n)s，请派单") % {"n": order.number})
+                return redirect("hotline:order", number=order.number)
+        faq, guides = selectors.knowledge_search(post.get("question") or post.get("description", ""))
+        history = selectors.caller_history(request.user, post.get("caller_phone", ""))
+    return render(
+        request,
+        "hotline/operator.html",
+        {
+            "regions": regions,
+            "categories": selectors.categories(),
+            "kinds": WorkOrder.Kind.choices,
+            "urgencies": WorkOrder.Urgency.choices,
+            "form": post,
+            "errors": errors,
+            "faq": faq,
+            "guides": guides,
+            "history": history,
+            "searched": request.method == "POST",
+            "counts": selectors.queue_counts(request.user),
+            "queues": selectors.QUEUES,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _take(request, regions, *, answer: bool):
+    post = request.POST
+    region = regions.filter(pk=post["region"]).first() if post.get("region", "").isdigit() else None
+    if region is None:
+        return None, {"region": [_("请选择受理区划")]}
+    if answer and not post.get("answer", "").strip():
+        return None, {"answer": [_("请填写答复内容")]}
+    try:
+        # Taking and answering are one act at the screen: an answer refused leaves no half-made order.
+        with transaction.atomic():
+            order = services.order_take(
+                actor=request.user,
+                region=region,
+                kind=post.get("kind", ""),
+                category=post.get("category", ""),
+                description=post.get("description", ""),
+                caller_phone=post.get("caller_phone", ""),
+                caller_name=post.get("caller_name", ""),
+                caller_id_number=post.get("caller_id_number", ""),
+                confidential=post.get("confidential") == "on",
+                urgency=post.get("urgency") or WorkOrder.Urgency.NORMAL,
+                title=post.get("title", ""),
+                address=post.get("address", ""),
+            )
+            if answer:
+                order = services.order_answer_directly(actor=request.user, order=order, answer=post["answer"])
+    except ValidationFailed as error:
+        return None, _errors(error)
+    return order, {}
+
+
+@staff_required
+def queue(request, key):
+    _require_operator(request.user)
+    if key not in selectors.QUEUES:
+        raise Http404
+    return render(
+        request,
+        "hotline/queue.html",
+        {
+            "key": key,
+            "label": selectors.QUEUES[key][0],
+            "orders": selectors.queue(request.user, key),
+            "queues": selectors.QUEUES,
+        },
+    )
+
+
+@staff_required
+def inbox(request):
+    if not can_do(request.user, "hotline_handle"):
+        raise Http404
+    return render(request, "hotline/inbox.html", {"rows": selectors.inbox(request.user), "now": timezone.now()})
+
+
+def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: int = 200):
+    user = request.user
+    operates = allows(user, "hotline_operate", order)
+    own = selectors.own_assignment(user, order) if can_do(user, "hotline_handle") else None
+    context = {
+        "order": order,
+        "timeline": selectors.staff_timeline(order),
+        "operates": operates,
+        "own": own,
+        "errors": errors or {},
+        "form": form or {},
+        "Status": WorkOrder.Status,
+        "AssignmentStatus": Assignment.Status,
+    }
+    if operates:
+        context.update(
+            departments=selectors.departments_of(order),
+            proposed=selectors.proposed_department(order),
+            handlings=WorkOrder.Handling.choices,
+            urgencies=WorkOrder.Urgency.choices,
+            satisfactions=WorkOrder.Satisfaction.choices,
+            extensions=selectors.pending_extensions(order),
+            closable=order.status in WorkOrder.TRANSITIONS[Action.CLOSE][0],
+        )
+    if own is not None:
+        context["outcomes"] = Assignment.Outcome.choices
+    return render(request, "hotline/order.html", context, status=status)
+
+
+@staff_required
+def order(request, number):
+    return _order_page(request, selectors.order_for(request.user, number))
+
+
+def _act(request, number: str, step, success: str):
+    """Run one form's service on the order; a refusal re-renders the order's page with the error and the input."""
+    found = selectors.order_for(request.user, number)
+    try:
+        step(found)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _order_page(
+            request,
+            selectors.order_for(request.user, number),
+            errors=_errors(error),
+            form=request.POST,
+            status=error.status,
+        )
+    messages.success(request, success)
+    return redirect("hotline:order", number=number)
+
+
+def _departments(request, order: WorkOrder):
+    choices = selectors.departments_of(order)
+    lead_pk = request.POST.get("lead", "")
+    lead = choices.filter(pk=lead_pk).first() if lead_pk.isdigit() else None
+    assisting = [pk for pk in request.POST.getlist("assisting") if pk.isdigit()]
+    return lead, list(choices.filter(pk__in=assisting)) if assisting else []
+
+
+@require_POST
+@staff_required
+def dispatch(request, number):
+    post = request.POST
+
+    def step(order):
+        lead, assisting = _departments(request, order)
+        if order.status == WorkOrder.Status.RETURNED:
+            services.order_redispatch(
+                actor=request.user, order=order, lead=lead, assisting=assisting, handling=post.get("handling", "")
+            )
+        else:
+            services.order_dispatch(
+                actor=request.user,
+                order=order,
+                lead=lead,
+                assisting=assisting,
+                handling=post.get("handling", ""),
+                urgency=post.get("urgency", ""),
+            )
+
+    return _act(request, number, step, _("已派单"))
+
+
+@require_POST
+@staff_required
+def sign(request, number):
+    return _act(
+        request, number, lambda o: services.order_sign(actor=request.user, order=o), _("已签收，请在期限内答复")
+    )
+
+
+@require_POST
+@staff_required
+def give_back(request, number):
+    return _act(
+        request,
+        number,
+        lambda o: services.order_return(actor=request.user, order=o, reason=request.POST.get("reason", "")),
+        _("已退单，热线中心将重新派单"),
+    )
+
+
+@require_POST
+@staff_required
+def transfer(request, number):
+    def step(order):
+        lead, _assisting = _departments(request, order)
+        services.order_transfer(actor=request.user, order=order, lead=lead, note=request.POST.get("note", ""))
+
+    return _act(request, number, step, _("已改派"))
+
+
+@require_POST
+@staff_required
+def extension(request, number):
+    days = request.POST.get("days", "")
+    return _act(
+        request,
+        number,
+        lambda o: services.extension_request(
+            actor=request.user,
+            order=o,
+            days=int(days) if days.isdigit() else None,
+            reason=request.POST.get("reason", ""),
+        ),
+        _("延期申请已提交，待热线中心审核"),
+    )
+
+
+@require_POST
+@staff_required
+def extension_decision(request, pk):
+    extension = selectors.extension_for(request.user, pk)
+    number = extension.assignment.order.number
+    approve = request.POST.get("decision") == "approve"
+    return _act(
+        request,
+        number,
+        lambda o: services.extension_decide(
+            actor=request.user, extension=extension, approve=approve, note=request.POST.get("note", "")
+        ),
+        _("已批准延期") if approve else _("已不予延期"),
+    )
+
+
+@require_POST
+@staff_required
+def reply(request, number):
+    return _act(
+        request,
+        number,
+        lambda o: services.order_reply(
+            actor=request.user, order=o, reply=request.POST.get("reply", ""), outcome=request.POST.get("outcome", "")
+        ),
+        _("已答复"),
+    )
+
+
+@require_POST
+@staff_required
+def callback(request, number):
+    return _act(
+        request,
+        number,
+        lambda o: services.order_callback(
+            actor=request.user,
+            order=o,
+            satisfaction=request.POST.get("satisfaction", ""),
+            note=request.POST.get("note", ""),
+        ),
+        _("回访已记录"),
+    )
+
+
+@require_POST
+@staff_required
+def close(request, number):
+    return _act(
+        request,
+        number,
+        lambda o: services.order_close(actor=request.user, order=o, note=request.POST.get("note", "")),
+        _("已办结"),
+    )

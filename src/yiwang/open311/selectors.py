@@ -1,0 +1,107 @@
+"""Reads of the Open311 interface. What it publishes is public by the standard's design (anyone may GET), so it
+publishes only what a city would show on a FixMyStreet map: the category, place, description and progress of
+complaints, requests for help, suggestions and praise. Never the caller, never a 咨询 (a person's own question),
+never a 举报 (the informant is protected), and for an order marked confidential neither its text nor its place."""
+
+import datetime as dt
+import uuid
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from yiwang.core.errors import NotFound, ValidationFailed
+from yiwang.hotline.models import Assignment, Category, WorkOrder, WorkOrderLog
+
+from .models import Submission
+
+PUBLISHED_KINDS = (WorkOrder.Kind.COMPLAINT, WorkOrder.Kind.HELP, WorkOrder.Kind.SUGGESTION, WorkOrder.Kind.PRAISE)
+# GeoReport v2: without dates, the last 90 days; a range may not span more than 90 days.
+DEFAULT_SPAN = dt.timedelta(days=90)
+MAX_RESULTS = 1000
+
+
+def service_list() -> list[Category]:
+    """Every active leaf category, as a service; its parent is the group."""
+    return list(
+        Category.objects.filter(active=True, children__isnull=True)
+        .select_related("parent")
+        .order_by("parent__position", "position", "code")
+    )
+
+
+def service(code: str) -> Category:
+    found = Category.objects.filter(code=code, active=True, children__isnull=True).select_related("parent").first()
+    if found is None:
+        raise NotFound(_("没有该服务代码"))
+    return found
+
+
+def _published() -> QuerySet[WorkOrder]:
+    lead = Assignment.objects.filter(order=OuterRef("pk"), lead=True).order_by("-dispatched_at", "-pk")
+    return (
+        WorkOrder.objects.filter(kind__in=PUBLISHED_KINDS)
+        .select_related("category")
+        .annotate(
+            agency=Subquery(lead.values("department__name")[:1]),
+            updated=Subquery(WorkOrderLog.objects.filter(order=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]),
+        )
+    )
+
+
+def requests(
+    *,
+    numbers: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    statuses: list[str] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    jurisdiction: str = "",
+    now: dt.datetime,
+) -> list[WorkOrder]:
+    """GET requests: newest first, at most MAX_RESULTS."""
+    found = _published()
+    if numbers:
+        # "This overrides all other arguments" (GeoReport v2, service_request_id).
+        return list(found.filter(number__in=numbers).order_by("-created_at", "-pk")[:MAX_RESULTS])
+    if start and end and end - start > DEFAULT_SPAN:
+        raise ValidationFailed(fields={"end_date": [_("查询时段不能超过 90 天")]}, subcode="open311_span")
+    if start and end and end < start:
+        raise ValidationFailed(fields={"end_date": [_("结束时间早于开始时间")]}, subcode="open311_span")
+    end = end or (start + DEFAULT_SPAN if start else now)
+    start = start or end - DEFAULT_SPAN
+    found = found.filter(created_at__gte=start, created_at__lte=end)
+    if service_codes:
+        found = found.filter(category__code__in=service_codes)
+    if statuses:
+        closed = WorkOrder.Status.CLOSED
+        if statuses == ["closed"]:
+            found = found.filter(status=closed)
+        elif statuses == ["open"]:
+            found = found.exclude(status=closed)
+    if bbox:
+        west, south, east, north = bbox
+        found = found.filter(
+            longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north, confidential=False
+        )
+    if jurisdiction:
+        found = found.filter(region__code=jurisdiction)
+    return list(found.order_by("-created_at", "-pk")[:MAX_RESULTS])
+
+
+def request(number: str) -> WorkOrder:
+    found = _published().filter(number=number).first()
+    if found is None:
+        raise NotFound(_("没有该诉求编号"))
+    return found
+
+
+def submission(token: str) -> Submission:
+    try:
+        token = uuid.UUID(token)
+    except ValueError:
+        raise NotFound(_("没有该令牌")) from None
+    found = Submission.objects.select_related("order").filter(token=token).first()
+    if found is None:
+        raise NotFound(_("没有该令牌"))
+    return found

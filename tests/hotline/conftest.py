@@ -1,0 +1,66 @@
+"""The 海珠区 12345 centre, two of its departments' liaisons, and a way to take a call."""
+
+import pytest
+
+from yiwang.accounts.models import User
+from yiwang.hotline import services
+from yiwang.hotline.models import WorkOrder
+from yiwang.org.models import Department, Region
+
+
+@pytest.fixture
+def haizhu(db):
+    return Region.objects.get(code="440105")
+
+
+@pytest.fixture
+def operator(db):
+    return User.objects.get(username="hz-12345-operator")
+
+
+@pytest.fixture
+def urban_liaison(db):
+    """海珠区城市管理和综合执法局's liaison."""
+    return User.objects.get(username="hz-urban-liaison")
+
+
+@pytest.fixture
+def housing_liaison(db):
+    return User.objects.get(username="hz-housing-liaison")
+
+
+@pytest.fixture
+def urban(haizhu):
+    return Department.objects.get(region=haizhu, kind="URBAN")
+
+
+@pytest.fixture
+def housing(haizhu):
+    return Department.objects.get(region=haizhu, kind="HOUSING")
+
+
+@pytest.fixture
+def take(operator, haizhu):
+    """Take a call as the operator: a complaint about a street stall unless told otherwise."""
+
+    def make(**overrides) -> WorkOrder:
+        fields = {
+            "region": haizhu,
+            "kind": WorkOrder.Kind.COMPLAINT,
+            "category": "CITY-01",
+            "description": "南洲路菜市场门口每天早上有人占道摆卖，行人只能走机动车道。",
+            "address": "海珠区南洲路 88 号",
+            "caller_name": "李四",
+            "caller_phone": "13800138000",
+        }
+        fields.update(overrides)
+        return services.order_take(actor=operator, **fields)
+
+    return make
+
+
+@pytest.fixture
+def dispatched(take, operator, urban, monday):
+    """A normal complaint dispatched to 城管 on Monday 10:00."""
+    order = take()
+    return services.order_dispatch(actor=operator, order=order, lead=urban, handling=WorkOrder.Handling.RECTIFICATION)
