@@ -18,6 +18,7 @@ DOMAIN = (
     "coordination",
     "credit",
     "desk",
+    "grid",
     "licences",
     "org",
     "ratings",

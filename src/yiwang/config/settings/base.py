@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yiwang.credit",
     "yiwang.coordination",
     "yiwang.supervision",
+    "yiwang.grid",
     "yiwang.webhooks",
     "yiwang.config",
     "oauth2_provider",
