@@ -8,14 +8,26 @@ from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import allows
 from yiwang.org.models import Region
 
+from .geometry import polygon_from_geojson
 from .models import GridCell, GridWorker
-from .selectors import cell_at
+from .selectors import cell_at, cell_index
 
 
 def _require_change(actor, obj) -> None:
     """actor=None is the platform itself (the reference loader); anyone else needs `change` over the row."""
     if actor is not None and not allows(actor, "change", obj):
         raise NotFound()
+
+
+def _refuse_overlap(code: str, polygon) -> None:
+    """Cells tile the district: a new or redrawn cell may touch its neighbours, never cover part of one."""
+    index = cell_index()
+    for at in index.tree.query(polygon, predicate="intersects"):
+        other = index.items[at]
+        if other.code != code and polygon.intersection(index.tree.geometries[at]).area > 0:
+            raise ValidationFailed(
+                fields={"polygon": [_("与网格 %(code)s 重叠") % {"code": other.code}]}, subcode="cell_overlap"
+            )
 
 
 @transaction.atomic
@@ -29,6 +41,7 @@ def grid_cell_save(*, actor, code: str, name: str, community: Region, polygon: d
         _require_change(actor, cell)
     cell.name, cell.community = name, community
     cell.set_polygon(polygon)
+    _refuse_overlap(code, polygon_from_geojson(polygon))
     created = cell.pk is None
     cell.save()
     audit_record(
