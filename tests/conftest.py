@@ -11,6 +11,7 @@ from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.hotline.reference import load_hotline_reference
+from yiwang.grid.reference import load_grid
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
@@ -43,6 +44,7 @@ def _load_shared_data() -> None:
     data = reference_data()
     load_catalog(data, load_organisation(data))
     load_demo_people()
+    load_grid()
     # The demo seals' keys are created here, valid from this moment; tests that travel to a fixed day (Monday
     # 2026-11-23) must not find them valid only from a later, shifted one, which no real key ever is.
     with time_machine.travel(TEST_EPOCH - dt.timedelta(days=3), tick=False):

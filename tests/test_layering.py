@@ -19,6 +19,7 @@ DOMAIN = (
     "credit",
     "desk",
     "hotline",
+    "grid",
     "licences",
     "org",
     "ratings",

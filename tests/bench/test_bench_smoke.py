@@ -79,6 +79,13 @@ def test_licence_verify(bench_url):
     assert "plain indexed lookup + same checks" in out
 
 
+def test_grid(bench_url):
+    out = run_bench("bench_grid.py", bench_url, "--points", "500", "--naive-sample", "20", "--fine-cells", "300")
+    assert "yiwang cells_for (STRtree + covered_by)" in out and "naive contains() over every cell" in out
+    assert "extrapolated to 500" in out and "ratio yiwang / naive" in out
+    assert "≥ 5,000 points/s with 3,000 cells" in out
+
+
 @pytest.mark.skipif(not ON_POSTGRES, reason="the server benchmark needs PostgreSQL")
 def test_submit(bench_url):
     out = run_bench("bench_submit.py", bench_url, "--threads", "2", "--workers", "2", "--seconds", "3")

@@ -53,6 +53,8 @@ OPERATES = frozenset({"operator", "superuser"})
 SEES_WORK_ORDER = frozenset({"operator", "urban_liaison", "supervisor", "superuser"})
 # Who may accept it (the desk's pages): the window, the implementing department's reviewers, the superuser.
 ACCEPTS_CASE = frozenset({"clerk", "samr_reviewer", "superuser"})
+# Who has the grid's map (grid_view over 海珠区 or, for the 网格员, over 南洲街道 where the walked cell lies).
+GRID_VIEWERS = frozenset({"operator", "supervisor", "catalog_admin", "grid_worker", "superuser"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ PAGES: dict[str, Page] = {
     "hotline:queue": Page(lambda w: {"key": "pending"}, OPERATES),
     "hotline:inbox": Page(opens=frozenset({"urban_liaison", "superuser"})),
     "hotline:order": Page(lambda w: {"number": w["work_order"].number}, SEES_WORK_ORDER),
+    "grid:mine": Page(opens=frozenset({"grid_worker", "superuser"})),
+    "grid:map": Page(opens=GRID_VIEWERS),
+    "grid:cells_geojson": Page(opens=GRID_VIEWERS),
+    "grid:cell": Page(lambda w: {"code": "440105001001-001"}, GRID_VIEWERS),
+    # No app registers a map layer yet: an unknown layer is a 404 for everyone on the staff.
+    "grid:layer": Page(lambda w: {"key": "nothing"}, frozenset()),
 }
 
 

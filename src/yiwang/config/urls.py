@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("", include("yiwang.credit.urls")),
     path("", include("yiwang.coordination.urls")),
     path("", include("yiwang.supervision.urls")),
+    path("", include("yiwang.grid.urls")),
     path("", include("yiwang.webhooks.urls")),
     path("", include("yiwang.hotline.urls")),
     path("", include("yiwang.open311.urls")),

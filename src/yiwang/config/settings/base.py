@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yiwang.credit",
     "yiwang.coordination",
     "yiwang.supervision",
+    "yiwang.grid",
     "yiwang.webhooks",
     "yiwang.hotline",
     "yiwang.open311",

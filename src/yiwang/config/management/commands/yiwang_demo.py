@@ -10,6 +10,7 @@ from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
 from yiwang.hotline.reference import load_hotline_reference
+from yiwang.grid.reference import load_grid
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         regions = load_organisation(data)
         load_catalog(data, regions)
         accounts = load_demo_people()
+        # After the personas: the demo 网格员 is given their street's cells.
+        load_grid()
         load_demo_licences()
         load_demo_processes()
         load_demo_appointments()

@@ -1,0 +1,120 @@
+"""Reads of the grid: the cells an actor may see or walks, one cell by code, and which cell a point lies in."""
+
+import math
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from yiwang.core.cache import cached
+from yiwang.core.permissions import get_restricted, restrict
+
+from .geometry import polygon_from_geojson
+from .index import CACHE, NOWHERE, CellIndex
+from .models import GridCell
+
+# One colour per street on the map, by the street's own number (the last digits of its code), so a street has the
+# same colour on every actor's map.
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+)
+
+
+def street_colour(code: str) -> str:
+    return PALETTE[int(code[-3:]) % len(PALETTE)] if code[-3:].isdigit() else PALETTE[0]
+
+
+def visible_cells(actor) -> QuerySet[GridCell]:
+    """The cells on the actor's map: the centre and 效能监察 their region's, a 网格员 their street's."""
+    return restrict(GridCell.objects.select_related("community__parent"), actor, "grid_view")
+
+
+def my_cells(actor) -> QuerySet[GridCell]:
+    """The cells the actor walks: active assignments, within the reach of their 网格员 role."""
+    cells = GridCell.objects.filter(workers__user=actor, workers__active=True).select_related("community__parent")
+    return restrict(cells, actor, "grid_work")
+
+
+def cell_for(actor, code: str) -> GridCell:
+    """One cell the actor may see; missing and out of reach are the same NotFound."""
+    return get_restricted(visible_cells(actor), actor, "grid_view", code=code)
+
+
+def active_workers(cell: GridCell):
+    return cell.workers.filter(active=True).select_related("user").order_by("user__username")
+
+
+def cells_geojson(actor) -> dict:
+    """The actor's cells as a GeoJSON FeatureCollection, coloured by street; one query."""
+    rows = visible_cells(actor).values_list(
+        "code",
+        "name",
+        "polygon",
+        "area",
+        "community__code",
+        "community__name",
+        "community__parent__code",
+        "community__parent__name",
+    )
+    features = []
+    for code, name, polygon, area, community, community_name, street, street_name in rows:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": polygon,
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "area_m2": round(area),
+                    "community": community,
+                    "community_name": community_name,
+                    "street": street,
+                    "street_name": street_name,
+                    "color": street_colour(street),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _load_index() -> CellIndex:
+    cells = list(GridCell.objects.order_by("code").only("id", "code", "name", "community_id", "polygon"))
+    return CellIndex.build(cells, (polygon_from_geojson(cell.polygon) for cell in cells))
+
+
+def cell_index() -> CellIndex:
+    """This process's index of every cell, rebuilt when any cell changed (in any process: core.cache)."""
+    return cached(CACHE, "index", _load_index)
+
+
+def cells_for(points: Iterable[tuple[float, float]]) -> list[GridCell | None]:
+    """The cell of each (longitude, latitude), None for a point outside every cell. The GridCell objects are the
+    index's own, shared by the process: read them, do not change them."""
+    points = list(points)
+    if not points:
+        return []
+    index = cell_index()
+    longitudes, latitudes = zip(*points, strict=True)
+    return [None if at == NOWHERE else index.items[at] for at in index.locate(longitudes, latitudes)]
+
+
+def cell_at(longitude: float, latitude: float) -> GridCell | None:
+    if not (math.isfinite(longitude) and math.isfinite(latitude)):
+        return None
+    return cells_for([(longitude, latitude)])[0]
