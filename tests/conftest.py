@@ -10,8 +10,8 @@ import time_machine
 from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
-from yiwang.hotline.reference import load_hotline_reference
 from yiwang.grid.reference import load_grid
+from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes

@@ -176,12 +176,6 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def words(text: str) -> tuple[str, ...]:
-    """The words the search sees in a text, for another app's matching on the same segmentation (the hotline's
-    knowledge base)."""
-    return _words(text)
-
-
 @lru_cache(maxsize=20000)
 def _initials(text: str) -> str:
     """Pinyin initials of the Chinese characters in `text` ("居民身份证" → "jmsfz"); "" if there are none."""

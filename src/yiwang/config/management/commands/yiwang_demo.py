@@ -9,8 +9,8 @@ from django.core.management import BaseCommand, call_command
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
-from yiwang.hotline.reference import load_hotline_reference
 from yiwang.grid.reference import load_grid
+from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
