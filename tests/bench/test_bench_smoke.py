@@ -86,6 +86,13 @@ def test_grid(bench_url):
     assert "≥ 5,000 points/s with 3,000 cells" in out
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="no database: once is enough")
+def test_repeats(bench_url):
+    out = run_bench("bench_repeats.py", bench_url, "--problems", "150", "--seed", "3")
+    assert "yiwang (category, 150 m, 90 days, words)" in out and "naive (category, 150 m, 90 days)" in out
+    assert "ratio yiwang / naive" in out
+
+
 @pytest.mark.skipif(not ON_POSTGRES, reason="the server benchmark needs PostgreSQL")
 def test_submit(bench_url):
     out = run_bench("bench_submit.py", bench_url, "--threads", "2", "--workers", "2", "--seconds", "3")

@@ -124,6 +124,7 @@ def test_bad_input_gets_the_standards_error_shape_and_changes_nothing(client, is
         ({**STALL, "api_key": secret, "service_code": "NOPE"}, 400, "category"),
         ({**STALL, "api_key": secret, "lat": "north"}, 400, "lat"),
         ({**STALL, "api_key": secret, "lat": "91"}, 400, "lat"),
+        ({**STALL, "api_key": secret, "lat": "23.30", "long": "113.50"}, 400, "location"),
         ({**STALL, "api_key": secret, "description": ""}, 400, "description"),
         ({**STALL, "api_key": secret, "lat": "", "long": "", "address_string": ""}, 400, "location"),
         ({**STALL, "api_key": secret, "attribute[kind]": "consult"}, 400, "attribute[kind]"),

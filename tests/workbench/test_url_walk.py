@@ -113,6 +113,7 @@ PAGES: dict[str, Page] = {
     "hotline:operator": Page(opens=OPERATES),
     "hotline:queue": Page(lambda w: {"key": "pending"}, OPERATES),
     "hotline:inbox": Page(opens=frozenset({"urban_liaison", "superuser"})),
+    "hotline:hotspots": Page(opens=SEES_WORK_ORDER),
     "hotline:order": Page(lambda w: {"number": w["work_order"].number}, SEES_WORK_ORDER),
     "grid:mine": Page(opens=frozenset({"grid_worker", "superuser"})),
     "grid:map": Page(opens=GRID_VIEWERS),

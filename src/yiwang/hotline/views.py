@@ -14,7 +14,7 @@ from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.permissions import allows, can_do
 
-from . import selectors, services
+from . import places, selectors, services
 from .actions import Action
 from .models import Assignment, WorkOrder
 
@@ -321,4 +321,20 @@ def close(request, number):
         number,
         lambda o: services.order_close(actor=request.user, order=o, note=request.POST.get("note", "")),
         _("已办结"),
+    )
+
+
+@staff_required
+def hotspots(request):
+    """老大难 hotspots: places whose problem was reported again and again in the last 90 days (hotline.repeats)."""
+    if not can_do(request.user, "hotline_view"):
+        raise Http404
+    return render(
+        request,
+        "hotline/hotspots.html",
+        {
+            "hotspots": places.district_hotspots(request.user),
+            "limit": places.HOTSPOT_ORDERS,
+            "queues": selectors.QUEUES,
+        },
     )

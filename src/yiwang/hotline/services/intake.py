@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import clean_identity_number
+from yiwang.core.errors import ValidationFailed
 from yiwang.core.permissions import require
+from yiwang.grid.services import require_in_district
 from yiwang.org.models import Region
 
 from ..actions import Action
@@ -66,6 +68,24 @@ def _validated(
     return {"category": found, "description": description, "caller_phone": phone, "caller_id_number": id_number}, errors
 
 
+def _cell(errors: dict[str, list[str]], region: Region, longitude, latitude) -> str:
+    """The code of the grid cell a located request lies in; a location outside the district's grid (or only half
+    of one) is refused beside the other errors."""
+    if longitude is None and latitude is None:
+        return ""
+    try:
+        cell = require_in_district(longitude, latitude)
+    except ValidationFailed as outside:
+        errors.setdefault("location", []).extend(outside.fields["location"])
+        return ""
+    # A cell's code begins with its community's, and GB/T 10114 codes of a district's towns and communities begin
+    # with the district's: no read of the community needed.
+    if not cell.code.startswith(region.code):
+        errors.setdefault("location", []).append(_("坐标不在本区范围内"))
+        return ""
+    return cell.code
+
+
 def _create(*, actor, region: Region, channel: str, action: Action, fields: dict, **rest) -> WorkOrder:
     title = (rest.pop("title", "") or "").strip() or fields["description"][:TITLE_CHARS]
     order = WorkOrder(
@@ -111,11 +131,13 @@ def order_take(
         caller_id_number=caller_id_number,
         urgency=urgency,
     )
+    cell = _cell(errors, region, longitude, latitude)
     _raise(errors)
     return _create(
         actor=actor,
         region=region,
         channel=WorkOrder.Channel.PHONE,
+        grid_cell_code=cell,
         action=Action.TAKE,
         fields=fields,
         kind=kind,
@@ -198,11 +220,13 @@ def order_submit_open311(
     fields, errors = _validated(kind=kind, category=category, description=description, caller_phone=caller_phone)
     if longitude is None and latitude is None and not address.strip():
         errors.setdefault("location", []).append(_("请提供坐标或地址"))
+    cell = _cell(errors, region, longitude, latitude)
     _raise(errors)
     return _create(
         actor=None,
         region=region,
         channel=WorkOrder.Channel.OPEN311,
+        grid_cell_code=cell,
         action=Action.SUBMIT_WEB,
         fields=fields,
         kind=kind,
