@@ -25,6 +25,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.config.settings.dev")
+    # Nothing here reads a database: the reports are generated in memory.
+    os.environ["DATABASE_URL"] = "sqlite://:memory:"
     import django
 
     django.setup()
