@@ -114,6 +114,7 @@ PAGES: dict[str, Page] = {
     "hotline:queue": Page(lambda w: {"key": "pending"}, OPERATES),
     "hotline:inbox": Page(opens=frozenset({"urban_liaison", "superuser"})),
     "hotline:hotspots": Page(opens=SEES_WORK_ORDER),
+    "hotline:grid_report": Page(opens=frozenset({"grid_worker", "superuser"})),
     "hotline:order": Page(lambda w: {"number": w["work_order"].number}, SEES_WORK_ORDER),
     "grid:mine": Page(opens=frozenset({"grid_worker", "superuser"})),
     "grid:map": Page(opens=GRID_VIEWERS),

@@ -25,6 +25,7 @@ class Action(models.TextChoices):
 
     TAKE = "take", _("诉求已受理"), "hotline.received", _("受理来电")
     SUBMIT_WEB = "submit_web", _("网上诉求已受理"), "hotline.received", _("网上提交")
+    GRID_REPORT = "grid_report", _("网格员上报已受理"), "hotline.received", _("网格上报")
     ANSWER = "answer", _("已直接答复"), "hotline.answered", _("直接答复")
     DISPATCH = "dispatch", _("已转交承办部门"), "hotline.dispatched", _("派单")
     SIGN = "sign", _("承办部门已签收"), None, _("签收")

@@ -203,3 +203,12 @@ def knowledge_search(query: str, *, limit: int = 5) -> tuple[list[FaqEntry], lis
     faq = [entry for *_rank, entry in sorted(scored)[:limit]]
     guides = [Guide(hit.code, hit.title) for hit in catalog_search(query, limit=limit) if hit.kind == "item"]
     return faq, guides
+
+
+def grid_reports(actor, *, limit: int = 50) -> list[WorkOrder]:
+    """The grid worker's own reports, newest first, with where they stand."""
+    return list(
+        WorkOrder.objects.filter(channel=WorkOrder.Channel.GRID, created_by=actor)
+        .select_related("category")
+        .order_by("-created_at")[:limit]
+    )

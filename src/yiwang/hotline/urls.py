@@ -8,6 +8,7 @@ urlpatterns = [
     path("workbench/hotline/queue/<slug:key>/", views.queue, name="queue"),
     path("workbench/hotline/inbox/", views.inbox, name="inbox"),
     path("workbench/hotline/hotspots/", views.hotspots, name="hotspots"),
+    path("workbench/hotline/grid-report/", views.grid_report, name="grid_report"),
     path("workbench/hotline/orders/<str:number>/", views.order, name="order"),
     path("workbench/hotline/orders/<str:number>/dispatch/", views.dispatch, name="dispatch"),
     path("workbench/hotline/orders/<str:number>/sign/", views.sign, name="sign"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.permissions import allows, can_do
+from yiwang.grid.selectors import my_cells
 
 from . import places, selectors, services
 from .actions import Action
@@ -337,4 +338,54 @@ def hotspots(request):
             "limit": places.HOTSPOT_ORDERS,
             "queues": selectors.QUEUES,
         },
+    )
+
+
+def _coordinate(raw: str):
+    try:
+        return float(raw) if raw.strip() else None
+    except ValueError:
+        return None
+
+
+@staff_required
+def grid_report(request):
+    """巡查上报: what a grid worker found becomes a work order for the centre; their earlier reports below."""
+    if not can_do(request.user, "grid_work"):
+        raise Http404
+    cells = list(my_cells(request.user))
+    post, errors = request.POST, {}
+    if request.method == "POST":
+        longitude, latitude = _coordinate(post.get("longitude", "")), _coordinate(post.get("latitude", ""))
+        chosen = next((c for c in cells if c.code == post.get("cell")), None)
+        if longitude is None and latitude is None and chosen is not None:
+            # No position from the device: the chosen cell's centre stands for the place.
+            longitude, latitude = chosen.centroid_lon, chosen.centroid_lat
+        try:
+            order = services.order_report_from_grid(
+                actor=request.user,
+                kind=post.get("kind", ""),
+                category=post.get("category", ""),
+                description=post.get("description", ""),
+                address=post.get("address", ""),
+                longitude=longitude,
+                latitude=latitude,
+            )
+        except ValidationFailed as refused:
+            errors = _errors(refused)
+        else:
+            messages.success(request, _("已上报：%(n)s，12345 中心将派单处理") % {"n": order.number})
+            return redirect("hotline:grid_report")
+    return render(
+        request,
+        "hotline/grid_report.html",
+        {
+            "cells": cells,
+            "categories": selectors.categories(),
+            "kinds": WorkOrder.Kind.choices,
+            "form": post,
+            "errors": errors,
+            "reported": selectors.grid_reports(request.user),
+        },
+        status=422 if errors else 200,
     )

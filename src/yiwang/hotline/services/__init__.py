@@ -11,7 +11,13 @@ from .handling import (
     order_sign,
     order_transfer,
 )
-from .intake import order_answer_directly, order_submit_open311, order_submit_web, order_take
+from .intake import (
+    order_answer_directly,
+    order_report_from_grid,
+    order_submit_open311,
+    order_submit_web,
+    order_take,
+)
 
 __all__ = [
     "extension_decide",
@@ -22,6 +28,7 @@ __all__ = [
     "order_dispatch",
     "order_redispatch",
     "order_reply",
+    "order_report_from_grid",
     "order_return",
     "order_sign",
     "order_submit_open311",

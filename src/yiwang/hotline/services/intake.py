@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.identifiers import clean_identity_number
 from yiwang.core.errors import ValidationFailed
-from yiwang.core.permissions import require
+from yiwang.core.permissions import allows, require
 from yiwang.grid.services import require_in_district
 from yiwang.org.models import Region
 
@@ -235,4 +235,52 @@ def order_submit_open311(
         latitude=latitude,
         caller_name=caller_name.strip(),
         confidential=confidential,
+    )
+
+
+@transaction.atomic
+def order_report_from_grid(
+    *,
+    actor,
+    kind: str,
+    category: str,
+    description: str,
+    longitude,
+    latitude,
+    address: str = "",
+    urgency: str = WorkOrder.Urgency.NORMAL,
+) -> WorkOrder:
+    """巡查上报: a grid worker reports what they found in one of their cells; it reaches the centre as a work
+    order to dispatch, located where the worker stood. The place must lie in the worker's reach."""
+    fields, errors = _validated(
+        kind=kind, category=category, description=description, caller_phone=getattr(actor, "phone", ""), urgency=urgency
+    )
+    cell = None
+    if longitude is None or latitude is None:
+        errors.setdefault("location", []).append(_("请定位或填写所在位置的坐标"))
+    else:
+        try:
+            cell = require_in_district(longitude, latitude)
+        except ValidationFailed as outside:
+            errors.setdefault("location", []).extend(outside.fields["location"])
+        else:
+            if not allows(actor, "grid_work", cell):
+                cell = None
+                errors.setdefault("location", []).append(_("该位置不在您负责的网格范围内"))
+    _raise(errors)
+    # A cell's code begins with its district's (see _cell).
+    region = Region.objects.get(code=cell.code[:6], level=Region.Level.COUNTY)
+    return _create(
+        actor=actor,
+        region=region,
+        channel=WorkOrder.Channel.GRID,
+        action=Action.GRID_REPORT,
+        fields=fields,
+        kind=kind,
+        urgency=urgency,
+        address=address.strip(),
+        longitude=longitude,
+        latitude=latitude,
+        grid_cell_code=cell.code,
+        caller_name=str(actor),
     )
