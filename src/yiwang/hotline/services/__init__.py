@@ -12,10 +12,12 @@ from .handling import (
     order_transfer,
 )
 from .intake import order_answer_directly, order_submit_open311, order_submit_web, order_take
+from .reporting import monthly_reports_due, report_generate
 
 __all__ = [
     "extension_decide",
     "extension_request",
+    "monthly_reports_due",
     "order_answer_directly",
     "order_callback",
     "order_close",
@@ -28,4 +30,5 @@ __all__ = [
     "order_submit_web",
     "order_take",
     "order_transfer",
+    "report_generate",
 ]
