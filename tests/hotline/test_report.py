@@ -237,7 +237,9 @@ def test_the_snapshot_regenerates_in_place(month, haizhu, operator, supervisor):
     again.refresh_from_db()
     assert again.data["totals"]["received"] == 6 and again.generated_by is None
     assert again.generated_at == AS_OF + dt.timedelta(hours=1)
-    actions = list(AuditEntry.objects.filter(action="hotline.report_generate").order_by("at").values_list("data", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(action="hotline.report_generate").order_by("at").values_list("data", flat=True)
+    )
     assert [a["replaced"] for a in actions] == [False, True]
     with pytest.raises(NotFound):
         services.report_generate(actor=supervisor, region=haizhu, month=NOVEMBER)
@@ -265,7 +267,7 @@ def test_the_worker_generates_last_month_on_the_first_working_day(db, haizhu):
 def test_the_worker_follows_the_regions_calendar(db, haizhu):
     """A region's own override (a Monday made a holiday) moves its first working day; a national holiday (国庆)
     moves everyone's."""
-    WorkdayOverride.objects.create(region=haizhu, date=dt.date(2026, 8, 3), is_workday=False, name="调休")
+    WorkdayOverride.objects.create(region=haizhu, date=dt.date(2026, 8, 3), is_workday=False, note="调休")
     with at("2026-08-03 09:00"):
         assert "440105" not in monthly_reports.call()
     with at("2026-08-04 09:00"):
