@@ -287,6 +287,9 @@ def _named_urls(patterns=None, prefix="", namespace=None):
                 continue
             yield from _named_urls(pattern.url_patterns, route, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
+            # An app included at "" whose own routes carry the prefix (open311's re_path "^open311/…").
+            if (prefix + str(pattern.pattern)).lstrip("^").startswith(SKIPPED_PREFIXES):
+                continue
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
