@@ -97,3 +97,18 @@ def test_repeats(bench_url):
 def test_submit(bench_url):
     out = run_bench("bench_submit.py", bench_url, "--threads", "2", "--workers", "2", "--seconds", "3")
     assert "yiwang POST /api/v1/cases" in out and "raw SQL (psycopg)" in out and "queries" in out
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the monthly report's benchmark writes with COPY: PostgreSQL only")
+def test_report():
+    import psycopg
+
+    server = URL.rsplit("/", 1)[0]
+    name = f"yiwang_report_bench_smoke_{uuid.uuid4().hex[:8]}"
+    try:
+        out = run_bench("bench_report.py", f"{server}/{name}", "--orders", "2000", "--repeat", "1")
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert "yiwang monthly_report" in out and "naive Python loops" in out and "ratio naive / yiwang" in out
+    assert "both agree" in out

@@ -55,6 +55,12 @@ SEES_WORK_ORDER = frozenset({"operator", "urban_liaison", "supervisor", "superus
 ACCEPTS_CASE = frozenset({"clerk", "samr_reviewer", "superuser"})
 # Who has the grid's map (grid_view over 海珠区 or, for the 网格员, over 南洲街道 where the walked cell lies).
 GRID_VIEWERS = frozenset({"operator", "supervisor", "catalog_admin", "grid_worker", "superuser"})
+# Who reads the district's 12345 monthly report: the centre and 效能监察 (hotline_view over the whole district).
+READS_REPORT = frozenset({"operator", "supervisor", "superuser"})
+
+
+def REPORT(world):
+    return {"region_code": "440105", "month": timezone.localdate().strftime("%Y-%m")}
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,10 @@ PAGES: dict[str, Page] = {
     "hotline:hotspots": Page(opens=SEES_WORK_ORDER),
     "hotline:grid_report": Page(opens=frozenset({"grid_worker", "superuser"})),
     "hotline:order": Page(lambda w: {"number": w["work_order"].number}, SEES_WORK_ORDER),
+    "hotline:reports": Page(opens=READS_REPORT),
+    "hotline:report": Page(REPORT, READS_REPORT),
+    "hotline:report_xlsx": Page(REPORT, READS_REPORT),
+    "hotline:report_pdf": Page(REPORT, READS_REPORT),
     "grid:mine": Page(opens=frozenset({"grid_worker", "superuser"})),
     "grid:map": Page(opens=GRID_VIEWERS),
     "grid:cells_geojson": Page(opens=GRID_VIEWERS),
@@ -193,6 +203,7 @@ ACTIONS = {
     "coordination:unsubscribe": PK,
     "webhooks:replay": PK,
     "desk:rating_code": NUMBER,
+    "hotline:report_generate": NONE,
     "hotline:dispatch": WORK_ORDER,
     "hotline:sign": WORK_ORDER,
     "hotline:return": WORK_ORDER,
@@ -277,6 +288,9 @@ def _named_urls(patterns=None, prefix="", namespace=None):
                 continue
             yield from _named_urls(pattern.url_patterns, route, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
+            # An app included at "" whose own routes carry the prefix (open311's re_path "^open311/…").
+            if (prefix + str(pattern.pattern)).lstrip("^").startswith(SKIPPED_PREFIXES):
+                continue
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 

@@ -135,6 +135,24 @@ def restrict(queryset: QuerySet, actor, action: str = "view") -> QuerySet:
     return queryset.filter(condition)
 
 
+def restrict_region_wide(queryset: QuerySet, actor, action: str) -> QuerySet:
+    """restrict(), counting only the roles that hold the action over a whole region subtree, not those that hold it
+    for one department: what a district-wide figure (a report summing every department) may be shown to."""
+    if action not in ACTION_ROLES:
+        raise ValueError(f"unknown action {action!r}")
+    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+        return queryset
+    region_path = getattr(queryset.model, "scope_region", None)
+    if region_path is None:
+        raise TypeError(f"{queryset.model.__name__} declares no scope_region; it cannot be restricted")
+    allowed = ACTION_ROLES[action]
+    condition = Q(pk__in=[])
+    for role in staff_roles(actor):
+        if allowed.get(role.role) == "region":
+            condition |= Q(**{_lookup(region_path, "path__startswith"): role.region.path})
+    return queryset.filter(condition)
+
+
 def _crosses_to_many(model, path: str) -> bool:
     for name in path.split("__"):
         if not name:

@@ -151,7 +151,11 @@ class WorkOrder(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["region", "status"], name="hotline_order_region_status")]
+        indexes = [
+            models.Index(fields=["region", "status"], name="hotline_order_region_status"),
+            # The monthly report's cohort: one district's orders received in one month.
+            models.Index(fields=["region", "created_at"], name="hotline_order_region_created"),
+        ]
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
 
@@ -293,3 +297,29 @@ class OrderNumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region", "day"], name="hotline_counter_unique")]
+
+
+class MonthlyReportSnapshot(models.Model):
+    """每月情况通报: the monthly report of a district as it was generated (hotline.report), one per region and
+    month; generating it again replaces it."""
+
+    region = models.ForeignKey("org.Region", verbose_name=_("区划"), on_delete=models.PROTECT)
+    month = models.DateField(_("月份"))  # the month's 1st
+    generated_at = models.DateTimeField(_("生成时间"))
+    # None when the worker generated it on the month's first working day.
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(_("通报数据"))
+
+    scope_region = "region"
+    scope_department = None
+
+    class Meta:
+        ordering = ["-month", "region__code"]
+        constraints = [models.UniqueConstraint(fields=["region", "month"], name="hotline_report_region_month")]
+        verbose_name = _("每月情况通报")
+        verbose_name_plural = _("每月情况通报")
+
+    def __str__(self):
+        return f"{self.region} {self.month:%Y-%m}"

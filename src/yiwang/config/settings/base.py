@@ -238,6 +238,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.desk.tasks.appointment_slots_sweep",
     "yiwang.core.tasks.upload_sweep",
     "yiwang.core.tasks.audit_anchor",
+    "yiwang.hotline.tasks.monthly_reports",
 ]
 # A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
 # puts it back in the queue (or fails it after three tries). Longer than any task runs.

@@ -18,10 +18,12 @@ from .intake import (
     order_submit_web,
     order_take,
 )
+from .reporting import monthly_reports_due, report_generate
 
 __all__ = [
     "extension_decide",
     "extension_request",
+    "monthly_reports_due",
     "order_answer_directly",
     "order_callback",
     "order_close",
@@ -35,4 +37,5 @@ __all__ = [
     "order_submit_web",
     "order_take",
     "order_transfer",
+    "report_generate",
 ]

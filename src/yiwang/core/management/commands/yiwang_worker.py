@@ -1,7 +1,7 @@
 """`yiwang worker`: the database task queue, plus the periodic clock sweep.
 
 A daemon thread enqueues the periodic jobs of settings.YIWANG_PERIODIC_TASKS (the case clock sweep, licence
-renewal reminders, the claim clock, webhook retries, event consumer retries and lost-event redelivery) every YIWANG_SWEEP_SECONDS (default 60); the queue
+renewal reminders, the claim clock, webhook retries, event consumer retries, lost-event redelivery and the 12345 monthly reports) every YIWANG_SWEEP_SECONDS (default 60); the queue
 runs them like any other task. Each is idempotent, so several workers each scheduling it is harmless,
 and a worker killed mid-sweep leaves nothing half-done for the next one. The thread is a daemon and also
 watches an Event, so it ends with the process.
