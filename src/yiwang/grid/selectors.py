@@ -3,6 +3,7 @@
 import math
 from collections.abc import Iterable
 
+import numpy as np
 from django.db.models import QuerySet
 
 from yiwang.core.cache import cached
@@ -106,12 +107,12 @@ def cell_index() -> CellIndex:
 def cells_for(points: Iterable[tuple[float, float]]) -> list[GridCell | None]:
     """The cell of each (longitude, latitude), None for a point outside every cell. The GridCell objects are the
     index's own, shared by the process: read them, do not change them."""
-    points = list(points)
-    if not points:
+    coordinates = np.asarray(list(points), dtype=float).reshape(-1, 2)
+    if not len(coordinates):
         return []
     index = cell_index()
-    longitudes, latitudes = zip(*points, strict=True)
-    return [None if at == NOWHERE else index.items[at] for at in index.locate(longitudes, latitudes)]
+    items = index.items
+    return [None if at == NOWHERE else items[at] for at in index.locate(coordinates[:, 0], coordinates[:, 1]).tolist()]
 
 
 def cell_at(longitude: float, latitude: float) -> GridCell | None:

@@ -14,7 +14,7 @@ from .selectors import cell_at, cell_index
 
 
 def _require_change(actor, obj) -> None:
-    """actor=None is the platform itself (the reference loader); anyone else needs `change` over the row."""
+    """actor=None is the platform itself (a command or a task); anyone else needs `change` over the row."""
     if actor is not None and not allows(actor, "change", obj):
         raise NotFound()
 
