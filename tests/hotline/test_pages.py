@@ -77,6 +77,7 @@ def test_the_liaison_signs_and_replies_and_the_operator_calls_back(client, dispa
     assert dispatched.number in inbox
     page = client.get(url).content.decode()
     assert 'id="sign-form"' in page and 'id="return-form"' in page and 'id="dispatch-form"' not in page
+    assert 'data-testid="query-code"' not in page  # the caller's key is the centre's to tell, not a department's
     assert client.post(url + "sign/").status_code == 302
     response = client.post(url + "reply/", {"reply": "已清理", "outcome": ""})
     assert response.status_code == 422 and "请选择办理结果" in response.content.decode()

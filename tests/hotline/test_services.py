@@ -205,8 +205,9 @@ def test_a_dissatisfied_callback_reopens_the_order_and_counts(dispatched, operat
 
 
 def test_a_callback_before_the_reply_is_refused(dispatched, operator, monday):
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         services.order_callback(actor=operator, order=dispatched, satisfaction="satisfied")
+    assert "答复后才能回访" in refused.value.message
 
 
 def test_the_centre_closes_a_returned_order_with_a_note(dispatched, operator, urban_liaison, monday):

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yiwang.core.errors import InvalidTransition
+
 from .. import clock
 from ..actions import Action
 from ..models import Assignment, WorkOrder
@@ -18,7 +20,10 @@ def order_callback(*, actor, order: WorkOrder, satisfaction: str, note: str = ""
     _choice(errors, "satisfaction", satisfaction, WorkOrder.Satisfaction, _("请选择回访结果"))
     _raise(errors)
     if order.status != WorkOrder.Status.REPLIED:
-        order.move(Action.REOPEN)  # refuses with the order's state in the message
+        raise InvalidTransition(
+            _("工单当前状态为“%(status)s”，部门答复后才能回访") % {"status": order.get_status_display()},
+            subcode="hotline_state",
+        )
     order.satisfaction = satisfaction
     _record(
         order,
