@@ -187,3 +187,20 @@ def test_tracking_names_no_staff(client, dispatched, urban_liaison, operator):
     text = page.content.decode()
     assert "承办部门已答复" in text
     assert "话务员" not in text and "联络员" not in text and "张某" not in text and "李四" not in text
+
+
+def test_the_operator_screen_counts_each_queue(client, dispatched, take, operator, urban_liaison):
+    take()
+    services.order_return(actor=urban_liaison, order=dispatched, reason="非本部门职责")
+    client.force_login(operator)
+    page = client.get("/workbench/hotline/").content.decode()
+    assert 'data-count="pending">1<' in page and 'data-count="returned">1<' in page
+    assert 'data-count="callback">0<' in page
+
+
+def test_the_admin_lists_work_orders_without_the_identity_number(client, superuser, take, monday):
+    order = take(caller_id_number="11010519491231002X")
+    client.force_login(superuser)
+    assert order.number in client.get("/admin/hotline/workorder/").content.decode()
+    page = client.get(f"/admin/hotline/workorder/{order.pk}/change/").content.decode()
+    assert "11010519491231002X" not in page

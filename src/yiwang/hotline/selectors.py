@@ -110,14 +110,15 @@ def queue(actor, key: str, now: dt.datetime | None = None) -> list[WorkOrder]:
     return found
 
 
-def queue_counts(actor, now: dt.datetime | None = None) -> dict[str, int]:
-    counts = {}
-    for key, (_label, condition) in QUEUES.items():
+def queue_tabs(actor, now: dt.datetime | None = None) -> list[tuple[str, str, int]]:
+    """Each queue's key, label and how many orders wait in it, for the operator's screen."""
+    tabs = []
+    for key, (label, condition) in QUEUES.items():
         rows = restrict(WorkOrder.objects.filter(**condition), actor, "hotline_operate")
         if key == "warning":
             rows = rows.filter(warn_at__lte=now or timezone.now())
-        counts[key] = rows.count()
-    return counts
+        tabs.append((key, label, rows.count()))
+    return tabs
 
 
 def inbox(actor) -> dict[str, list[Assignment]]:
@@ -159,7 +160,7 @@ def extension_for(actor, pk: int) -> ExtensionRequest:
 
 
 def staff_timeline(order: WorkOrder) -> list:
-    return list(order.log.select_related(None).order_by("at", "pk"))
+    return list(order.log.all())
 
 
 def caller_timeline(order: WorkOrder) -> list[dict]:

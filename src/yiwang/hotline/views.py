@@ -75,8 +75,7 @@ def operator(request):
             "guides": guides,
             "history": history,
             "searched": request.method == "POST",
-            "counts": selectors.queue_counts(request.user),
-            "queues": selectors.QUEUES,
+            "tabs": selectors.queue_tabs(request.user),
         },
         status=422 if errors else 200,
     )
@@ -125,7 +124,7 @@ def queue(request, key):
             "key": key,
             "label": selectors.QUEUES[key][0],
             "orders": selectors.queue(request.user, key),
-            "queues": selectors.QUEUES,
+            "tabs": [(k, label, None) for k, (label, _condition) in selectors.QUEUES.items()],
         },
     )
 
