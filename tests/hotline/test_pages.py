@@ -74,7 +74,7 @@ def test_the_liaison_signs_and_replies_and_the_operator_calls_back(client, dispa
     client.force_login(urban_liaison)
     assert "部门工单" in client.get("/workbench/").content.decode()
     inbox = client.get("/workbench/hotline/inbox/").content.decode()
-    assert dispatched.number in inbox
+    assert dispatched.number in inbox and f"/workbench/hotline/orders/{dispatched.number}/sign/" in inbox
     page = client.get(url).content.decode()
     assert 'id="sign-form"' in page and 'id="return-form"' in page and 'id="dispatch-form"' not in page
     assert 'data-testid="query-code"' not in page  # the caller's key is the centre's to tell, not a department's
@@ -116,11 +116,13 @@ def test_an_extension_through_the_pages(client, dispatched, urban_liaison, opera
     client.force_login(operator)
     page = client.get(url).content.decode()
     assert "需现场复核" in page
+    assert dispatched.number in client.get("/workbench/hotline/queue/extensions/").content.decode()
     extension = dispatched.assignments.get().extensions.get()
     response = client.post(f"/workbench/hotline/extensions/{extension.pk}/", {"decision": "approve"})
     assert response.status_code == 302
     extension.refresh_from_db()
     assert extension.status == "approved"
+    assert dispatched.number not in client.get("/workbench/hotline/queue/extensions/").content.decode()
 
 
 def test_the_warning_queue_lists_late_orders(client, dispatched, operator, monday):

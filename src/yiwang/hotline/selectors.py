@@ -94,6 +94,11 @@ QUEUES = {
     "returned": (_("退单待处理"), {"status": WorkOrder.Status.RETURNED}),
     "callback": (_("待回访"), {"status": WorkOrder.Status.REPLIED}),
     "warning": (_("预警/超期"), {"status__in": WorkOrder.OPEN_STATES}),
+    # A subquery, compiled afresh into each queue's statement: orders whose department asks for more time.
+    "extensions": (
+        _("待审延期"),
+        {"pk__in": ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).values("assignment__order")},
+    ),
 }
 
 
