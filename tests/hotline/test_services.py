@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from yiwang.core.errors import Conflict, InvalidTransition, ValidationFailed
 from yiwang.core.models import AuditEntry
 from yiwang.hotline import clock, selectors, services
 from yiwang.hotline.actions import Action
@@ -70,7 +70,9 @@ def test_dispatch_sets_working_hour_and_working_day_limits(dispatched, urban):
     assert lead.sign_due == at(23, 12) and dispatched.sign_due == lead.sign_due
     assert lead.reply_due == at(30, 18)
     assert dispatched.status == WorkOrder.Status.DISPATCHED
-    assert dispatched.warn_at is not None and clock.warning(dispatched, at(23, 10, 30)) == ""
+    assert clock.warning(dispatched, at(23, 10, 30)) == ""
+    assert clock.warning(dispatched, at(23, 11, 40)) == "yellow"  # past 80% of the two hours
+    assert clock.warning(dispatched, at(23, 12, 1)) == "red"
 
 
 def test_a_seasonal_order_runs_on_the_shortest_limits(take, operator, urban, monday):
@@ -99,6 +101,13 @@ def test_sign_and_reply_by_the_lead_moves_the_order_to_the_callback(dispatched, 
     order = WorkOrder.objects.get(pk=dispatched.pk)
     assert order.status == WorkOrder.Status.REPLIED and order.warn_at is None
     assert steps(order)[-2:] == [Action.SIGN, Action.REPLY]
+
+
+def test_a_second_signing_is_told_the_order_is_signed(dispatched, urban_liaison, monday):
+    services.order_sign(actor=urban_liaison, order=dispatched)
+    with pytest.raises(InvalidTransition) as refused:
+        services.order_sign(actor=urban_liaison, order=dispatched)
+    assert refused.value.subcode == "assignment_state" and "办理中" in refused.value.message
 
 
 def test_a_reply_needs_signing_first(dispatched, urban_liaison, monday):
@@ -150,8 +159,9 @@ def test_a_signed_order_cannot_be_returned_but_the_centre_can_transfer_it(
     assert order.status == WorkOrder.Status.DISPATCHED
     assert order.assignments.get(lead=True).department == housing
     services.order_sign(actor=housing_liaison, order=order)
-    with pytest.raises(NotFound):  # 城管's part ended with the transfer
+    with pytest.raises(InvalidTransition) as refused:  # 城管's part ended with the transfer
         services.order_reply(actor=urban_liaison, order=order, reply="已处理", outcome="solved")
+    assert "已改派" in refused.value.message
 
 
 def test_assisting_departments_sign_and_reply_their_part(take, operator, urban, housing, housing_liaison, monday):
