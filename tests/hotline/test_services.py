@@ -208,6 +208,7 @@ def test_a_dissatisfied_callback_reopens_the_order_and_counts(dispatched, operat
     assert order.reply_due == at(2, 18).replace(month=12)  # five working days from Wednesday
     lead = order.assignments.get(lead=True)
     assert lead.status == Assignment.Status.SIGNED and lead.reply_due == order.reply_due
+    assert lead.reply == "" and "已劝离" in order.log.get(action=Action.REPLY).note
     services.order_reply(actor=urban_liaison, order=order, reply="已安排每日早间巡查", outcome="solved")
     order = services.order_callback(actor=operator, order=order, satisfaction="basic")
     assert order.status == WorkOrder.Status.CLOSED and order.satisfaction == "basic"

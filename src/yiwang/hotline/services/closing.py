@@ -46,9 +46,10 @@ def order_callback(*, actor, order: WorkOrder, satisfaction: str, note: str = ""
     )
     order.move(Action.REOPEN)
     order.reopened_count += 1
-    lead.status = Assignment.Status.SIGNED
+    # The answer the caller rejected stays in the timeline; the department's part waits for a new one.
+    lead.status, lead.reply, lead.outcome, lead.replied_at = Assignment.Status.SIGNED, "", "", None
     lead.reply_due = clock.reply_limit(_calendar(order), now, urgency=order.urgency, handling=order.handling)
-    lead.save(update_fields=["status", "reply_due"])
+    lead.save(update_fields=["status", "reply", "outcome", "replied_at", "reply_due"])
     order.reply_due = lead.reply_due
     _running_limit(order, now)
     _save(order, "status", "satisfaction", "reopened_count", "reply_due", "warn_at")
