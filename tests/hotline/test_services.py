@@ -9,6 +9,7 @@ from yiwang.core.models import AuditEntry
 from yiwang.hotline import clock, selectors, services
 from yiwang.hotline.actions import Action
 from yiwang.hotline.models import Assignment, WorkOrder
+from yiwang.org.models import Department
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +265,23 @@ def test_the_knowledge_base_meets_colloquial_questions():
     assert faq and "停水" in faq[0].question
     faq, guides = selectors.knowledge_search("想开个饭店")
     assert any(g.code == "R005" for g in guides)
+
+
+def test_a_dispatched_order_is_not_dispatched_again(dispatched, operator, urban):
+    with pytest.raises(InvalidTransition) as refused:
+        services.order_dispatch(actor=operator, order=dispatched, lead=urban, handling="surge")
+    assert "已派单，待签收" in refused.value.message
+
+
+def test_dispatch_names_the_wrong_fields(take, operator, monday):
+    tianhe_samr = Department.objects.get(region__code="440106", kind="SAMR")
+    with pytest.raises(ValidationFailed) as refused:
+        services.order_dispatch(actor=operator, order=take(), lead=tianhe_samr, handling="")
+    assert set(refused.value.fields) == {"lead", "handling"}
+
+
+def test_a_transfer_to_the_same_department_is_refused(dispatched, operator, urban, urban_liaison, monday):
+    services.order_sign(actor=urban_liaison, order=dispatched)
+    with pytest.raises(ValidationFailed) as refused:
+        services.order_transfer(actor=operator, order=dispatched, lead=urban)
+    assert "lead" in refused.value.fields
