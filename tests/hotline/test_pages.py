@@ -74,9 +74,10 @@ def test_the_liaison_signs_and_replies_and_the_operator_calls_back(client, dispa
     client.force_login(urban_liaison)
     assert "部门工单" in client.get("/workbench/").content.decode()
     inbox = client.get("/workbench/hotline/inbox/").content.decode()
-    assert dispatched.number in inbox
+    assert dispatched.number in inbox and f"/workbench/hotline/orders/{dispatched.number}/sign/" in inbox
     page = client.get(url).content.decode()
     assert 'id="sign-form"' in page and 'id="return-form"' in page and 'id="dispatch-form"' not in page
+    assert 'data-testid="query-code"' not in page  # the caller's key is the centre's to tell, not a department's
     assert client.post(url + "sign/").status_code == 302
     response = client.post(url + "reply/", {"reply": "已清理", "outcome": ""})
     assert response.status_code == 422 and "请选择办理结果" in response.content.decode()
@@ -115,11 +116,13 @@ def test_an_extension_through_the_pages(client, dispatched, urban_liaison, opera
     client.force_login(operator)
     page = client.get(url).content.decode()
     assert "需现场复核" in page
+    assert dispatched.number in client.get("/workbench/hotline/queue/extensions/").content.decode()
     extension = dispatched.assignments.get().extensions.get()
     response = client.post(f"/workbench/hotline/extensions/{extension.pk}/", {"decision": "approve"})
     assert response.status_code == 302
     extension.refresh_from_db()
     assert extension.status == "approved"
+    assert dispatched.number not in client.get("/workbench/hotline/queue/extensions/").content.decode()
 
 
 def test_the_warning_queue_lists_late_orders(client, dispatched, operator, monday):
@@ -186,3 +189,20 @@ def test_tracking_names_no_staff(client, dispatched, urban_liaison, operator):
     text = page.content.decode()
     assert "承办部门已答复" in text
     assert "话务员" not in text and "联络员" not in text and "张某" not in text and "李四" not in text
+
+
+def test_the_operator_screen_counts_each_queue(client, dispatched, take, operator, urban_liaison):
+    take()
+    services.order_return(actor=urban_liaison, order=dispatched, reason="非本部门职责")
+    client.force_login(operator)
+    page = client.get("/workbench/hotline/").content.decode()
+    assert 'data-count="pending">1<' in page and 'data-count="returned">1<' in page
+    assert 'data-count="callback">0<' in page
+
+
+def test_the_admin_lists_work_orders_without_the_identity_number(client, superuser, take, monday):
+    order = take(caller_id_number="11010519491231002X")
+    client.force_login(superuser)
+    assert order.number in client.get("/admin/hotline/workorder/").content.decode()
+    page = client.get(f"/admin/hotline/workorder/{order.pk}/change/").content.decode()
+    assert "11010519491231002X" not in page

@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 
-from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from yiwang.core.errors import Conflict, InvalidTransition, ValidationFailed
 from yiwang.core.models import AuditEntry
 from yiwang.hotline import clock, selectors, services
 from yiwang.hotline.actions import Action
 from yiwang.hotline.models import Assignment, WorkOrder
+from yiwang.org.models import Department
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,9 @@ def test_dispatch_sets_working_hour_and_working_day_limits(dispatched, urban):
     assert lead.sign_due == at(23, 12) and dispatched.sign_due == lead.sign_due
     assert lead.reply_due == at(30, 18)
     assert dispatched.status == WorkOrder.Status.DISPATCHED
-    assert dispatched.warn_at is not None and clock.warning(dispatched, at(23, 10, 30)) == ""
+    assert clock.warning(dispatched, at(23, 10, 30)) == ""
+    assert clock.warning(dispatched, at(23, 11, 40)) == "yellow"  # past 80% of the two hours
+    assert clock.warning(dispatched, at(23, 12, 1)) == "red"
 
 
 def test_a_seasonal_order_runs_on_the_shortest_limits(take, operator, urban, monday):
@@ -99,6 +102,13 @@ def test_sign_and_reply_by_the_lead_moves_the_order_to_the_callback(dispatched, 
     order = WorkOrder.objects.get(pk=dispatched.pk)
     assert order.status == WorkOrder.Status.REPLIED and order.warn_at is None
     assert steps(order)[-2:] == [Action.SIGN, Action.REPLY]
+
+
+def test_a_second_signing_is_told_the_order_is_signed(dispatched, urban_liaison, monday):
+    services.order_sign(actor=urban_liaison, order=dispatched)
+    with pytest.raises(InvalidTransition) as refused:
+        services.order_sign(actor=urban_liaison, order=dispatched)
+    assert refused.value.subcode == "assignment_state" and "办理中" in refused.value.message
 
 
 def test_a_reply_needs_signing_first(dispatched, urban_liaison, monday):
@@ -150,8 +160,9 @@ def test_a_signed_order_cannot_be_returned_but_the_centre_can_transfer_it(
     assert order.status == WorkOrder.Status.DISPATCHED
     assert order.assignments.get(lead=True).department == housing
     services.order_sign(actor=housing_liaison, order=order)
-    with pytest.raises(NotFound):  # 城管's part ended with the transfer
+    with pytest.raises(InvalidTransition) as refused:  # 城管's part ended with the transfer
         services.order_reply(actor=urban_liaison, order=order, reply="已处理", outcome="solved")
+    assert "已改派" in refused.value.message
 
 
 def test_assisting_departments_sign_and_reply_their_part(take, operator, urban, housing, housing_liaison, monday):
@@ -198,6 +209,7 @@ def test_a_dissatisfied_callback_reopens_the_order_and_counts(dispatched, operat
     assert order.reply_due == at(2, 18).replace(month=12)  # five working days from Wednesday
     lead = order.assignments.get(lead=True)
     assert lead.status == Assignment.Status.SIGNED and lead.reply_due == order.reply_due
+    assert lead.reply == "" and "已劝离" in order.log.get(action=Action.REPLY).note
     services.order_reply(actor=urban_liaison, order=order, reply="已安排每日早间巡查", outcome="solved")
     order = services.order_callback(actor=operator, order=order, satisfaction="basic")
     assert order.status == WorkOrder.Status.CLOSED and order.satisfaction == "basic"
@@ -205,8 +217,9 @@ def test_a_dissatisfied_callback_reopens_the_order_and_counts(dispatched, operat
 
 
 def test_a_callback_before_the_reply_is_refused(dispatched, operator, monday):
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         services.order_callback(actor=operator, order=dispatched, satisfaction="satisfied")
+    assert "答复后才能回访" in refused.value.message
 
 
 def test_the_centre_closes_a_returned_order_with_a_note(dispatched, operator, urban_liaison, monday):
@@ -252,3 +265,23 @@ def test_the_knowledge_base_meets_colloquial_questions():
     assert faq and "停水" in faq[0].question
     faq, guides = selectors.knowledge_search("想开个饭店")
     assert any(g.code == "R005" for g in guides)
+
+
+def test_a_dispatched_order_is_not_dispatched_again(dispatched, operator, urban):
+    with pytest.raises(InvalidTransition) as refused:
+        services.order_dispatch(actor=operator, order=dispatched, lead=urban, handling="surge")
+    assert "已派单，待签收" in refused.value.message
+
+
+def test_dispatch_names_the_wrong_fields(take, operator, monday):
+    tianhe_samr = Department.objects.get(region__code="440106", kind="SAMR")
+    with pytest.raises(ValidationFailed) as refused:
+        services.order_dispatch(actor=operator, order=take(), lead=tianhe_samr, handling="")
+    assert set(refused.value.fields) == {"lead", "handling"}
+
+
+def test_a_transfer_to_the_same_department_is_refused(dispatched, operator, urban, urban_liaison, monday):
+    services.order_sign(actor=urban_liaison, order=dispatched)
+    with pytest.raises(ValidationFailed) as refused:
+        services.order_transfer(actor=operator, order=dispatched, lead=urban)
+    assert "lead" in refused.value.fields

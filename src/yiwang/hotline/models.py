@@ -146,7 +146,8 @@ class WorkOrder(models.Model):
     satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
 
     scope_region = "region"
-    # A liaison sees the orders sent to their department, lead or 协办, through the assignments.
+    # A liaison sees the orders sent to their department, lead or 协办, through the assignments; a part that ended
+    # (returned, transferred) keeps the order in sight, and the services let only a live part act.
     scope_department = ("assignments__department",)
 
     class Meta:

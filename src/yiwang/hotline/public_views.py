@@ -20,7 +20,7 @@ def submit(request):
     errors: dict[str, list[str]] = {}
     post = request.POST
     if request.method == "POST":
-        if is_ratelimited(request, group="hotline-web", key="ip", rate=settings.PROGRESS_LOOKUP_RATE, increment=True):
+        if is_ratelimited(request, group="hotline-web", key="ip", rate=settings.HOTLINE_SUBMIT_RATE, increment=True):
             errors = {"__all__": [_("提交过于频繁，请稍后再试")]}
         else:
             region = regions.filter(pk=post["region"]).first() if post.get("region", "").isdigit() else None

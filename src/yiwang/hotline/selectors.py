@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiwang.accounts.identifiers import mask_phone
 from yiwang.catalog.search import search as catalog_search
@@ -90,10 +91,15 @@ def caller_history(actor, phone: str) -> list[WorkOrder]:
 
 # The centre's queues: key -> (label, which orders).
 QUEUES = {
-    "pending": (_("待派单"), {"status": WorkOrder.Status.RECEIVED}),
-    "returned": (_("退单待处理"), {"status": WorkOrder.Status.RETURNED}),
-    "callback": (_("待回访"), {"status": WorkOrder.Status.REPLIED}),
-    "warning": (_("预警/超期"), {"status__in": WorkOrder.OPEN_STATES}),
+    "pending": (gettext_lazy("待派单"), {"status": WorkOrder.Status.RECEIVED}),
+    "returned": (gettext_lazy("退单待处理"), {"status": WorkOrder.Status.RETURNED}),
+    "callback": (gettext_lazy("待回访"), {"status": WorkOrder.Status.REPLIED}),
+    "warning": (gettext_lazy("预警/超期"), {"status__in": WorkOrder.OPEN_STATES}),
+    # A subquery, compiled afresh into each queue's statement: orders whose department asks for more time.
+    "extensions": (
+        gettext_lazy("待审延期"),
+        {"pk__in": ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).values("assignment__order")},
+    ),
 }
 
 
@@ -110,31 +116,39 @@ def queue(actor, key: str, now: dt.datetime | None = None) -> list[WorkOrder]:
     return found
 
 
-def queue_counts(actor, now: dt.datetime | None = None) -> dict[str, int]:
-    counts = {}
-    for key, (_label, condition) in QUEUES.items():
+def queue_labels() -> list[tuple[str, str, None]]:
+    """The queue tabs without their counts, for the pages that do not count them."""
+    return [(key, label, None) for key, (label, _condition) in QUEUES.items()]
+
+
+def queue_tabs(actor, now: dt.datetime | None = None) -> list[tuple[str, str, int]]:
+    """Each queue's key, label and how many orders wait in it, for the operator's screen."""
+    tabs = []
+    for key, (label, condition) in QUEUES.items():
         rows = restrict(WorkOrder.objects.filter(**condition), actor, "hotline_operate")
         if key == "warning":
             rows = rows.filter(warn_at__lte=now or timezone.now())
-        counts[key] = rows.count()
-    return counts
+        tabs.append((key, label, rows.count()))
+    return tabs
 
 
 def inbox(actor) -> dict[str, list[Assignment]]:
-    """A department's parts in orders, by stage: to sign, in hand, answered. No caller identity is read here."""
-    rows = restrict(
-        Assignment.objects.filter(
-            status__in=(Assignment.Status.DISPATCHED, Assignment.Status.SIGNED, Assignment.Status.REPLIED)
-        ),
-        actor,
-        "hotline_handle",
+    """A department's parts in orders, by stage: to sign (soonest limit first), in hand (soonest reply limit
+    first), answered (latest first). No caller identity is read here."""
+    rows = restrict(Assignment.objects.all(), actor, "hotline_handle").select_related(
+        "department", "order__category__parent"
     )
-    rows = rows.select_related("department", "order__category__parent").order_by("sign_due", "pk")
-    found: dict[str, list[Assignment]] = {"dispatched": [], "signed": [], "replied": []}
+    stages = {
+        Assignment.Status.DISPATCHED: ("sign_due", "pk"),
+        Assignment.Status.SIGNED: ("reply_due", "pk"),
+        Assignment.Status.REPLIED: ("-replied_at", "-pk"),
+    }
     now = timezone.now()
-    for row in rows[: QUEUE_ROWS * 3]:
-        row.order.warning = clock.warning(row.order, now)
-        found[row.status].append(row)
+    found: dict[str, list[Assignment]] = {}
+    for status, order_by in stages.items():
+        found[status] = list(rows.filter(status=status).order_by(*order_by)[:QUEUE_ROWS])
+        for row in found[status]:
+            row.order.warning = clock.warning(row.order, now)
     return found
 
 
@@ -159,7 +173,7 @@ def extension_for(actor, pk: int) -> ExtensionRequest:
 
 
 def staff_timeline(order: WorkOrder) -> list:
-    return list(order.log.select_related(None).order_by("at", "pk"))
+    return list(order.log.all())
 
 
 def caller_timeline(order: WorkOrder) -> list[dict]:

@@ -80,8 +80,7 @@ def operator(request):
             "guides": guides,
             "history": history,
             "searched": request.method == "POST",
-            "counts": selectors.queue_counts(request.user),
-            "queues": selectors.QUEUES,
+            "tabs": selectors.queue_tabs(request.user),
         },
         status=422 if errors else 200,
     )
@@ -130,7 +129,7 @@ def queue(request, key):
             "key": key,
             "label": selectors.QUEUES[key][0],
             "orders": selectors.queue(request.user, key),
-            "queues": selectors.QUEUES,
+            "tabs": selectors.queue_labels(),
         },
     )
 
@@ -340,7 +339,7 @@ def hotspots(request):
         {
             "hotspots": places.district_hotspots(request.user),
             "limit": places.HOTSPOT_ORDERS,
-            "queues": selectors.QUEUES,
+            "tabs": selectors.queue_labels(),
         },
     )
 
@@ -434,7 +433,7 @@ def reports(request):
             "regions": regions,
             "operated": operated,
             "default_month": last_month.strftime("%Y-%m"),
-            "queues": selectors.QUEUES,
+            "tabs": selectors.queue_labels(),
         },
     )
 
@@ -485,7 +484,7 @@ def report_page(request, region_code, month):
             "tables": report.tables(found),
             "charts": report.chart_data(found),
             "operates": allows(request.user, "hotline_operate", region),
-            "queues": selectors.QUEUES,
+            "tabs": selectors.queue_labels(),
         },
     )
 

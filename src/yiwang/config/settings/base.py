@@ -165,6 +165,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 # One-time codes by SMS: per phone number and per client address; progress lookups per client address.
 SMS_CODE_RATES = {"phone": "5/h", "ip": "20/h"}
 PROGRESS_LOOKUP_RATE = "10/m"
+# 12345 requests from the public web form, per client address: enough for a household, not for a script.
+HOTLINE_SUBMIT_RATE = "10/h"
 
 # Where SMS goes: a dotted path to a class with send(phone, text). yiwang.accounts.sms has a console sender
 # (logs the text), a file sender (appends to VAR_DIR/sms-outbox.log), an HTTP sender (POSTs JSON to

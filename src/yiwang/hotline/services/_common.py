@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
-from yiwang.core.errors import NotFound, ValidationFailed
+from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
 from yiwang.core.events import emit
 from yiwang.core.permissions import require, restrict
 
@@ -32,12 +32,19 @@ def _locked(order: WorkOrder, actor, action: str) -> WorkOrder:
 
 
 def _own_assignment(order: WorkOrder, actor, *states: str) -> Assignment:
-    """The actor's department's live part in the order (lead first), locked; NotFound when it has none: a
-    department the order was never sent to, or whose part ended, may not act on it."""
-    rows = restrict(Assignment.objects.filter(order=order, status__in=states), actor, "hotline_handle")
-    found = rows.select_for_update(of=("self",)).select_related("department").order_by("-lead", "pk").first()
-    if found is None:
+    """The actor's department's part in the order in one of `states` (lead first), locked. A department the order
+    was never sent to gets NotFound; one whose part is past this step (signed by a colleague a moment ago,
+    returned, transferred) is told so."""
+    rows = restrict(Assignment.objects.filter(order=order), actor, "hotline_handle")
+    parts = list(rows.select_for_update(of=("self",)).select_related("department").order_by("-lead", "pk"))
+    if not parts:
         raise NotFound()
+    found = next((part for part in parts if part.status in states), None)
+    if found is None:
+        raise InvalidTransition(
+            _("本部门的派单当前为“%(status)s”，不能进行此操作") % {"status": parts[0].get_status_display()},
+            subcode="assignment_state",
+        )
     return found
 
 

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yiwang.core.errors import InvalidTransition
+
 from .. import clock
 from ..actions import Action
 from ..models import Assignment, WorkOrder
@@ -18,7 +20,10 @@ def order_callback(*, actor, order: WorkOrder, satisfaction: str, note: str = ""
     _choice(errors, "satisfaction", satisfaction, WorkOrder.Satisfaction, _("请选择回访结果"))
     _raise(errors)
     if order.status != WorkOrder.Status.REPLIED:
-        order.move(Action.REOPEN)  # refuses with the order's state in the message
+        raise InvalidTransition(
+            _("工单当前状态为“%(status)s”，部门答复后才能回访") % {"status": order.get_status_display()},
+            subcode="hotline_state",
+        )
     order.satisfaction = satisfaction
     _record(
         order,
@@ -41,9 +46,10 @@ def order_callback(*, actor, order: WorkOrder, satisfaction: str, note: str = ""
     )
     order.move(Action.REOPEN)
     order.reopened_count += 1
-    lead.status = Assignment.Status.SIGNED
+    # The answer the caller rejected stays in the timeline; the department's part waits for a new one.
+    lead.status, lead.reply, lead.outcome, lead.replied_at = Assignment.Status.SIGNED, "", "", None
     lead.reply_due = clock.reply_limit(_calendar(order), now, urgency=order.urgency, handling=order.handling)
-    lead.save(update_fields=["status", "reply_due"])
+    lead.save(update_fields=["status", "reply", "outcome", "replied_at", "reply_due"])
     order.reply_due = lead.reply_due
     _running_limit(order, now)
     _save(order, "status", "satisfaction", "reopened_count", "reply_due", "warn_at")

@@ -1,0 +1,87 @@
+"""12345 from the call to the closing: the operator takes a complaint and dispatches it to 城管; the department's
+liaison signs and replies; the caller, called back, is not satisfied, so the order is done again and closed; the
+caller follows it all on the public page with the number and query code the operator read out."""
+
+import pytest
+
+from .conftest import login, shot
+from .steps import switch_user
+
+pytestmark = pytest.mark.browser
+
+
+def _reply(page, server_url: str, number: str, text: str) -> None:
+    from playwright.sync_api import expect
+
+    switch_user(page, server_url, "hz-urban-liaison")
+    page.goto(server_url + "/workbench/hotline/inbox/")
+    page.locator("#in-hand + table").get_by_role("link", name=number).click()
+    page.get_by_label("办理结果").select_option(label="已解决")
+    page.get_by_label("答复内容").fill(text)
+    page.get_by_role("button", name="提交答复").click()
+    expect(page.locator(".notice")).to_contain_text("已答复")
+
+
+def _call_back(page, server_url: str, number: str, answer: str) -> None:
+    from playwright.sync_api import expect
+
+    switch_user(page, server_url, "hz-12345-operator")
+    page.goto(server_url + "/workbench/hotline/queue/callback/")
+    page.locator("#hotline-queue").get_by_role("link", name=number).click()
+    page.get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="记录回访").click()
+    expect(page.locator(".notice")).to_contain_text("回访已记录")
+
+
+def test_a_complaint_from_call_to_close(page, server_url):
+    from playwright.sync_api import expect
+
+    login(page, server_url, "hz-12345-operator")
+    page.goto(server_url + "/workbench/")
+    page.get_by_role("link", name="12345工单").click()
+    page.get_by_label("来电号码").fill("13800138123")
+    page.get_by_label("姓名").fill("李四")
+    page.get_by_label("诉求类型").select_option(label="投诉")
+    page.get_by_label("诉求分类").select_option(label="市容环境/占道经营")
+    page.get_by_label("诉求内容").fill("南洲路菜市场门口每天早上有人占道摆卖，行人只能走机动车道。")
+    page.get_by_label("地址").fill("海珠区南洲路 88 号")
+    shot(page, "hotline-01-take-call")
+    page.get_by_role("button", name="受理并派单").click()
+    page.wait_for_url("**/workbench/hotline/orders/*/")
+    number = page.get_by_test_id("order-number").inner_text()
+    query_code = page.get_by_test_id("query-code").inner_text()
+    page.get_by_label("办理类别").select_option(label="整改类")
+    shot(page, "hotline-02-dispatch")
+    page.locator("#dispatch-form").get_by_role("button", name="派单").click()
+    expect(page.locator(".notice")).to_contain_text("已派单")
+    expect(page.locator("#order-status")).to_contain_text("待签收")
+
+    switch_user(page, server_url, "hz-urban-liaison")
+    page.goto(server_url + "/workbench/")
+    page.get_by_role("link", name="部门工单").click()
+    shot(page, "hotline-03-inbox")
+    page.locator("#to-sign + table").get_by_role("link", name=number).click()
+    page.get_by_role("button", name="签收").click()
+    expect(page.locator(".notice")).to_contain_text("已签收")
+    _reply(page, server_url, number, "已联合市场管理方清理占道摊档。")
+
+    _call_back(page, server_url, number, "不满意")
+    expect(page.locator("#order-status")).to_contain_text("办理中")
+    shot(page, "hotline-04-reopened")
+
+    _reply(page, server_url, number, "已安排执法队员每日早间巡查，摊档已迁入市场内。")
+    _call_back(page, server_url, number, "满意")
+    expect(page.locator("#order-status")).to_contain_text("已办结")
+    expect(page.locator("#timeline")).to_contain_text("重办")
+    shot(page, "hotline-05-closed")
+
+    page.context.clear_cookies()
+    page.goto(server_url + "/")
+    page.get_by_role("link", name="工单进度查询").click()
+    page.get_by_label("工单编号").fill(number)
+    page.get_by_label("查询码").fill(query_code)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#track-status")).to_contain_text("已办结")
+    expect(page.locator("#track-timeline")).to_contain_text("重新办理")
+    expect(page.locator("#track-result")).not_to_contain_text("联络员")
+    shot(page, "hotline-06-tracked")
