@@ -27,8 +27,8 @@ class ApiKey(models.Model):
     scope_department = None
 
     class Meta:
-        verbose_name = _("Open311 接口密钥")
-        verbose_name_plural = _("Open311 接口密钥")
+        verbose_name = _("开放接口密钥")
+        verbose_name_plural = _("开放接口密钥")
 
     def __str__(self):
         return f"{self.name}（{self.prefix}…）"
@@ -43,5 +43,5 @@ class Submission(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("Open311 提交")
-        verbose_name_plural = _("Open311 提交")
+        verbose_name = _("开放接口提交")
+        verbose_name_plural = _("开放接口提交")
