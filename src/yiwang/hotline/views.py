@@ -356,14 +356,8 @@ def grid_report(request):
     """巡查上报: what a grid worker found becomes a work order for the centre; their earlier reports below."""
     if not can_do(request.user, "grid_work"):
         raise Http404
-    cells = list(my_cells(request.user))
     post, errors = request.POST, {}
     if request.method == "POST":
-        longitude, latitude = _coordinate(post.get("longitude", "")), _coordinate(post.get("latitude", ""))
-        chosen = next((c for c in cells if c.code == post.get("cell")), None)
-        if longitude is None and latitude is None and chosen is not None:
-            # No position from the device: the chosen cell's centre stands for the place.
-            longitude, latitude = chosen.centroid_lon, chosen.centroid_lat
         try:
             order = services.order_report_from_grid(
                 actor=request.user,
@@ -371,8 +365,9 @@ def grid_report(request):
                 category=post.get("category", ""),
                 description=post.get("description", ""),
                 address=post.get("address", ""),
-                longitude=longitude,
-                latitude=latitude,
+                longitude=_coordinate(post.get("longitude", "")),
+                latitude=_coordinate(post.get("latitude", "")),
+                cell_code=post.get("cell", ""),
             )
         except ValidationFailed as refused:
             errors = _errors(refused)
@@ -383,7 +378,7 @@ def grid_report(request):
         request,
         "hotline/grid_report.html",
         {
-            "cells": cells,
+            "cells": my_cells(request.user),
             "categories": selectors.categories(),
             "kinds": WorkOrder.Kind.choices,
             "form": post,

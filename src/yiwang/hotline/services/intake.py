@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.identifiers import clean_identity_number
 from yiwang.core.errors import ValidationFailed
 from yiwang.core.permissions import allows, require
+from yiwang.grid.models import GridCell
 from yiwang.grid.services import require_in_district
 from yiwang.org.models import Region
 
@@ -249,9 +250,15 @@ def order_report_from_grid(
     latitude,
     address: str = "",
     urgency: str = WorkOrder.Urgency.NORMAL,
+    cell_code: str = "",
 ) -> WorkOrder:
     """巡查上报: a grid worker reports what they found in one of their cells; it reaches the centre as a work
-    order to dispatch, located where the worker stood. The place must lie in the worker's reach."""
+    order to dispatch, located where the worker stood. The place must lie in the worker's reach. Without a
+    position from the device, the centre of the cell the worker chose (`cell_code`) stands for the place."""
+    if longitude is None and latitude is None and cell_code:
+        chosen = GridCell.objects.filter(code=cell_code).only("centroid_lon", "centroid_lat").first()
+        if chosen is not None:
+            longitude, latitude = chosen.centroid_lon, chosen.centroid_lat
     fields, errors = _validated(
         kind=kind, category=category, description=description, caller_phone=getattr(actor, "phone", ""), urgency=urgency
     )
