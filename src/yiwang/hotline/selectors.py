@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from yiwang.accounts.identifiers import mask_phone
 from yiwang.catalog.search import search as catalog_search
 from yiwang.catalog.search import words
-from yiwang.core.permissions import allows, get_restricted, restrict
+from yiwang.core.errors import NotFound
+from yiwang.core.permissions import allows, get_restricted, restrict, restrict_region_wide
 from yiwang.org.models import Department, Region
 
-from . import clock
-from .models import Assignment, Category, ExtensionRequest, FaqEntry, WorkOrder
+from . import clock, report
+from .models import Assignment, Category, ExtensionRequest, FaqEntry, MonthlyReportSnapshot, WorkOrder
 
 CALLER_ORDERS = 10
 QUEUE_ROWS = 200
@@ -226,3 +227,30 @@ def grid_reports(actor, *, limit: int = 50) -> list[WorkOrder]:
         .select_related("category")
         .order_by("-created_at")[:limit]
     )
+
+
+def report_regions(actor) -> QuerySet[Region]:
+    """The districts whose monthly reports the actor reads: the centre's and 效能监察's, not a liaison's."""
+    regions = restrict_region_wide(Region.objects.filter(level=Region.Level.COUNTY), actor, "hotline_view")
+    return regions.order_by("code")
+
+
+def report_snapshots(regions) -> QuerySet[MonthlyReportSnapshot]:
+    return (
+        MonthlyReportSnapshot.objects.filter(region__in=regions)
+        .select_related("region", "generated_by")
+        .defer("data")
+        .order_by("-month", "region__code")
+    )
+
+
+def month_report(actor, region_code: str, month: dt.date):
+    """(district, snapshot or None, report) for a month: the stored snapshot, or (none generated yet) the report
+    computed now and not stored; NotFound for a district the actor may not read."""
+    region = report_regions(actor).filter(code=region_code).first()
+    if region is None:
+        raise NotFound()
+    snapshot = MonthlyReportSnapshot.objects.filter(region=region, month=month).select_related("generated_by").first()
+    if snapshot is not None:
+        return region, snapshot, report.MonthlyReport.from_json(snapshot.data)
+    return region, None, report.monthly_report(region=region, month=month, actor=actor)

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError, ValidationFailed
-from yiwang.core.permissions import allows, can_do, restrict_region_wide
+from yiwang.core.permissions import allows, can_do
 from yiwang.grid.selectors import my_cells
 from yiwang.org.models import Region
 
 from . import places, report, report_files, selectors, services
 from .actions import Action
-from .models import Assignment, MonthlyReportSnapshot, WorkOrder
+from .models import Assignment, WorkOrder
 
 TAKE_FIELDS = (
     "region",
@@ -393,11 +393,6 @@ def grid_report(request):
 # sees only its own orders, does not see the district's report).
 
 
-def _report_regions(user):
-    regions = restrict_region_wide(Region.objects.filter(level=Region.Level.COUNTY), user, "hotline_view")
-    return regions.order_by("code")
-
-
 def _month(text: str) -> dt.date:
     try:
         month = dt.datetime.strptime(text, "%Y-%m").date()
@@ -409,15 +404,10 @@ def _month(text: str) -> dt.date:
 @staff_required
 def reports(request):
     """The months with a generated report, and for the centre a form to generate (again) one month's."""
-    regions = list(_report_regions(request.user))
+    regions = list(selectors.report_regions(request.user))
     if not regions:
         raise Http404
-    snapshots = (
-        MonthlyReportSnapshot.objects.filter(region__in=regions)
-        .select_related("region", "generated_by")
-        .defer("data")
-        .order_by("-month", "region__code")
-    )
+    snapshots = selectors.report_snapshots(regions)
     operated = [r for r in regions if allows(request.user, "hotline_operate", r)]
     last_month = report.previous_month(timezone.localdate().replace(day=1))
     return render(
@@ -455,15 +445,7 @@ def report_generate(request):
 
 
 def _report_for(request, region_code: str, month: str):
-    """The stored snapshot of the month, or (none generated yet) the report computed now and not stored."""
-    region = _report_regions(request.user).filter(code=region_code).first()
-    if region is None:
-        raise Http404
-    first = _month(month)
-    snapshot = MonthlyReportSnapshot.objects.filter(region=region, month=first).select_related("generated_by").first()
-    if snapshot is not None:
-        return region, snapshot, report.MonthlyReport.from_json(snapshot.data)
-    return region, None, report.monthly_report(region=region, month=first, actor=request.user)
+    return selectors.month_report(request.user, region_code, _month(month))
 
 
 @staff_required
