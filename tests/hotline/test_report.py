@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from tests.pdffonts import assert_every_font_embedded
 from yiwang.accounts.models import User
 from yiwang.core.calendar import WorkCalendar
-from yiwang.core.errors import NotFound
+from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.models import AuditEntry, WorkdayOverride
 from yiwang.grid.models import GridCell
 from yiwang.hotline import report, services
@@ -353,3 +353,18 @@ def test_who_may_open_and_generate(client, month, operator, supervisor, urban_li
         response = client.post("/workbench/hotline/reports/generate/", {"region": "440105", "month": "2026-11"})
     assert response.status_code == 302 and response["Location"] == URL
     assert MonthlyReportSnapshot.objects.get().data["totals"]["received"] == 5
+
+
+def test_a_month_not_yet_begun_is_refused_and_nothing_is_written(client, month, haizhu, operator):
+    """The running month can be reported so far; the next one has no orders to report."""
+    with time_machine.travel(AS_OF, tick=False):
+        with pytest.raises(ValidationFailed) as refused:
+            services.report_generate(actor=operator, region=haizhu, month=dt.date(2027, 1, 1))
+        assert refused.value.fields == {"month": ["不能生成未来月份的通报"]}
+        client.force_login(operator)
+        response = client.post("/workbench/hotline/reports/generate/", {"region": "440105", "month": "2027-01"})
+        assert response.status_code == 302 and response["Location"] == "/workbench/hotline/reports/"
+        assert "不能生成未来月份的通报" in client.get(response["Location"]).content.decode()
+        assert services.report_generate(actor=operator, region=haizhu, month=dt.date(2026, 12, 1)).pk
+    assert not AuditEntry.objects.filter(action="hotline.report_generate", data__month="2027-01").exists()
+    assert list(MonthlyReportSnapshot.objects.values_list("month", flat=True)) == [dt.date(2026, 12, 1)]

@@ -434,10 +434,13 @@ def report_generate(request):
     except ValueError:
         messages.error(request, _("请选择月份（年-月）"))
         return redirect("hotline:reports")
-    if month > timezone.localdate():
-        messages.error(request, _("不能生成未来月份的通报"))
+    try:
+        services.report_generate(actor=request.user, region=region, month=month)
+    except ValidationFailed as refused:
+        for problems in _errors(refused).values():
+            for problem in problems:
+                messages.error(request, problem)
         return redirect("hotline:reports")
-    services.report_generate(actor=request.user, region=region, month=month)
     messages.success(
         request, _("已生成 %(region)s %(month)s 月度通报") % {"region": region.name, "month": f"{month:%Y-%m}"}
     )

@@ -11,6 +11,7 @@ from yiwang.core.calendar import WorkCalendar
 from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
 from yiwang.core.events import emit
 from yiwang.core.permissions import require, restrict
+from yiwang.core.writebehind import defer_insert
 
 from .. import clock
 from ..actions import Action
@@ -48,8 +49,9 @@ def _own_assignment(order: WorkOrder, actor, *states: str) -> Assignment:
     return found
 
 
-def _record(order: WorkOrder, *, actor, action: Action, note: str = "", data: dict | None = None) -> WorkOrderLog:
-    entry = WorkOrderLog.objects.create(
+def _record(order: WorkOrder, *, actor, action: Action, note: str = "", data: dict | None = None) -> None:
+    # Nothing reads the timeline inside the step that writes it, so its row waits for COMMIT with the audit entry.
+    entry = WorkOrderLog(
         order=order,
         at=_now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -57,6 +59,7 @@ def _record(order: WorkOrder, *, actor, action: Action, note: str = "", data: di
         action=action,
         note=note,
     )
+    defer_insert(entry)
     audit_record(
         actor=actor,
         action=f"hotline.{action.value}",
@@ -65,7 +68,6 @@ def _record(order: WorkOrder, *, actor, action: Action, note: str = "", data: di
     )
     if action.event:
         emit(action.event, {"order": order.number, "order_id": order.pk, "status": order.status, **(data or {})})
-    return entry
 
 
 def _calendar(order: WorkOrder) -> WorkCalendar:

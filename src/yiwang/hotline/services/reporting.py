@@ -4,9 +4,11 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkCalendar
+from yiwang.core.errors import ValidationFailed
 from yiwang.core.permissions import require
 from yiwang.org.models import Region
 
@@ -17,11 +19,14 @@ from ..report import monthly_report, previous_month
 @transaction.atomic
 def report_generate(*, actor, region: Region, month: dt.date) -> MonthlyReportSnapshot:
     """Compute the region's report for the month and store it as the month's one snapshot, replacing an earlier
-    one (idempotent per region and month). `actor` None is the worker; a person needs hotline_operate there."""
+    one (idempotent per region and month). `actor` None is the worker; a person needs hotline_operate there.
+    A month that has not begun has nothing to report; the running month can be reported so far."""
     if actor is not None:
         require(actor, "hotline_operate", region)
     month = month.replace(day=1)
     now = timezone.now()
+    if month > timezone.localdate(now):
+        raise ValidationFailed(fields={"month": [_("不能生成未来月份的通报")]}, subcode="report_month")
     report = monthly_report(region=region, month=month, actor=actor, as_of=now)
     snapshot, created = MonthlyReportSnapshot.objects.update_or_create(
         region=region,
