@@ -212,6 +212,7 @@ ACTIONS = {
     "hotline:extension_decide": PK,
     "hotline:reply": WORK_ORDER,
     "hotline:callback": WORK_ORDER,
+    "hotline:callback_sms": WORK_ORDER,
     "hotline:close": WORK_ORDER,
 }
 
@@ -275,6 +276,7 @@ PUBLIC = {
     "portal:bundle",
     "hotline:public_submit",
     "hotline:track",
+    "hotline:callback_link",
 }
 # open311/ is an API in the GeoReport v2 shape, walked by tests/open311 with an independent client.
 SKIPPED_PREFIXES = ("admin/", "api/", "o/", "i18n/", "open311/")

@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     EXTENSION_REFUSE = "extension_refuse", None, None, _("不予延期")
     ASSIST_REPLY = "assist_reply", None, None, _("协办答复")
     REPLY = "reply", _("承办部门已答复"), "hotline.replied", _("部门答复")
+    CALLBACK_SMS = "callback_sms", None, None, _("发送短信回访")
     CALLBACK = "callback", _("已回访"), "hotline.callback", _("回访")
     REOPEN = "reopen", _("重新办理"), "hotline.reopened", _("重办")
     CLOSE = "close", _("已办结"), "hotline.closed", _("办结")

@@ -3,12 +3,13 @@ tracking page shows the steps in the caller's words: no staff names, no internal
 the same answer as a number that does not exist."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
-from yiwang.core.errors import ValidationFailed
+from yiwang.core.errors import NotFound, ValidationFailed
 
 from . import selectors, services
 from .models import WorkOrder
@@ -69,4 +70,31 @@ def track(request):
         "hotline/track.html",
         {"order": order, "timeline": timeline, "error": error, "form": request.POST},
         status=status,
+    )
+
+
+@never_cache
+def callback_link(request, token):
+    """短信回访: the caller says whether the reply satisfied them. The page names the order and the outcome the
+    department reported, nothing of the staff's notes; a dead link is a 404 that says to call 12345."""
+    order = selectors.order_by_callback_link(token)
+    errors: dict[str, list[str]] = {}
+    if order is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            done = services.order_callback_by_link(
+                token=token, satisfaction=request.POST.get("satisfaction", ""), note=request.POST.get("note", "")
+            )
+        except NotFound:
+            raise Http404 from None
+        except ValidationFailed as error:
+            errors = error.fields or {"__all__": [error.message]}
+        else:
+            return render(request, "hotline/callback_done.html", {"order": done})
+    return render(
+        request,
+        "hotline/callback_link.html",
+        {"order": order, "satisfactions": WorkOrder.Satisfaction.choices, "form": request.POST, "errors": errors},
+        status=422 if errors else 200,
     )

@@ -18,7 +18,7 @@ from yiwang.core.errors import NotFound
 from yiwang.core.permissions import allows, get_restricted, restrict, restrict_region_wide
 from yiwang.org.models import Department, Region
 
-from . import clock, report
+from . import callback_links, clock, report
 from .models import Assignment, Category, ExtensionRequest, FaqEntry, MonthlyReportSnapshot, WorkOrder
 
 CALLER_ORDERS = 10
@@ -194,6 +194,23 @@ def order_by_query_code(number: str, query_code: str) -> WorkOrder | None:
     order = WorkOrder.objects.select_related("category__parent").filter(number=number).first()
     if order is None or not hmac.compare_digest(order.query_code.encode(), query_code.encode()):
         return None
+    return order
+
+
+def order_by_callback_link(token: str) -> WorkOrder | None:
+    """The order an SMS callback link (callback_links) may still answer: genuine, not too old, and of the reply
+    that waits for its callback now; None otherwise."""
+    found = callback_links.read(token)
+    if found is None:
+        return None
+    order = (
+        WorkOrder.objects.select_related("category__parent")
+        .filter(pk=found[0], status=WorkOrder.Status.REPLIED, reopened_count=found[1])
+        .first()
+    )
+    if order is None:
+        return None
+    order.lead_reply = order.assignments.select_related("department").filter(lead=True).first()
     return order
 
 

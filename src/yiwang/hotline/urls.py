@@ -23,7 +23,9 @@ urlpatterns = [
     path("workbench/hotline/extensions/<int:pk>/", views.extension_decision, name="extension_decide"),
     path("workbench/hotline/orders/<str:number>/reply/", views.reply, name="reply"),
     path("workbench/hotline/orders/<str:number>/callback/", views.callback, name="callback"),
+    path("workbench/hotline/orders/<str:number>/callback-sms/", views.callback_sms, name="callback_sms"),
     path("workbench/hotline/orders/<str:number>/close/", views.close, name="close"),
     path("12345/", public_views.submit, name="public_submit"),
     path("12345/track/", public_views.track, name="track"),
+    path("12345/callback/<str:token>/", public_views.callback_link, name="callback_link"),
 ]

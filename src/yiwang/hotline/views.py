@@ -175,11 +175,12 @@ def order(request, number):
     return _order_page(request, selectors.order_for(request.user, number))
 
 
-def _act(request, number: str, step, success: str):
-    """Run one form's service on the order; a refusal re-renders the order's page with the error and the input."""
+def _act(request, number: str, step, success):
+    """Run one form's service on the order; a refusal re-renders the order's page with the error and the input.
+    `success` is the message, or a function of what the step returned giving it."""
     found = selectors.order_for(request.user, number)
     try:
-        step(found)
+        done = step(found)
     except DomainError as error:
         if error.status == 404:
             raise
@@ -190,7 +191,7 @@ def _act(request, number: str, step, success: str):
             form=request.POST,
             status=error.status,
         )
-    messages.success(request, success)
+    messages.success(request, success(done) if callable(success) else success)
     return redirect("hotline:order", number=number)
 
 
@@ -314,6 +315,17 @@ def callback(request, number):
             note=request.POST.get("note", ""),
         ),
         _("回访已记录"),
+    )
+
+
+@require_POST
+@staff_required
+def callback_sms(request, number):
+    return _act(
+        request,
+        number,
+        lambda o: services.order_callback_sms(actor=request.user, order=o),
+        lambda phone: _("已向 %(phone)s 发送短信回访链接") % {"phone": phone},
     )
 
 

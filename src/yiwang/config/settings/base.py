@@ -167,6 +167,8 @@ SMS_CODE_RATES = {"phone": "5/h", "ip": "20/h"}
 PROGRESS_LOOKUP_RATE = "10/m"
 # 12345 requests from the public web form, per client address: enough for a household, not for a script.
 HOTLINE_SUBMIT_RATE = "10/h"
+# A 12345 callback link sent by SMS (短信回访) can be answered for this many days, once per reply.
+HOTLINE_CALLBACK_LINK_DAYS = 7
 
 # Where SMS goes: a dotted path to a class with send(phone, text). yiwang.accounts.sms has a console sender
 # (logs the text), a file sender (appends to VAR_DIR/sms-outbox.log), an HTTP sender (POSTs JSON to

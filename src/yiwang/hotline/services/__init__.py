@@ -1,6 +1,6 @@
 """Every write of the hotline: one transaction each, with its timeline row, audit entry and event."""
 
-from .closing import order_callback, order_close
+from .closing import order_callback, order_callback_by_link, order_callback_sms, order_close
 from .handling import (
     extension_decide,
     extension_request,
@@ -26,6 +26,8 @@ __all__ = [
     "monthly_reports_due",
     "order_answer_directly",
     "order_callback",
+    "order_callback_by_link",
+    "order_callback_sms",
     "order_close",
     "order_dispatch",
     "order_redispatch",

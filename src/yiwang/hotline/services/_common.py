@@ -49,13 +49,16 @@ def _own_assignment(order: WorkOrder, actor, *states: str) -> Assignment:
     return found
 
 
-def _record(order: WorkOrder, *, actor, action: Action, note: str = "", data: dict | None = None) -> None:
+def _record(
+    order: WorkOrder, *, actor, action: Action, note: str = "", data: dict | None = None, label: str = ""
+) -> None:
+    """`label` names who acted when no account did (the caller answering an SMS callback); else the actor."""
     # Nothing reads the timeline inside the step that writes it, so its row waits for COMMIT with the audit entry.
     entry = WorkOrderLog(
         order=order,
         at=_now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor else _("系统"),
+        actor_label=label or (str(actor) if actor else _("系统")),
         action=action,
         note=note,
     )
