@@ -77,7 +77,9 @@ def test_only_a_replied_order_with_a_phone_gets_a_link(dispatched, take, operato
     with pytest.raises(NotFound):  # not the liaison's to send
         services.order_callback_sms(actor=urban_liaison, order=dispatched)
     nameless = take(caller_phone="")
-    services.order_dispatch(actor=operator, order=nameless, lead=dispatched.assignments.get().department, handling="seasonal")
+    services.order_dispatch(
+        actor=operator, order=nameless, lead=dispatched.assignments.get().department, handling="seasonal"
+    )
     services.order_sign(actor=urban_liaison, order=nameless)
     services.order_reply(actor=urban_liaison, order=nameless, reply="已处理", outcome="solved")
     with pytest.raises(ValidationFailed) as refused:

@@ -213,6 +213,8 @@ ACTIONS = {
     "hotline:reply": WORK_ORDER,
     "hotline:callback": WORK_ORDER,
     "hotline:callback_sms": WORK_ORDER,
+    "hotline:supervise": WORK_ORDER,
+    "hotline:supervision_answer": PK,
     "hotline:close": WORK_ORDER,
 }
 

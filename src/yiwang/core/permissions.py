@@ -63,6 +63,8 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "hotline_operate": {"operator": "region"},
     # A department's own work orders: sign for (签收), return (退单), ask for more time, answer.
     "hotline_handle": {"liaison": "department"},
+    # 督办 on a work order at risk or late: the centre, and 效能监察; the department answers with hotline_handle.
+    "hotline_supervise": {"operator": "region", "supervisor": "region"},
     # Who may see a work order: the centre, the departments it was sent to, and 效能监察.
     "hotline_view": {"operator": "region", "liaison": "department", "supervisor": "region"},
     # The grid: a 网格员's cells, their inspection reports and their 上门代办 for residents.

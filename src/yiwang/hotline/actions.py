@@ -36,6 +36,8 @@ class Action(models.TextChoices):
     EXTENSION_APPROVE = "extension_approve", _("办理期限已延长"), None, _("批准延期")
     EXTENSION_REFUSE = "extension_refuse", None, None, _("不予延期")
     ASSIST_REPLY = "assist_reply", None, None, _("协办答复")
+    SUPERVISE = "supervise", None, "hotline.supervised", _("督办")
+    SUPERVISION_ANSWER = "supervision_answer", None, None, _("督办答复")
     REPLY = "reply", _("承办部门已答复"), "hotline.replied", _("部门答复")
     CALLBACK_SMS = "callback_sms", None, None, _("发送短信回访")
     CALLBACK = "callback", _("已回访"), "hotline.callback", _("回访")

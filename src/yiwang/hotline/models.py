@@ -270,6 +270,34 @@ class ExtensionRequest(models.Model):
         ordering = ["pk"]
 
 
+class Supervision(models.Model):
+    """督办: the centre or 效能监察 presses the lead department on an order at risk or late; the department answers
+    in writing by a date, as for cases."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="supervisions")
+    department = models.ForeignKey("org.Department", verbose_name=_("被督办部门"), on_delete=models.PROTECT)
+    message = models.TextField(_("督办要求"))
+    due_on = models.DateField(_("答复期限"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("督办时间"))
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    scope_region = "order__region"
+    scope_department = "department"
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("工单督办")
+        verbose_name_plural = _("工单督办")
+
+    def __str__(self):
+        return f"{self.order_id} 督办"
+
+
 class WorkOrderLog(models.Model):
     """The order's timeline as staff and the caller see it (the audit chain is the tamper-proof copy)."""
 

@@ -19,7 +19,15 @@ from yiwang.core.permissions import allows, get_restricted, restrict, restrict_r
 from yiwang.org.models import Department, Region
 
 from . import callback_links, clock, report
-from .models import Assignment, Category, ExtensionRequest, FaqEntry, MonthlyReportSnapshot, WorkOrder
+from .models import (
+    Assignment,
+    Category,
+    ExtensionRequest,
+    FaqEntry,
+    MonthlyReportSnapshot,
+    Supervision,
+    WorkOrder,
+)
 
 CALLER_ORDERS = 10
 QUEUE_ROWS = 200
@@ -151,6 +159,27 @@ def inbox(actor) -> dict[str, list[Assignment]]:
         for row in found[status]:
             row.order.warning = clock.warning(row.order, now)
     return found
+
+
+def supervisions_of(actor, order: WorkOrder) -> list[Supervision]:
+    """The order's 督办 with their answers, for whoever sees the order; `answerable` where the actor's department
+    still owes the answer."""
+    rows = list(order.supervisions.select_related("department"))
+    for row in rows:
+        row.order = order
+        row.answerable = row.answered_at is None and allows(actor, "hotline_handle", row)
+    return rows
+
+
+def supervision_for(actor, pk: int) -> Supervision:
+    """A 督办 the actor's department is to answer; NotFound otherwise."""
+    return get_restricted(Supervision.objects.select_related("order"), actor, "hotline_handle", pk=pk)
+
+
+def open_supervisions(actor) -> list[Supervision]:
+    """The 督办 the actor's department has still to answer, the earliest due first."""
+    rows = restrict(Supervision.objects.filter(answered_at=None), actor, "hotline_handle")
+    return list(rows.select_related("order", "department").order_by("due_on", "pk")[:QUEUE_ROWS])
 
 
 def own_assignment(actor, order: WorkOrder) -> Assignment | None:

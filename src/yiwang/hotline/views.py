@@ -138,7 +138,15 @@ def queue(request, key):
 def inbox(request):
     if not can_do(request.user, "hotline_handle"):
         raise Http404
-    return render(request, "hotline/inbox.html", {"rows": selectors.inbox(request.user), "now": timezone.now()})
+    return render(
+        request,
+        "hotline/inbox.html",
+        {
+            "rows": selectors.inbox(request.user),
+            "supervisions": selectors.open_supervisions(request.user),
+            "now": timezone.now(),
+        },
+    )
 
 
 def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: int = 200):
@@ -154,6 +162,10 @@ def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: in
         "form": form or {},
         "Status": WorkOrder.Status,
         "AssignmentStatus": Assignment.Status,
+        "supervisions": (supervisions := selectors.supervisions_of(user, order)),
+        "may_supervise": order.status in WorkOrder.OPEN_STATES
+        and not any(s.answered_at is None for s in supervisions)
+        and allows(user, "hotline_supervise", order),
     }
     if operates:
         context.update(
@@ -326,6 +338,31 @@ def callback_sms(request, number):
         number,
         lambda o: services.order_callback_sms(actor=request.user, order=o),
         lambda phone: _("已向 %(phone)s 发送短信回访链接") % {"phone": phone},
+    )
+
+
+@require_POST
+@staff_required
+def supervise(request, number):
+    return _act(
+        request,
+        number,
+        lambda o: services.order_supervise(actor=request.user, order=o, message=request.POST.get("message", "")),
+        _("已督办"),
+    )
+
+
+@require_POST
+@staff_required
+def supervision_answer(request, pk):
+    supervision = selectors.supervision_for(request.user, pk)
+    return _act(
+        request,
+        supervision.order.number,
+        lambda o: services.supervision_answer(
+            actor=request.user, supervision=supervision, answer=request.POST.get("answer", "")
+        ),
+        _("督办答复已提交"),
     )
 
 

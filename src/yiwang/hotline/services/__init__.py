@@ -19,6 +19,7 @@ from .intake import (
     order_take,
 )
 from .reporting import monthly_reports_due, report_generate
+from .supervision import order_supervise, supervision_answer
 
 __all__ = [
     "extension_decide",
@@ -37,7 +38,9 @@ __all__ = [
     "order_sign",
     "order_submit_open311",
     "order_submit_web",
+    "order_supervise",
     "order_take",
     "order_transfer",
     "report_generate",
+    "supervision_answer",
 ]
