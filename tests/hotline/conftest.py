@@ -61,6 +61,7 @@ def take(operator, haizhu):
 
 @pytest.fixture
 def dispatched(take, operator, urban, monday):
-    """A normal complaint dispatched to 城管 on Monday 10:00."""
+    """A normal complaint dispatched to 城管 on Monday 10:00, as 老大难 (a 整改类 order's reply needs its 流程整改:
+    tests/hotline/test_rectification.py)."""
     order = take()
-    return services.order_dispatch(actor=operator, order=order, lead=urban, handling=WorkOrder.Handling.RECTIFICATION)
+    return services.order_dispatch(actor=operator, order=order, lead=urban, handling=WorkOrder.Handling.CHRONIC)
