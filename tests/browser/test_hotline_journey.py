@@ -1,6 +1,7 @@
-"""12345 from the call to the closing: the operator takes a complaint and dispatches it to 城管; the department's
-liaison signs and replies; the caller, called back, is not satisfied, so the order is done again and closed; the
-caller follows it all on the public page with the number and query code the operator read out."""
+"""12345 from the call to the closing: the operator takes a complaint and dispatches it to 城管 as 整改类; the
+department's liaison signs and replies with the process it changed; the caller, called back, is not satisfied, so
+the order is done again and closed; the caller follows it all on the public page with the number and query code
+the operator read out."""
 
 import pytest
 
@@ -18,6 +19,9 @@ def _reply(page, server_url: str, number: str, text: str) -> None:
     page.locator("#in-hand + table").get_by_role("link", name=number).click()
     page.get_by_label("办理结果").select_option(label="已解决")
     page.get_by_label("答复内容").fill(text)
+    # A 整改类 order's reply says which process the department changed, and from when.
+    page.get_by_label("修改了哪项流程或制度").fill("菜市场周边早市时段纳入城管中队每日巡查路线。")
+    page.get_by_label("生效日期").fill("2026-12-01")
     page.get_by_role("button", name="提交答复").click()
     expect(page.locator(".notice")).to_contain_text("已答复")
 

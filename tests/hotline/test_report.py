@@ -64,9 +64,7 @@ def month(take, operator, urban, housing, urban_liaison, housing_liaison, cell):
         return take(longitude=cell.centroid_lon, latitude=cell.centroid_lat, description=STALL, **fields)
 
     def dispatch(order, lead):
-        return services.order_dispatch(
-            actor=operator, order=order, lead=lead, handling=WorkOrder.Handling.RECTIFICATION
-        )
+        return services.order_dispatch(actor=operator, order=order, lead=lead, handling=WorkOrder.Handling.CHRONIC)
 
     orders = {}
     with at("2026-10-15 10:00"):

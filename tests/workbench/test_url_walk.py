@@ -9,12 +9,13 @@ A new staff URL is one line in PAGES (a page to open) or ACTIONS (a form's targe
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.case_fixtures import food_form, uploads_for
+from tests.case_fixtures import PDF, food_form, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import services
 from yiwang.credit.services import credit_record_add
@@ -122,6 +123,10 @@ PAGES: dict[str, Page] = {
     "hotline:hotspots": Page(opens=SEES_WORK_ORDER),
     "hotline:grid_report": Page(opens=frozenset({"grid_worker", "superuser"})),
     "hotline:order": Page(lambda w: {"number": w["work_order"].number}, SEES_WORK_ORDER),
+    "hotline:attachment": Page(
+        lambda w: {"number": w["work_order"].number, "pk": w["work_order"].attachments.get().pk}, SEES_WORK_ORDER
+    ),
+    "hotline:process_changes": Page(opens=SEES_WORK_ORDER),
     "hotline:reports": Page(opens=READS_REPORT),
     "hotline:report": Page(REPORT, READS_REPORT),
     "hotline:report_xlsx": Page(REPORT, READS_REPORT),
@@ -357,6 +362,7 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
             category="CITY-01",
             description="菜市场门口占道摆卖",
             caller_phone="13800138000",
+            attachments=[SimpleUploadedFile("现场.pdf", PDF)],
         ),
         lead=Department.objects.get(region=haizhu, kind="URBAN"),
         handling="rectification",

@@ -122,7 +122,9 @@ def upload_quota() -> tuple[int, int]:
     return settings.UPLOAD_DAILY_FILES, settings.UPLOAD_DAILY_BYTES
 
 
-def _check_quota(actor, size: int, field: str) -> None:
+def check_quota(actor, size: int, field: str, count: int = 1) -> None:
+    """Refuse `count` more files of `size` bytes in all that would take the actor past their daily quota. A form
+    with several files asks once for all of them before storing any."""
     from .models import Upload
 
     if can_do(actor, "window_intake"):
@@ -131,7 +133,7 @@ def _check_quota(actor, size: int, field: str) -> None:
     used = Upload.objects.filter(owner=actor, created_at__gte=timezone.now() - dt.timedelta(days=1)).aggregate(
         n=Count("pk"), bytes=Sum("size")
     )
-    if used["n"] + 1 > files or (used["bytes"] or 0) + size > most:
+    if used["n"] + count > files or (used["bytes"] or 0) + size > most:
         mb = most // (1024 * 1024)
         message = _("今日上传已达上限（每人每天 %(files)d 个文件、共 %(mb)d MB），请明天再试") % {
             "files": files,
@@ -145,9 +147,10 @@ def store_uploaded_file(*, actor, file, field: str) -> StoredFile:
     return store_upload(actor=actor, data=file.read(upload_limit() + 1), field=field, name=file.name or "")
 
 
-def store_upload(*, data: bytes, field: str, actor=None, name: str = "") -> StoredFile:
-    """Check and store a file. A person's upload is recorded against their daily quota; the system's own
-    (actor None: fixtures, imports) is not."""
+def check_upload(*, data: bytes, field: str) -> str:
+    """The content type of a file fit to store: not empty, within upload_limit(), a PDF, JPG or PNG by its
+    content. Otherwise ValidationFailed naming `field`. Stores nothing, so a form with several files can check
+    them all before it stores any."""
     limit = upload_limit()
     if not data:
         raise ValidationFailed(fields={field: [_("文件为空")]})
@@ -156,14 +159,21 @@ def store_upload(*, data: bytes, field: str, actor=None, name: str = "") -> Stor
     kind = filetype.guess(data[:8192])
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationFailed(fields={field: [_("只接受 PDF、JPG、PNG 文件（按文件内容判断）")]})
+    return kind.mime
+
+
+def store_upload(*, data: bytes, field: str, actor=None, name: str = "") -> StoredFile:
+    """Check and store a file. A person's upload is recorded against their daily quota; the system's own
+    (actor None: fixtures, imports) is not."""
+    mime = check_upload(data=data, field=field)
     name = clean_filename(name)
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return StoredFile(key=material_store().save(data), content_type=kind.mime, size=len(data), name=name)
+        return StoredFile(key=material_store().save(data), content_type=mime, size=len(data), name=name)
     from .models import Upload
 
     with transaction.atomic():
-        _check_quota(actor, len(data), field)
-        found = StoredFile(key=material_store().save(data), content_type=kind.mime, size=len(data), name=name)
+        check_quota(actor, len(data), field)
+        found = StoredFile(key=material_store().save(data), content_type=mime, size=len(data), name=name)
         Upload.objects.create(owner=actor, key=found.key, name=name, content_type=found.content_type, size=found.size)
     return found
 

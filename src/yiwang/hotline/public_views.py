@@ -1,6 +1,6 @@
 """12345 on the web, without an account: send a request, and follow it with its number and query code. The
-tracking page shows the steps in the caller's words: no staff names, no internal notes, and a wrong code gets
-the same answer as a number that does not exist."""
+tracking page shows the steps in the caller's words: no staff names, no internal notes, no files (the caller's
+own photo included), and a wrong code gets the same answer as a number that does not exist."""
 
 from django.conf import settings
 from django.http import Http404
@@ -13,6 +13,7 @@ from yiwang.core.errors import NotFound, ValidationFailed
 
 from . import selectors, services
 from .models import WorkOrder
+from .services.attachments import ATTACHMENTS_MAX
 
 
 @never_cache
@@ -34,6 +35,7 @@ def submit(request):
                     address=post.get("address", ""),
                     caller_name=post.get("caller_name", ""),
                     caller_phone=post.get("caller_phone", ""),
+                    attachments=request.FILES.getlist("attachments"),
                 )
             except ValidationFailed as error:
                 errors = error.fields or {"__all__": [error.message]}
@@ -48,6 +50,7 @@ def submit(request):
             "kinds": WorkOrder.Kind.choices,
             "form": post,
             "errors": errors,
+            "attachments_max": ATTACHMENTS_MAX,
         },
         status=422 if errors else 200,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, views
+from . import public_views, record_views, views
 
 app_name = "hotline"
 urlpatterns = [
@@ -9,12 +9,14 @@ urlpatterns = [
     path("workbench/hotline/inbox/", views.inbox, name="inbox"),
     path("workbench/hotline/hotspots/", views.hotspots, name="hotspots"),
     path("workbench/hotline/grid-report/", views.grid_report, name="grid_report"),
+    path("workbench/hotline/process-changes/", record_views.process_changes, name="process_changes"),
     path("workbench/hotline/reports/", views.reports, name="reports"),
     path("workbench/hotline/reports/generate/", views.report_generate, name="report_generate"),
     path("workbench/hotline/reports/<str:region_code>/<str:month>/", views.report_page, name="report"),
     path("workbench/hotline/reports/<str:region_code>/<str:month>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("workbench/hotline/reports/<str:region_code>/<str:month>/pdf/", views.report_pdf, name="report_pdf"),
     path("workbench/hotline/orders/<str:number>/", views.order, name="order"),
+    path("workbench/hotline/orders/<str:number>/attachments/<int:pk>/", record_views.attachment, name="attachment"),
     path("workbench/hotline/orders/<str:number>/dispatch/", views.dispatch, name="dispatch"),
     path("workbench/hotline/orders/<str:number>/sign/", views.sign, name="sign"),
     path("workbench/hotline/orders/<str:number>/return/", views.give_back, name="return"),

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.permissions import allows, can_do
+from yiwang.core.storage import UploadQuotaExceeded
 from yiwang.grid.selectors import my_cells
 from yiwang.org.models import Region
 
 from . import places, report, report_files, selectors, services
 from .actions import Action
 from .models import Assignment, WorkOrder
+from .services.attachments import ATTACHMENTS_MAX
 
 TAKE_FIELDS = (
     "region",
@@ -81,6 +83,7 @@ def operator(request):
             "history": history,
             "searched": request.method == "POST",
             "tabs": selectors.queue_tabs(request.user),
+            "attachments_max": ATTACHMENTS_MAX,
         },
         status=422 if errors else 200,
     )
@@ -109,10 +112,11 @@ def _take(request, regions, *, answer: bool):
                 urgency=post.get("urgency") or WorkOrder.Urgency.NORMAL,
                 title=post.get("title", ""),
                 address=post.get("address", ""),
+                attachments=request.FILES.getlist("attachments"),
             )
             if answer:
                 order = services.order_answer_directly(actor=request.user, order=order, answer=post["answer"])
-    except ValidationFailed as error:
+    except (ValidationFailed, UploadQuotaExceeded) as error:
         return None, _errors(error)
     return order, {}
 
@@ -160,6 +164,8 @@ def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: in
         "own": own,
         "errors": errors or {},
         "form": form or {},
+        "attachments": selectors.attachments_of(order),
+        "process_changes": selectors.process_changes_of(order),
         "Status": WorkOrder.Status,
         "AssignmentStatus": Assignment.Status,
         "supervisions": (supervisions := selectors.supervisions_of(user, order)),
@@ -179,6 +185,8 @@ def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: in
         )
     if own is not None:
         context["outcomes"] = Assignment.Outcome.choices
+        context["attachments_max"] = ATTACHMENTS_MAX
+        context["needs_change"] = own.lead and order.handling == WorkOrder.Handling.RECTIFICATION
     return render(request, "hotline/order.html", context, status=status)
 
 
@@ -301,14 +309,29 @@ def extension_decision(request, pk):
     )
 
 
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
 @require_POST
 @staff_required
 def reply(request, number):
+    post = request.POST
     return _act(
         request,
         number,
         lambda o: services.order_reply(
-            actor=request.user, order=o, reply=request.POST.get("reply", ""), outcome=request.POST.get("outcome", "")
+            actor=request.user,
+            order=o,
+            reply=post.get("reply", ""),
+            outcome=post.get("outcome", ""),
+            attachments=request.FILES.getlist("attachments"),
+            change_description=post.get("change_description", ""),
+            change_effective_on=_date(post.get("change_effective_on", "")),
+            change_file=request.FILES.get("change_file"),
         ),
         _("已答复"),
     )

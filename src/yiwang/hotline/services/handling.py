@@ -1,6 +1,8 @@
 """The departments' part: dispatch (派单), signing (签收), returns (退单) and re-dispatch, transfer (改派),
 extensions (延期) and replies (答复)."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,7 @@ from yiwang.org.models import Department
 
 from .. import clock
 from ..actions import Action
-from ..models import Assignment, ExtensionRequest, WorkOrder
+from ..models import Assignment, ExtensionRequest, ProcessChange, WorkOrder, WorkOrderAttachment
 from ._common import (
     _calendar,
     _choice,
@@ -22,6 +24,7 @@ from ._common import (
     _running_limit,
     _save,
 )
+from .attachments import attachments_check, attachments_store, described
 
 EXTENSION_MAX_DAYS = 15
 
@@ -250,9 +253,39 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
     return extension
 
 
+def _process_change(
+    errors: dict, order: WorkOrder, assignment: Assignment, description: str, effective_on, file
+) -> tuple[bool, str, list]:
+    """A 整改类 order's lead reply must carry its 流程整改 (what changed, from when, a file if any); no other
+    reply records one, so one given there is refused rather than dropped."""
+    required = order.handling == WorkOrder.Handling.RECTIFICATION and assignment.lead
+    description = (description or "").strip()
+    if not required:
+        if description or effective_on or file is not None:
+            errors.setdefault("change_description", []).append(_("只有整改类工单的主办部门答复时记录流程整改"))
+        return False, "", []
+    _required(errors, "change_description", description, _("整改类工单须填写流程整改：修改了哪项流程或制度"))
+    if not isinstance(effective_on, dt.date):
+        errors.setdefault("change_effective_on", []).append(_("请填写整改的生效日期（年-月-日）"))
+    return True, description, attachments_check(errors, [file], field="change_file", most=1)
+
+
 @transaction.atomic
-def order_reply(*, actor, order: WorkOrder, reply: str, outcome: str) -> Assignment:
-    """答复: the lead department's answer moves the order on to the callback; a 协办 department's is its part."""
+def order_reply(
+    *,
+    actor,
+    order: WorkOrder,
+    reply: str,
+    outcome: str,
+    attachments=(),
+    change_description: str = "",
+    change_effective_on: dt.date | None = None,
+    change_file=None,
+) -> Assignment:
+    """答复: the lead department's answer moves the order on to the callback; a 协办 department's is its part.
+    `attachments` (a photo of the fix, a written answer) are uploaded files, at most ATTACHMENTS_MAX. The lead's
+    answer to a 整改类 order records the department's 流程整改 (ProcessChange): what process or rule changed
+    (`change_description`), from when (`change_effective_on`), and the new rule as a file if there is one."""
     order = _locked(order, actor, "hotline_handle")
     if order.status == WorkOrder.Status.CLOSED:
         raise InvalidTransition(_("工单已办结，不能再答复"), subcode="order_closed")
@@ -262,6 +295,10 @@ def order_reply(*, actor, order: WorkOrder, reply: str, outcome: str) -> Assignm
     errors: dict[str, list[str]] = {}
     reply = _required(errors, "reply", reply, _("请填写答复内容"))
     _choice(errors, "outcome", outcome, Assignment.Outcome, _("请选择办理结果"))
+    files = attachments_check(errors, attachments)
+    changes, change_description, change_files = _process_change(
+        errors, order, assignment, change_description, change_effective_on, change_file
+    )
     _raise(errors)
     assignment.status, assignment.reply, assignment.outcome, assignment.replied_at = (
         Assignment.Status.REPLIED,
@@ -274,11 +311,36 @@ def order_reply(*, actor, order: WorkOrder, reply: str, outcome: str) -> Assignm
         order.move(Action.REPLY)
         _running_limit(order, assignment.replied_at)
         _save(order, "status", "warn_at")
+    department = assignment.department
+    stored = attachments_store(
+        order, files + change_files, actor=actor, source=WorkOrderAttachment.Source.REPLY, department=department
+    )
+    lines = [f"{department.name}（{assignment.get_outcome_display()}）：{reply}"]
+    data: dict = {"outcome": outcome}
+    if changes:
+        change = ProcessChange.objects.create(
+            order=order,
+            department=department,
+            description=change_description,
+            effective_on=change_effective_on,
+            attachment=stored[-1] if change_files else None,
+            recorded_by=actor,
+            recorded_at=assignment.replied_at,
+        )
+        lines.append(
+            _("流程整改（%(day)s 起施行）：%(text)s")
+            % {"day": f"{change.effective_on:%Y-%m-%d}", "text": change.description}
+        )
+        data["process_change"] = {"id": change.pk, "effective_on": change.effective_on.isoformat()}
+    note, listed = described(stored)
+    if listed:
+        lines.append(note)
+        data["attachments"] = listed
     _record(
         order,
         actor=actor,
         action=Action.REPLY if assignment.lead else Action.ASSIST_REPLY,
-        note=f"{assignment.department.name}（{assignment.get_outcome_display()}）：{reply}",
-        data={"outcome": outcome},
+        note="\n".join(lines),
+        data=data,
     )
     return assignment

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +18,9 @@ from yiwang.grid.services import require_in_district
 from yiwang.org.models import Region
 
 from ..actions import Action
-from ..models import Category, OrderNumberCounter, WorkOrder
+from ..models import Category, OrderNumberCounter, WorkOrder, WorkOrderAttachment
 from ._common import _choice, _locked, _now, _raise, _record, _required, _save
+from .attachments import CheckedFile, attachments_check, attachments_store, described
 
 PHONE = re.compile(r"^\+?[0-9][0-9-]{5,19}$")
 TITLE_CHARS = 30
@@ -87,7 +89,9 @@ def _cell(errors: dict[str, list[str]], region: Region, longitude, latitude) -> 
     return cell.code
 
 
-def _create(*, actor, region: Region, channel: str, action: Action, fields: dict, **rest) -> WorkOrder:
+def _create(
+    *, actor, region: Region, channel: str, action: Action, fields: dict, files: Sequence[CheckedFile] = (), **rest
+) -> WorkOrder:
     title = (rest.pop("title", "") or "").strip() or fields["description"][:TITLE_CHARS]
     order = WorkOrder(
         region=region,
@@ -100,7 +104,10 @@ def _create(*, actor, region: Region, channel: str, action: Action, fields: dict
     )
     order.number = _number(region)
     order.save()
-    _record(order, actor=actor, action=action, data={"channel": channel, "kind": order.kind})
+    stored = attachments_store(order, list(files), actor=actor, source=WorkOrderAttachment.Source.INTAKE)
+    note, listed = described(stored)
+    data = {"channel": channel, "kind": order.kind} | ({"attachments": listed} if listed else {})
+    _record(order, actor=actor, action=action, note=note, data=data)
     return order
 
 
@@ -121,8 +128,10 @@ def order_take(
     address: str = "",
     longitude=None,
     latitude=None,
+    attachments=(),
 ) -> WorkOrder:
-    """The operator records a call (受理来电). `category` is a Category code."""
+    """The operator records a call (受理来电). `category` is a Category code; `attachments` are uploaded files
+    (a photo the caller sent), at most ATTACHMENTS_MAX."""
     require(actor, "hotline_operate", region)
     fields, errors = _validated(
         kind=kind,
@@ -133,11 +142,13 @@ def order_take(
         urgency=urgency,
     )
     cell = _cell(errors, region, longitude, latitude)
+    files = attachments_check(errors, attachments)
     _raise(errors)
     return _create(
         actor=actor,
         region=region,
         channel=WorkOrder.Channel.PHONE,
+        files=files,
         grid_cell_code=cell,
         action=Action.TAKE,
         fields=fields,
@@ -162,19 +173,23 @@ def order_submit_web(
     caller_phone: str,
     caller_name: str = "",
     address: str = "",
+    attachments=(),
 ) -> WorkOrder:
     """A citizen's request from the public form, without an account: the centre takes it like a call. The caller
-    is told the number and the query code once, on the answer page."""
+    is told the number and the query code once, on the answer page. `attachments`: a photo of the problem or so,
+    at most ATTACHMENTS_MAX; without an account they count against no quota (the form's rate limit holds)."""
     fields, errors = _validated(
         kind=kind, category=category, description=description, caller_phone=caller_phone, require_phone=True
     )
     if region is None or region.level != Region.Level.COUNTY:
         errors.setdefault("region", []).append(_("请选择所在区"))
+    files = attachments_check(errors, attachments)
     _raise(errors)
     return _create(
         actor=None,
         region=region,
         channel=WorkOrder.Channel.WEB,
+        files=files,
         action=Action.SUBMIT_WEB,
         fields=fields,
         kind=kind,
