@@ -11,6 +11,14 @@ from .handling import (
     order_sign,
     order_transfer,
 )
+from .hotspots import (
+    hotspot_assign,
+    hotspot_milestone_add,
+    hotspot_milestone_complete,
+    hotspot_resolve,
+    hotspots_detect,
+    hotspots_detect_region,
+)
 from .intake import (
     order_answer_directly,
     order_report_from_grid,
@@ -23,6 +31,12 @@ from .reporting import monthly_reports_due, report_generate
 __all__ = [
     "extension_decide",
     "extension_request",
+    "hotspot_assign",
+    "hotspot_milestone_add",
+    "hotspot_milestone_complete",
+    "hotspot_resolve",
+    "hotspots_detect",
+    "hotspots_detect_region",
     "monthly_reports_due",
     "order_answer_directly",
     "order_callback",

@@ -22,6 +22,7 @@ from ._common import (
     _running_limit,
     _save,
 )
+from .hotspots import hotspot_for_chronic_order
 
 EXTENSION_MAX_DAYS = 15
 
@@ -82,6 +83,8 @@ def order_dispatch(
     order.handling, order.urgency = handling, urgency or order.urgency
     _assign(order, departments)
     _save(order, "status", "handling", "urgency", "sign_due", "reply_due", "warn_at")
+    if handling == WorkOrder.Handling.CHRONIC:
+        hotspot_for_chronic_order(actor=actor, order=order, department=departments[0])
     _record(
         order,
         actor=actor,

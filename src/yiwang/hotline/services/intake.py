@@ -18,6 +18,7 @@ from yiwang.org.models import Region
 
 from ..actions import Action
 from ..models import Category, OrderNumberCounter, WorkOrder
+from ..repeats import terms_of
 from ._common import _choice, _locked, _now, _raise, _record, _required, _save
 
 PHONE = re.compile(r"^\+?[0-9][0-9-]{5,19}$")
@@ -99,6 +100,7 @@ def _create(*, actor, region: Region, channel: str, action: Action, fields: dict
         **rest,
     )
     order.number = _number(region)
+    order.terms = terms_of(order.description, order.address)
     order.save()
     _record(order, actor=actor, action=action, data={"channel": channel, "kind": order.kind})
     return order
