@@ -63,10 +63,15 @@ def test_a_problem_reported_three_times_is_a_hotspot(client, take, cell, operato
     orders = [take(description=STALL, **here) for _ in range(3)]
     take(description="南洲路菜市场门口有烧烤摊占道，油烟很大。", category="CITY-05", **here)
     client.force_login(operator)
+    assert client.get("/workbench/hotline/hotspots/").content.decode().count("data-hotspot") == 0  # not yet found
+    assert services.hotspots_detect() == {"opened": 1, "joined": 0}
     with django_assert_max_num_queries(12):
         page = client.get("/workbench/hotline/hotspots/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert text.count("data-hotspot") == 1 and all(o.number in text for o in orders)
+    assert text.count("data-hotspot") == 1 and "<td data-order-count>3</td>" in text
     spots = json.loads(client.get("/workbench/grid/layers/hotspots.geojson").content)["features"]
     assert len(spots) == 1 and spots[0]["properties"]["label"].endswith("· 3")
+    assert spots[0]["geometry"]["coordinates"] == pytest.approx([cell.centroid_lon, cell.centroid_lat], abs=1e-6)
+    detail = client.get(spots[0]["properties"]["url"]).content.decode()
+    assert all(o.number in detail for o in orders)

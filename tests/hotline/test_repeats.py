@@ -3,7 +3,8 @@ and again becomes a hotspot (issue #12: distance, category and jieba terms; 老�
 
 import datetime as dt
 
-from yiwang.hotline.repeats import Report, hotspots, repeat_groups
+from yiwang.catalog.search import words
+from yiwang.hotline.repeats import Report, hotspots, repeat_groups, terms_of
 from yiwang.hotline.synthetic import generate, pair_scores
 
 MONDAY = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
@@ -69,3 +70,17 @@ def test_generated_reports_with_known_repeats_score_at_least_ninety_percent():
         [(a, b) for g in repeat_groups(reports, similarity=0.0) for n, a in enumerate(g) for b in g[n + 1 :]], truth
     )
     assert naive_precision < precision
+
+
+def test_the_words_stored_at_intake_are_those_compared_and_stand_in_for_segmenting():
+    text, address = "宝业路88号的KTV每天唱到凌晨，严重影响休息", "宝业路88号"
+    stored = terms_of(text, address)
+    assert tuple(stored.split()) == words(f"{address} {text}") and "ktv" in stored.split()
+    # Detection reads the stored words when an order has them: texts that say nothing alike, stored words alike.
+    same = tuple(stored.split())
+    reports = [
+        Report("a", "noise.KTV", *HERE, "甲", MONDAY, terms=same),
+        Report("b", "noise.KTV", *HERE, "乙", MONDAY, terms=same),
+        Report("c", "noise.KTV", *HERE, text, MONDAY, address=address),  # none stored: segmented here, as before
+    ]
+    assert repeat_groups(reports) == [("a", "b", "c")]

@@ -121,6 +121,8 @@ PAGES: dict[str, Page] = {
     "hotline:queue": Page(lambda w: {"key": "pending"}, OPERATES),
     "hotline:inbox": Page(opens=frozenset({"urban_liaison", "superuser"})),
     "hotline:hotspots": Page(opens=SEES_WORK_ORDER),
+    # A 老大难 hotspot owned by 城管: the centre, 效能监察 and 城管's liaison read it.
+    "hotline:hotspot": Page(lambda w: {"pk": w["hotspot"].pk}, SEES_WORK_ORDER),
     "hotline:grid_report": Page(opens=frozenset({"grid_worker", "superuser"})),
     "hotline:order": Page(lambda w: {"number": w["work_order"].number}, SEES_WORK_ORDER),
     "hotline:attachment": Page(
@@ -168,6 +170,14 @@ def DEPARTMENT(world):
 
 def WORK_ORDER(world):
     return {"number": world["work_order"].number}
+
+
+def HOTSPOT(world):
+    return {"pk": world["hotspot"].pk}
+
+
+def MILESTONE(world):
+    return {"pk": world["hotspot"].milestones.get().pk}
 
 
 ACTIONS = {
@@ -221,6 +231,10 @@ ACTIONS = {
     "hotline:supervise": WORK_ORDER,
     "hotline:supervision_answer": PK,
     "hotline:close": WORK_ORDER,
+    "hotline:hotspot_assign": HOTSPOT,
+    "hotline:hotspot_milestone_add": HOTSPOT,
+    "hotline:hotspot_milestone_done": MILESTONE,
+    "hotline:hotspot_resolve": HOTSPOT,
 }
 
 # Pages for the public or for the applicant (walked by the portal's own tests).
@@ -367,7 +381,22 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         lead=Department.objects.get(region=haizhu, kind="URBAN"),
         handling="rectification",
     )
+    chronic = hotline.order_dispatch(
+        actor=operator,
+        order=hotline.order_take(
+            actor=operator,
+            region=haizhu,
+            kind="complaint",
+            category="CITY-01",
+            description="江南西路地铁站口长期有流动摊贩占道",
+            caller_phone="13800138001",
+        ),
+        lead=Department.objects.get(region=haizhu, kind="URBAN"),
+        handling="chronic",
+    )
+    hotline.hotspot_milestone_add(actor=operator, hotspot=chronic.hotspot, title="联合执法", due=timezone.localdate())
     return {
+        "hotspot": chronic.hotspot,
         "submitted": submitted,
         "proposed": proposed,
         "rated": rated,

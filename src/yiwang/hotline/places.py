@@ -1,21 +1,23 @@
 """Where the hotline's problems are: its layers on the grid's map (orders in hand, overdue ones, 老大难 hotspots)
-and the hotspot list. Everything is read through restrict(), so a liaison's map shows its department's orders
-and the centre's its district's."""
+and the hotspots' pages, read from the hotspots detection stored (hotline.services.hotspots): no segmentation on
+a request. Everything is read through restrict(), so a liaison's map shows its department's orders and the
+centre's its district's; a liaison's hotspot list, the hotspots its department owns."""
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from yiwang.core.permissions import restrict
+from yiwang.core.permissions import get_restricted, restrict
+from yiwang.org.models import Department
 
-from .models import WorkOrder
-from .repeats import WINDOW, Report, hotspots
+from .models import Hotspot, HotspotMilestone, WorkOrder
 
-# A map layer or a hotspot computation reads at most this many orders: the newest, and the page says so.
+# A map layer reads at most this many orders or hotspots: the newest.
 MAP_ORDERS = 2000
-HOTSPOT_ORDERS = 5000
+# The hotspot list shows at most this many of one status: the most reported.
+LIST_HOTSPOTS = 500
 
 
 def _located(actor) -> QuerySet[WorkOrder]:
@@ -57,44 +59,81 @@ def overdue_orders_geojson(actor) -> dict:
     return _points(late.order_by("-created_at")[:MAP_ORDERS])
 
 
-def district_hotspots(actor, *, now: dt.datetime | None = None):
-    """The 老大难 hotspots among the orders the actor may see of the last 90 days (hotline.repeats), each with its
-    orders, largest first."""
-    since = (now or timezone.now()) - WINDOW
-    orders = list(_located(actor).filter(created_at__gte=since).order_by("-created_at")[:HOTSPOT_ORDERS])
-    by_pk = {order.pk: order for order in orders}
-    reports = [
-        Report(
-            key=o.pk,
-            category=o.category.code,
-            longitude=float(o.longitude),
-            latitude=float(o.latitude),
-            text=o.description,
-            received_at=o.created_at,
-            address=o.address,
-        )
-        for o in orders
-    ]
-    found = []
-    for spot in hotspots(reports):
-        found.append(
-            {"spot": spot, "orders": [by_pk[key] for key in spot.keys], "category": by_pk[spot.keys[0]].category}
-        )
+def _hotspots(actor) -> QuerySet[Hotspot]:
+    return restrict(Hotspot.objects.all(), actor, "hotline_view").select_related("category__parent", "department")
+
+
+def _with_figures(spots, today: dt.date) -> list[Hotspot]:
+    found = list(spots)
+    for spot in found:
+        spot.overdue = spot.status == Hotspot.Status.OPEN and spot.deadline is not None and spot.deadline < today
     return found
 
 
+def hotspot_list(actor, *, status: str = Hotspot.Status.OPEN, today: dt.date | None = None) -> list[Hotspot]:
+    """The 老大难 hotspots the actor may see (the centre and 效能监察 their district's, a department's liaison those
+    it owns) in one status, each with how many orders it holds, when the last came, its open milestones and
+    whether its deadline has passed; the most reported first."""
+    rows = (
+        _hotspots(actor)
+        .filter(status=status)
+        .annotate(
+            order_count=Count("orders", distinct=True),
+            last_at=Max("orders__created_at"),
+            open_milestones=Count("milestones", filter=Q(milestones__done_at__isnull=True), distinct=True),
+        )
+        .order_by("-order_count", "-last_at", "-pk")
+    )
+    return _with_figures(rows[:LIST_HOTSPOTS], today or timezone.localdate())
+
+
+def hotspot_for(actor, pk: int, *, today: dt.date | None = None) -> Hotspot:
+    """One hotspot the actor may see; NotFound otherwise."""
+    spot = get_restricted(_hotspots(actor).select_related("region"), actor, "hotline_view", pk=pk)
+    return _with_figures([spot], today or timezone.localdate())[0]
+
+
+def hotspot_orders(actor, spot: Hotspot) -> tuple[list[WorkOrder], int]:
+    """The hotspot's orders the actor may open, first received first, and how many it holds in all: a department
+    sees only the orders sent to it, and the count of the others."""
+    rows = restrict(spot.orders.all(), actor, "hotline_view").select_related("category")
+    shown = list(rows.order_by("created_at", "pk"))
+    return shown, spot.orders.count()
+
+
+def hotspot_milestones(spot: Hotspot) -> list[HotspotMilestone]:
+    return list(spot.milestones.order_by("due", "pk"))
+
+
+def milestone_for(actor, pk: int) -> HotspotMilestone:
+    """One milestone of a hotspot the actor may see; NotFound otherwise."""
+    return get_restricted(HotspotMilestone.objects.all(), actor, "hotline_view", pk=pk)
+
+
+def hotspot_departments(spot: Hotspot) -> QuerySet[Department]:
+    """Who may own it: the district's departments."""
+    return Department.objects.filter(region_id=spot.region_id).order_by("kind")
+
+
 def hotspots_geojson(actor) -> dict:
+    """The open hotspots with a position."""
+    rows = (
+        _hotspots(actor)
+        .filter(status=Hotspot.Status.OPEN, longitude__isnull=False, latitude__isnull=False)
+        .annotate(order_count=Count("orders"))
+        .order_by("-pk")[:MAP_ORDERS]
+    )
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [found["spot"].longitude, found["spot"].latitude]},
+                "geometry": {"type": "Point", "coordinates": [float(spot.longitude), float(spot.latitude)]},
                 "properties": {
-                    "label": f"{found['category'].name} · {len(found['orders'])}",
-                    "url": reverse("hotline:hotspots"),
+                    "label": f"{spot.category.name} · {spot.order_count}",
+                    "url": reverse("hotline:hotspot", args=[spot.pk]),
                 },
             }
-            for found in district_hotspots(actor)
+            for spot in rows
         ],
     }

@@ -7,10 +7,12 @@ Two orders are repeats when all of these hold:
 - both located, within RADIUS_M metres of each other;
 - received within WINDOW of each other;
 - their words say the same thing: the cosine of their TF-IDF vectors over the words of the description
-  and address (catalog.search.words: jieba, without filler) is at least SIMILARITY. The weights come from the
-  batch being compared, so the words every order of a category uses (噪音, 扰民, 影响休息) count for little, and
-  the ones that tell two neighbouring places or venues apart (宝业路88号 and 宝业路120号, 某某花园) decide.
+  and address (catalog.search.words: jieba, without filler; a work order stores them at intake, terms_of) is at
+  least SIMILARITY. The weights come from the batch being compared, so the words every order of a category uses
+  (噪音, 扰民, 影响休息) count for little, and the ones that tell two neighbouring places or venues apart
+  (宝业路88号 and 宝业路120号, 某某花园) decide.
 Links are transitive (union-find): A~B and B~C make one group, as the centre sees one problem reported three times.
+A group of HOTSPOT_ORDERS or more is a 老大难 hotspot (hotline.services.hotspots keeps them as records).
 
 Candidates come from buckets of RADIUS_M on a side, per category: an order is compared only with the orders of
 its own bucket and the eight around it, so a batch costs about n × (orders nearby), not n².
@@ -48,6 +50,8 @@ class Report:
     text: str
     received_at: dt.datetime
     address: str = ""
+    # The words stored at intake (WorkOrder.terms split); empty: segment address and text here.
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class Hotspot:
     keys: tuple
     first_at: dt.datetime
     last_at: dt.datetime
+
+
+def terms_of(description: str, address: str) -> str:
+    """What a work order stores as its words: those repeat detection compares, space-separated."""
+    return " ".join(words(f"{address} {description}"))
 
 
 class _Groups:
@@ -81,7 +90,7 @@ class _Groups:
 def _vectors(reports: list[Report]) -> list[dict[str, float]]:
     """Unit TF-IDF vectors of the texts' words, the IDF from these texts, smoothed as scikit-learn's default
     (log((1 + n) / (1 + df)) + 1): a dozen lines do not justify scikit-learn and SciPy as dependencies."""
-    bags = [Counter(words(f"{report.address} {report.text}")) for report in reports]
+    bags = [Counter(report.terms or words(f"{report.address} {report.text}")) for report in reports]
     frequency = Counter(word for bag in bags for word in bag)
     total = len(bags)
     vectors = []

@@ -1,13 +1,22 @@
 from django.urls import path
 
-from . import public_views, record_views, views
+from . import hotspot_views, public_views, record_views, views
 
 app_name = "hotline"
 urlpatterns = [
     path("workbench/hotline/", views.operator, name="operator"),
     path("workbench/hotline/queue/<slug:key>/", views.queue, name="queue"),
     path("workbench/hotline/inbox/", views.inbox, name="inbox"),
-    path("workbench/hotline/hotspots/", views.hotspots, name="hotspots"),
+    path("workbench/hotline/hotspots/", hotspot_views.hotspots, name="hotspots"),
+    path("workbench/hotline/hotspots/<int:pk>/", hotspot_views.hotspot, name="hotspot"),
+    path("workbench/hotline/hotspots/<int:pk>/assign/", hotspot_views.assign, name="hotspot_assign"),
+    path("workbench/hotline/hotspots/<int:pk>/milestones/", hotspot_views.milestone_add, name="hotspot_milestone_add"),
+    path("workbench/hotline/hotspots/<int:pk>/resolve/", hotspot_views.resolve, name="hotspot_resolve"),
+    path(
+        "workbench/hotline/hotspot-milestones/<int:pk>/done/",
+        hotspot_views.milestone_done,
+        name="hotspot_milestone_done",
+    ),
     path("workbench/hotline/grid-report/", views.grid_report, name="grid_report"),
     path("workbench/hotline/process-changes/", record_views.process_changes, name="process_changes"),
     path("workbench/hotline/reports/", views.reports, name="reports"),

@@ -20,7 +20,7 @@ from yiwang.core.storage import UploadQuotaExceeded
 from yiwang.grid.selectors import my_cells
 from yiwang.org.models import Region
 
-from . import places, report, report_files, selectors, services
+from . import report, report_files, selectors, services
 from .actions import Action
 from .models import Assignment, WorkOrder
 from .services.attachments import ATTACHMENTS_MAX
@@ -397,22 +397,6 @@ def close(request, number):
         number,
         lambda o: services.order_close(actor=request.user, order=o, note=request.POST.get("note", "")),
         _("已办结"),
-    )
-
-
-@staff_required
-def hotspots(request):
-    """老大难 hotspots: places whose problem was reported again and again in the last 90 days (hotline.repeats)."""
-    if not can_do(request.user, "hotline_view"):
-        raise Http404
-    return render(
-        request,
-        "hotline/hotspots.html",
-        {
-            "hotspots": places.district_hotspots(request.user),
-            "limit": places.HOTSPOT_ORDERS,
-            "tabs": selectors.queue_labels(),
-        },
     )
 
 

@@ -243,6 +243,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.core.tasks.upload_sweep",
     "yiwang.core.tasks.audit_anchor",
     "yiwang.hotline.tasks.monthly_reports",
+    "yiwang.hotline.tasks.hotspot_detection",
 ]
 # A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
 # puts it back in the queue (or fails it after three tries). Longer than any task runs.

@@ -11,6 +11,14 @@ from .handling import (
     order_sign,
     order_transfer,
 )
+from .hotspots import (
+    hotspot_assign,
+    hotspot_milestone_add,
+    hotspot_milestone_complete,
+    hotspot_resolve,
+    hotspots_detect,
+    hotspots_detect_region,
+)
 from .intake import (
     order_answer_directly,
     order_report_from_grid,
@@ -24,6 +32,12 @@ from .supervision import order_supervise, supervision_answer
 __all__ = [
     "extension_decide",
     "extension_request",
+    "hotspot_assign",
+    "hotspot_milestone_add",
+    "hotspot_milestone_complete",
+    "hotspot_resolve",
+    "hotspots_detect",
+    "hotspots_detect_region",
     "monthly_reports_due",
     "order_answer_directly",
     "order_callback",

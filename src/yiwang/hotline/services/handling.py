@@ -25,6 +25,7 @@ from ._common import (
     _save,
 )
 from .attachments import attachments_check, attachments_store, described
+from .hotspots import hotspot_for_chronic_order
 
 EXTENSION_MAX_DAYS = 15
 
@@ -85,6 +86,8 @@ def order_dispatch(
     order.handling, order.urgency = handling, urgency or order.urgency
     _assign(order, departments)
     _save(order, "status", "handling", "urgency", "sign_due", "reply_due", "warn_at")
+    if handling == WorkOrder.Handling.CHRONIC:
+        hotspot_for_chronic_order(actor=actor, order=order, department=departments[0])
     _record(
         order,
         actor=actor,

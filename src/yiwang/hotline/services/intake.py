@@ -19,6 +19,7 @@ from yiwang.org.models import Region
 
 from ..actions import Action
 from ..models import Category, OrderNumberCounter, WorkOrder, WorkOrderAttachment
+from ..repeats import terms_of
 from ._common import _choice, _locked, _now, _raise, _record, _required, _save
 from .attachments import CheckedFile, attachments_check, attachments_store, described
 
@@ -103,6 +104,7 @@ def _create(
         **rest,
     )
     order.number = _number(region)
+    order.terms = terms_of(order.description, order.address)
     order.save()
     stored = attachments_store(order, list(files), actor=actor, source=WorkOrderAttachment.Source.INTAKE)
     note, listed = described(stored)
