@@ -18,6 +18,7 @@ from tests.case_fixtures import food_form, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import services
 from yiwang.credit.services import credit_record_add
+from yiwang.grid.services import home_consent_record
 from yiwang.hotline import services as hotline
 from yiwang.org.models import Department, Region, ServiceCenter
 from yiwang.ratings.services import rating_submit
@@ -132,6 +133,11 @@ PAGES: dict[str, Page] = {
     "grid:cell": Page(lambda w: {"code": "440105001001-001"}, GRID_VIEWERS),
     # No app registers a map layer yet: an unknown layer is a 404 for everyone on the staff.
     "grid:layer": Page(lambda w: {"key": "nothing"}, frozenset()),
+    "grid:home_service": Page(opens=frozenset({"grid_worker", "superuser"})),
+    "grid:consent_new": Page(opens=frozenset({"grid_worker", "superuser"})),
+    # A consent is the recording 网格员's own: anyone else, the superuser too, gets the 404 of a missing one.
+    "grid:consent": Page(lambda w: {"pk": w["consent"].pk}, frozenset({"grid_worker"})),
+    "grid:home_apply": Page(lambda w: {"pk": w["consent"].pk, "code": "R042-440105"}, frozenset({"grid_worker"})),
 }
 
 
@@ -213,6 +219,7 @@ ACTIONS = {
     "hotline:reply": WORK_ORDER,
     "hotline:callback": WORK_ORDER,
     "hotline:close": WORK_ORDER,
+    "grid:consent_revoke": PK,
 }
 
 # Pages for the public or for the applicant (walked by the portal's own tests).
@@ -357,7 +364,18 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         lead=Department.objects.get(region=haizhu, kind="URBAN"),
         handling="rectification",
     )
+    consent = home_consent_record(
+        actor=User.objects.get(username="hz-grid-worker"),
+        cell_code="440105001001-001",
+        name="张三",
+        id_number="440105199001011239",
+        address="广州市海珠区南洲路 8 号",
+        reason="elderly",
+        method="oral",
+        witness_name="社区工作人员",
+    )
     return {
+        "consent": consent,
         "submitted": submitted,
         "proposed": proposed,
         "rated": rated,

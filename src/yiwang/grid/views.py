@@ -100,7 +100,7 @@ def consent_new(request):
     _require_can(request.user, "grid_work")
     context = {
         "cells": selectors.my_cells(request.user),
-        "items": published_items().order_by("code").only("code", "name"),
+        "items": published_items().order_by("code"),
         "reasons": HomeServiceConsent.Reason.choices,
         "methods": HomeServiceConsent.Method.choices,
         "posted": request.POST,
@@ -185,8 +185,7 @@ def home_apply(request, pk, code):
         "token": request.POST.get("token", "")[:64] or uuid.uuid4().hex,
     }
     if request.method != "POST":
-        form = schema_form(version.form_schema, prefill=prefill)
-        return render(request, "grid/home_apply.html", {**context, "form": form})
+        return render(request, "grid/home_apply.html", {**context, "form": _shown(version, found.person)})
     post, errors = request.POST, {}
     form = schema_form(version.form_schema, post, prefill=prefill)
     complete = form.is_complete()
@@ -222,4 +221,16 @@ def home_apply(request, pk, code):
         else:
             messages.success(request, _("已为 %(p)s 代办申报，办件编号 %(n)s") % {"p": found.person, "n": case.number})
             return redirect("grid:home_service")
-    return render(request, "grid/home_apply.html", {**context, "form": form, "errors": errors}, status=422)
+    shown = _shown(version, found.person, post, form.errors)
+    return render(request, "grid/home_apply.html", {**context, "form": shown, "errors": errors}, status=422)
+
+
+def _shown(version, person, data=None, errors=None):
+    """The application form as drawn for the 网格员: the resident's identity number masked in its locked field. The
+    field is disabled, so nothing posted for it counts: the service takes the number from the register."""
+    prefill = {**prefill_values(person=person), "person.id_number": person.masked_id_number}
+    shown = schema_form(version.form_schema, data, prefill=prefill)
+    if errors is not None:
+        # The verdict is the real form's (with the real number); this one is only drawn, never validated.
+        shown._errors = errors
+    return shown

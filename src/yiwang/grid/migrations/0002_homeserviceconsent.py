@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_redact_stored_oauth_tokens'),
-        ('cases', '0010_alter_case_channel'),
+        ('cases', '0010_case_channel_home'),
         ('catalog', '0004_item_version_form_example'),
         ('grid', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
