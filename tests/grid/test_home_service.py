@@ -13,7 +13,7 @@ from yiwang.cases.selectors import applicant_cases
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.models import AuditEntry
-from yiwang.core.storage import store_upload
+from yiwang.core.storage import material_store, store_upload, upload_sweep
 from yiwang.grid import selectors, services
 from yiwang.grid.models import GridCell, GridWorker, HomeServiceConsent
 from yiwang.org.models import Department, Region, StaffRole
@@ -100,14 +100,21 @@ def test_the_worker_applies_for_the_resident_who_owns_the_case(monday, grid_work
     assert {"grid.home_consent_recorded", "case.submit", "grid.home_service_submitted"} <= actions
 
 
-def test_a_signed_consent_keeps_the_scanned_form_and_a_visit_consent_ends_today(monday, grid_worker):
-    scan = store_upload(data=PDF + b"consent", field="consent_form", name="授权书.pdf")
+def test_a_signed_consent_keeps_the_scanned_form_and_a_visit_consent_ends_today(
+    monday, grid_worker, django_capture_on_commit_callbacks
+):
+    scan = store_upload(actor=grid_worker, data=PDF + b"consent", field="consent_form", name="授权书.pdf")
     consent = record(
         grid_worker, method=HomeServiceConsent.Method.SIGNED, consent_form=scan, witness_name="", item_code=""
     )
     assert consent.form_key == scan.key and consent.form_name == "授权书.pdf" and consent.form_type == "application/pdf"
     assert consent.item is None and consent.expires_on == dt.date(2026, 11, 23)
     assert Person.objects.get(id_number=RESIDENT_ID).name == "陈阿婆"
+    # The scan outlives the upload sweep, as a case material's does.
+    monday.shift(dt.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_sweep()
+    assert material_store().read(scan.key).startswith(PDF)
 
 
 def test_bad_consent_is_refused_field_by_field_and_writes_nothing(monday, grid_worker):
