@@ -19,6 +19,7 @@ from tests.case_fixtures import PDF, food_form, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import services
 from yiwang.credit.services import credit_record_add
+from yiwang.grid.services import home_consent_record
 from yiwang.hotline import services as hotline
 from yiwang.org.models import Department, Region, ServiceCenter
 from yiwang.ratings.services import rating_submit
@@ -139,6 +140,11 @@ PAGES: dict[str, Page] = {
     "grid:cell": Page(lambda w: {"code": "440105001001-001"}, GRID_VIEWERS),
     # No app registers a map layer yet: an unknown layer is a 404 for everyone on the staff.
     "grid:layer": Page(lambda w: {"key": "nothing"}, frozenset()),
+    "grid:home_service": Page(opens=frozenset({"grid_worker", "superuser"})),
+    "grid:consent_new": Page(opens=frozenset({"grid_worker", "superuser"})),
+    # A consent is the recording 网格员's own: anyone else, the superuser too, gets the 404 of a missing one.
+    "grid:consent": Page(lambda w: {"pk": w["consent"].pk}, frozenset({"grid_worker"})),
+    "grid:home_apply": Page(lambda w: {"pk": w["consent"].pk, "code": "R042-440105"}, frozenset({"grid_worker"})),
 }
 
 
@@ -235,6 +241,7 @@ ACTIONS = {
     "hotline:hotspot_milestone_add": HOTSPOT,
     "hotline:hotspot_milestone_done": MILESTONE,
     "hotline:hotspot_resolve": HOTSPOT,
+    "grid:consent_revoke": PK,
 }
 
 # Pages for the public or for the applicant (walked by the portal's own tests).
@@ -395,8 +402,19 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         handling="chronic",
     )
     hotline.hotspot_milestone_add(actor=operator, hotspot=chronic.hotspot, title="联合执法", due=timezone.localdate())
+    consent = home_consent_record(
+        actor=User.objects.get(username="hz-grid-worker"),
+        cell_code="440105001001-001",
+        name="张三",
+        id_number="440105199001011239",
+        address="广州市海珠区南洲路 8 号",
+        reason="elderly",
+        method="oral",
+        witness_name="社区工作人员",
+    )
     return {
         "hotspot": chronic.hotspot,
+        "consent": consent,
         "submitted": submitted,
         "proposed": proposed,
         "rated": rated,

@@ -1,7 +1,7 @@
 """How a case's result reaches its applicant (送达): the choices and their checks, shared by every channel.
 
 电子送达 needs nothing more; 邮寄送达 needs a recipient, a phone that can be called and an address; 窗口领取 of an
-online case names the service centre whose 一窗出件 hands it over (a walk-in collects where it applied).
+online or home-service case names the service centre whose 一窗出件 hands it over (a walk-in collects where it applied).
 """
 
 import re
@@ -65,7 +65,7 @@ def clean_delivery(
         elif len(address) > 200:
             errors["delivery_address"] = [_("邮寄地址不能超过 200 个字")]
         fields.update(delivery_recipient=recipient, delivery_phone=phone, delivery_address=address)
-    elif method == Case.Delivery.WINDOW and (pickup_center is not None or channel == Case.Channel.ONLINE):
+    elif method == Case.Delivery.WINDOW and (pickup_center is not None or channel != Case.Channel.WINDOW):
         if pickup_center is None:
             errors["pickup_center"] = [_("窗口领取须选择领取地点")]
         elif not pickup_centers(region).filter(pk=pickup_center.pk).exists():

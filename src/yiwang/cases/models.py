@@ -26,6 +26,8 @@ class Case(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("网上申报")
         WINDOW = "window", _("窗口申报")
+        # 上门代办: a 网格员 applies at the home of an elderly or disabled resident, with their recorded consent.
+        HOME = "home", _("上门代办")
 
     class Delivery(models.TextChoices):
         WINDOW = "window", _("窗口领取（一窗出件）")
@@ -63,6 +65,8 @@ class Case(models.Model):
         Status.SUSPENDED,
     )
     CLOCK_RUNNING = (Status.ACCEPTED, Status.UNDER_REVIEW)
+    # Channels where staff (a window clerk, a 网格员) submit for someone else: the submitter is not the applicant.
+    ON_BEHALF_CHANNELS = (Channel.WINDOW, Channel.HOME)
 
     number = models.CharField(_("办件编号"), max_length=30, unique=True)
     item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("事项"), on_delete=models.PROTECT)

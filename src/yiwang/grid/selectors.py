@@ -1,17 +1,23 @@
-"""Reads of the grid: the cells an actor may see or walks, one cell by code, and which cell a point lies in."""
+"""Reads of the grid: the cells an actor may see or walks, one cell by code, which cell a point lies in, and a
+网格员's 上门代办 (the residents' consents they recorded, the items and cases they apply for)."""
 
 import math
 from collections.abc import Iterable
 
 import numpy as np
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from yiwang.cases.models import Case
+from yiwang.catalog.models import ItemImplementation
+from yiwang.catalog.search import search
 from yiwang.core.cache import cached
+from yiwang.core.errors import NotFound
 from yiwang.core.permissions import get_restricted, restrict
 
 from .geometry import polygon_from_geojson
 from .index import CACHE, NOWHERE, CellIndex
-from .models import GridCell
+from .models import GridCell, HomeServiceConsent
 
 # One colour per street on the map, by the street's own number (the last digits of its code), so a street has the
 # same colour on every actor's map.
@@ -119,3 +125,59 @@ def cell_at(longitude: float, latitude: float) -> GridCell | None:
     if not (math.isfinite(longitude) and math.isfinite(latitude)):
         return None
     return cells_for([(longitude, latitude)])[0]
+
+
+# --- 上门代办 ----------------------------------------------------------------------------------------------------
+HOME_CASES_SHOWN = 50
+
+
+def home_consents(actor) -> QuerySet[HomeServiceConsent]:
+    """The consents the 网格员 recorded, over cells still within their reach, newest first."""
+    consents = HomeServiceConsent.objects.filter(worker=actor).select_related("person", "cell", "item")
+    return restrict(consents, actor, "grid_work")
+
+
+def home_consent(actor, pk) -> HomeServiceConsent:
+    """One consent the 网格员 recorded; another's, or one beyond their reach, is the same NotFound as none."""
+    return get_restricted(home_consents(actor), actor, "grid_work", pk=pk)
+
+
+def home_consent_in_force(consent: HomeServiceConsent) -> bool:
+    return consent.revoked_at is None and consent.expires_on >= timezone.localdate()
+
+
+def home_implementations(consent: HomeServiceConsent, *, query: str = "") -> list[ItemImplementation]:
+    """What the 网格员 may apply for under the consent: the open implementations of the resident's district and the
+    regions above it (the item the consent names, if it names one); with a query, ranked by the catalog's search."""
+    available = (
+        ItemImplementation.objects.filter(
+            active=True,
+            item__current_version__isnull=False,
+            department__region__in=consent.cell.community.ancestors_and_self(),
+        )
+        .select_related("item", "department")
+        .order_by("code")
+    )
+    if consent.item_id is not None:
+        return list(available.filter(item=consent.item_id))
+    if not query.strip():
+        return list(available)
+    ranked = [hit.code for hit in search(query, limit=30) if hit.kind == "item"]
+    found = {impl.item.code: impl for impl in available.filter(item__code__in=ranked)}
+    return [found[code] for code in ranked if code in found]
+
+
+def home_implementation(consent: HomeServiceConsent, code: str) -> ItemImplementation:
+    found = next((impl for impl in home_implementations(consent) if impl.code == code), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def home_service_cases(actor, *, limit: int = HOME_CASES_SHOWN) -> list[Case]:
+    """The cases the 网格员 applied for at residents' homes, newest first: their own submissions."""
+    return list(
+        Case.objects.filter(submitted_by=actor, channel=Case.Channel.HOME)
+        .select_related("item", "applicant_person")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -9,4 +9,9 @@ urlpatterns = [
     path("workbench/grid/cells.geojson", views.cells_geojson, name="cells_geojson"),
     path("workbench/grid/cells/<str:code>/", views.cell, name="cell"),
     path("workbench/grid/layers/<str:key>.geojson", views.layer, name="layer"),
+    path("workbench/grid/home-service/", views.home_service, name="home_service"),
+    path("workbench/grid/home-service/consents/new/", views.consent_new, name="consent_new"),
+    path("workbench/grid/home-service/consents/<int:pk>/", views.consent, name="consent"),
+    path("workbench/grid/home-service/consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("workbench/grid/home-service/consents/<int:pk>/apply/<str:code>/", views.home_apply, name="home_apply"),
 ]

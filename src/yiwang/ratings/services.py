@@ -32,11 +32,12 @@ RATING_CODE_ATTEMPTS = 5
 
 
 def _applicant_case(case: Case, actor) -> Case:
-    """The case if the actor is its applicant. A clerk who registered a walk-in is its submitter, not its
-    applicant, so window cases do not count what the actor submitted for someone else."""
+    """The case if the actor is its applicant. A clerk who registered a walk-in, or a 网格员 who applied at a
+    resident's home, is its submitter, not its applicant: those channels do not count what the actor submitted for
+    someone else."""
     found = (
         applicant_cases(actor)
-        .exclude(channel=Case.Channel.WINDOW, submitted_by=actor)
+        .exclude(channel__in=Case.ON_BEHALF_CHANNELS, submitted_by=actor)
         .select_related("applicant_person__user")
         .filter(pk=case.pk)
         .first()

@@ -74,9 +74,13 @@ def _number(case: Case, region, day: dt.date) -> None:
     raise RuntimeError("case number counter row missing")
 
 
-def _may_apply_for(actor, *, person: Person | None, entity: Entity | None) -> bool:
+def _may_apply_for(actor, *, person: Person | None, entity: Entity | None, channel: str) -> bool:
     """The applicant themself or their agent, or a window clerk taking in a walk-in (asked last: an online
-    applicant's roles need not be read)."""
+    applicant's roles need not be read), or a 网格员 applying at a resident's home. The home channel is reached only
+    through grid.services.home_service_submit, which holds the resident's consent in force first, as the desk's
+    intake holds the clerk's window."""
+    if channel == Case.Channel.HOME:
+        return person is not None and can_do(actor, "grid_work")
     if entity is not None and entity.has_agent(actor):
         return True
     if person is not None and person.user_id == actor.pk:
@@ -233,7 +237,7 @@ def case_submit(
         raise ValidationFailed(
             fields={"applicant": [_("请指定一个申请人（自然人或法人）")]}, subcode="applicant_required"
         )
-    if not _may_apply_for(actor, person=person, entity=entity):
+    if not _may_apply_for(actor, person=person, entity=entity, channel=channel):
         raise PermissionDenied(_("您不能代表该申请人申报"))
     if deferred and channel != Case.Channel.WINDOW:
         raise ValidationFailed(fields={"materials": [_("容缺受理须由窗口当场决定")]}, subcode="deferral_window_only")
