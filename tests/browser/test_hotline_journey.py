@@ -112,6 +112,7 @@ def test_return_and_redispatch(page, server_url):
     page.get_by_label("姓名").fill("王五")
     page.get_by_label("诉求类型").select_option(label="投诉")
     page.get_by_label("诉求分类").select_option(label="噪音扰民/商业经营噪音")
+    page.get_by_label("标题（可不填）").fill("服装店门口音箱扰民")
     page.get_by_label("诉求内容").fill("江南西路一家服装店门口整天用大音箱放音乐招揽顾客，楼上住户不堪其扰。")
     page.get_by_label("地址").fill("海珠区江南西路 120 号")
     page.get_by_role("button", name="受理并派单").click()
@@ -166,7 +167,8 @@ def test_return_and_redispatch(page, server_url):
     page.get_by_label("工单编号").fill(number)
     page.get_by_label("查询码").fill(query_code)
     page.get_by_role("button", name="查询").click()
-    expect(page.locator("#track-timeline")).to_contain_text("派单")
+    expect(page.locator("#track-timeline")).to_contain_text("已重新转交承办部门")
+    expect(page.locator("#track-timeline")).to_contain_text("承办部门已答复")
     # The department's reason and its name are between the centre and the departments, not the caller's to read.
     expect(page.locator("#track-result")).not_to_contain_text("住房")
     expect(page.locator("#track-result")).not_to_contain_text("职责")

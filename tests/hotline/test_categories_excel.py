@@ -159,6 +159,8 @@ def test_unreadable_cells_headers_and_files_are_reported(db):
     assert [i.split("：")[0] for i in issues] == [
         f"工单分类!R{row} 列「{c}」" for c in ("分类编码", "名称", "启用", "顺序")
     ]
+    issues = _refused(_edited(_export(), add=[("X-02", None, "CITY", "URBAN", "是", None)]))
+    assert issues == [f"工单分类!R{row} 列「名称」：不能为空"]
     assert _refused(io.BytesIO(b"not a workbook")) == ["文件：无法读取：不是有效的 Excel 工作簿（.xlsx）"]
     book = load_workbook(io.BytesIO(_export()))
     book["工单分类"]["B1"] = "名字"

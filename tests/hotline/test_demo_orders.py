@@ -3,6 +3,7 @@ a 老大难 hotspot, last month's report is generated, and every step went throu
 
 import datetime as dt
 
+from yiwang.core.audit import audit_verify
 from yiwang.core.models import AuditEntry
 from yiwang.hotline import clock, places, selectors
 from yiwang.hotline.demo import PHONE_PREFIX, load_demo_orders
@@ -30,6 +31,7 @@ def test_the_demo_fills_every_queue_the_map_and_last_months_report(monday, opera
     assert sample.number.split("-")[2] == f"{sample.created_at.astimezone(dt.timezone(dt.timedelta(hours=8))):%Y%m%d}"
     assert WorkOrderLog.objects.filter(order=sample).earliest("at").at == sample.created_at
     assert AuditEntry.objects.filter(action="hotline.take", target_id=str(sample.pk)).get().at == sample.created_at
+    assert audit_verify()[0]
 
     tabs = {key: count for key, _label, count in selectors.queue_tabs(operator)}
     assert tabs["pending"] >= 3 and tabs["returned"] >= 3 and tabs["callback"] >= 3 and tabs["extensions"] == 1

@@ -238,7 +238,8 @@ class _Plan:
             self.active[row.values["code"]] = row.values.get("active", True)
         self._check_parents()
         self._check_active()
-        self._count()
+        if not issues:
+            self._count()
 
     def _check_fields(self) -> None:
         kinds = set(Department.objects.values_list("kind", flat=True).distinct())

@@ -36,6 +36,7 @@ Status, Sat, Handling = WorkOrder.Status, WorkOrder.Satisfaction, WorkOrder.Hand
 @dataclass(frozen=True)
 class Call:
     category: str
+    title: str
     kind: str
     text: str
     place: str
@@ -43,26 +44,34 @@ class Call:
 
 # What people call about, each with the department it belongs to by its category (hotline/data/categories.yaml).
 CALLS = [
-    Call("CITY-01", "complaint", "路口早上有流动摊贩占道卖菜，行人只能走机动车道。", "南洲路菜市场"),
-    Call("CITY-02", "complaint", "小区门口的垃圾桶两天没人清运，气味很大。", "江南大道中"),
-    Call("CITY-04", "report", "楼顶有人加建铁皮房，担心影响结构安全。", "宝岗大道"),
-    Call("CITY-05", "complaint", "楼下餐馆油烟直排，家里开不了窗。", "昌岗中路"),
-    Call("NOISE-01", "complaint", "工地晚上十一点后还在打桩，严重影响休息。", "新港西路"),
-    Call("NOISE-02", "complaint", "广场舞音箱声音太大，早上六点就开始放音乐。", "滨江东路"),
-    Call("WATER-01", "help", "从昨晚开始停水，没有看到任何通知。", "工业大道中"),
-    Call("WATER-03", "help", "下雨后路口积水没过脚踝，排水口被堵住了。", "前进路"),
-    Call("HOUSE-01", "complaint", "物业不处理地下车库漏水，多次反映无果。", "石榴岗路"),
-    Call("HOUSE-02", "help", "电梯经常困人，物业说等配件。", "东晓南路"),
-    Call("MARKET-02", "complaint", "在商场买的电器七天内申请退货被拒。", "江南西路"),
-    Call("MARKET-01", "report", "早餐店后厨卫生很差，怀疑使用过期食材。", "晓港西马路"),
-    Call("LABOUR-01", "help", "装修公司拖欠两个月工资不发。", "赤岗北路"),
-    Call("TRAFFIC-01", "complaint", "私家车长期占用消防通道，消防车进不来。", "琶洲大道"),
-    Call("TRAFFIC-02", "suggestion", "建议增开早高峰往珠江新城方向的公交班次。", "广州大道南"),
+    Call(
+        "CITY-01", "菜市场路口占道卖菜", "complaint", "路口早上有流动摊贩占道卖菜，行人只能走机动车道。", "南洲路菜市场"
+    ),
+    Call("CITY-02", "小区门口垃圾未清运", "complaint", "小区门口的垃圾桶两天没人清运，气味很大。", "江南大道中"),
+    Call("CITY-04", "楼顶加建铁皮房", "report", "楼顶有人加建铁皮房，担心影响结构安全。", "宝岗大道"),
+    Call("CITY-05", "餐馆油烟直排", "complaint", "楼下餐馆油烟直排，家里开不了窗。", "昌岗中路"),
+    Call("NOISE-01", "工地夜间打桩", "complaint", "工地晚上十一点后还在打桩，严重影响休息。", "新港西路"),
+    Call("NOISE-02", "广场舞音响扰民", "complaint", "广场舞音箱声音太大，早上六点就开始放音乐。", "滨江东路"),
+    Call("WATER-01", "无通知停水", "help", "从昨晚开始停水，没有看到任何通知。", "工业大道中"),
+    Call("WATER-03", "路口积水", "help", "下雨后路口积水没过脚踝，排水口被堵住了。", "前进路"),
+    Call("HOUSE-01", "地下车库漏水物业不理", "complaint", "物业不处理地下车库漏水，多次反映无果。", "石榴岗路"),
+    Call("HOUSE-02", "电梯经常困人", "help", "电梯经常困人，物业说等配件。", "东晓南路"),
+    Call("MARKET-02", "七天无理由退货被拒", "complaint", "在商场买的电器七天内申请退货被拒。", "江南西路"),
+    Call("MARKET-01", "早餐店后厨卫生差", "report", "早餐店后厨卫生很差，怀疑使用过期食材。", "晓港西马路"),
+    Call("LABOUR-01", "装修公司拖欠工资", "help", "装修公司拖欠两个月工资不发。", "赤岗北路"),
+    Call("TRAFFIC-01", "私家车占用消防通道", "complaint", "私家车长期占用消防通道，消防车进不来。", "琶洲大道"),
+    Call("TRAFFIC-02", "建议增开早高峰公交", "suggestion", "建议增开早高峰往珠江新城方向的公交班次。", "广州大道南"),
 ]
 # A 咨询 the operator answers on the spot and closes (直接答复).
-CONSULT = Call("GOV-01", "consult", "想问一下办理居住证需要带什么材料。", "江南西路")
+CONSULT = Call("GOV-01", "居住证办理材料咨询", "consult", "想问一下办理居住证需要带什么材料。", "江南西路")
 # The hotspot: one KTV, called about again and again (its place and words alike, so repeat detection links them).
-KTV = Call("NOISE-03", "complaint", "宝业路88号的KTV每天唱歌到凌晨，音响声音很大，严重影响休息。", "宝业路88号KTV")
+KTV = Call(
+    "NOISE-03",
+    "宝业路KTV深夜扰民",
+    "complaint",
+    "宝业路88号的KTV每天唱歌到凌晨，音响声音很大，严重影响休息。",
+    "宝业路88号KTV",
+)
 REPLIES = {
     Sat.SATISFIED: "已到现场核查并处理完毕，已向来电人说明。",
     Sat.BASIC: "已责令整改，将持续跟进。",
@@ -130,6 +139,7 @@ class _Loader:
                 region=self.region,
                 kind=call.kind,
                 category=call.category,
+                title=call.title,
                 description=call.text,
                 address=f"海珠区{call.place}",
                 caller_name=self.rng.choice("张王李赵陈刘黄周吴林") + self.rng.choice(["先生", "女士"]),
