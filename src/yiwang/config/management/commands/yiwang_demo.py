@@ -10,6 +10,7 @@ from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
 from yiwang.grid.reference import load_grid
+from yiwang.hotline.demo import load_demo_orders
 from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         load_demo_processes()
         load_demo_appointments()
         load_hotline_reference()
+        # After the grid and the personas: the demo's work orders are located in cells and handled by liaisons.
+        load_demo_orders()
         if items:
             from yiwang.catalog.generated import generate_items
 
