@@ -1,11 +1,11 @@
-"""The category tree and the knowledge base are maintained here; work orders are for looking up, and change only
-through hotline.services."""
+"""The category tree, the knowledge base and the routing rules are maintained here; work orders are for looking up,
+and change only through hotline.services."""
 
 from django.contrib import admin
 
 from yiwang.core.admin import ReadOnlyAdmin
 
-from .models import Category, FaqEntry, WorkOrder
+from .models import Category, FaqEntry, RoutingRule, WorkOrder
 
 
 @admin.register(Category)
@@ -20,6 +20,15 @@ class FaqEntryAdmin(admin.ModelAdmin):
     list_display = ("question", "category", "item_code", "active")
     list_filter = ("active",)
     search_fields = ("question", "keywords", "answer")
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "area_prefix", "target", "department_kind", "priority", "active")
+    list_filter = ("active", "target", "department_kind")
+    search_fields = ("category__name", "category__code", "area_prefix")
+    list_select_related = ("category__parent",)
+    autocomplete_fields = ("category",)
 
 
 @admin.register(WorkOrder)

@@ -19,7 +19,7 @@ from yiwang.core.permissions import allows, can_do
 from yiwang.grid.selectors import my_cells
 from yiwang.org.models import Region
 
-from . import places, report, report_files, selectors, services
+from . import places, report, report_files, routing, selectors, services
 from .actions import Action
 from .models import Assignment, WorkOrder
 
@@ -154,6 +154,9 @@ def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: in
         "form": form or {},
         "Status": WorkOrder.Status,
         "AssignmentStatus": Assignment.Status,
+        # 指定派单: returned as often as allowed, the order can no longer be returned (its form is not offered).
+        "returns_exhausted": routing.returns_exhausted(order),
+        "return_limit": routing.return_limit(),
     }
     if operates:
         context.update(

@@ -167,6 +167,9 @@ SMS_CODE_RATES = {"phone": "5/h", "ip": "20/h"}
 PROGRESS_LOOKUP_RATE = "10/m"
 # 12345 requests from the public web form, per client address: enough for a household, not for a script.
 HOTLINE_SUBMIT_RATE = "10/h"
+# 退单: how many times in all a work order may be returned by departments; past it the centre's dispatch is 指定派单
+# and the department must handle the order (or ask the centre to transfer it after signing).
+HOTLINE_RETURN_LIMIT = int(os.environ.get("HOTLINE_RETURN_LIMIT", "2"))
 
 # Where SMS goes: a dotted path to a class with send(phone, text). yiwang.accounts.sms has a console sender
 # (logs the text), a file sender (appends to VAR_DIR/sms-outbox.log), an HTTP sender (POSTs JSON to
