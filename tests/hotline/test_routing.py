@@ -292,3 +292,17 @@ def test_the_dispatch_list_offers_the_street_offices_after_the_district(illegal_
     assert kinds.index(Department.STREET_OFFICE) > kinds.index("URBAN")
     assert all(d.region == haizhu or d.region.parent == haizhu for d in departments)
     assert sum(d.kind == Department.STREET_OFFICE for d in departments) == haizhu.children.count()
+
+
+def test_rules_are_kept_in_the_admin(client, superuser):
+    client.force_login(superuser)
+    listed = client.get("/admin/hotline/routingrule/").content.decode()
+    assert "违章搭建" in listed and "440105001" in listed
+    category = Category.objects.get(code="HOUSE-01")
+    form = {"category": category.pk, "area_prefix": "440105002", "target": "street", "priority": "0", "active": "on"}
+    assert client.post("/admin/hotline/routingrule/add/", form).status_code == 302
+    assert RoutingRule.objects.filter(category=category, area_prefix="440105002", target=STREET).exists()
+    refused = client.post("/admin/hotline/routingrule/add/", {**form, "target": "district", "area_prefix": ""})
+    assert refused.status_code == 200 and "派往区级部门时须填写部门类别" in refused.content.decode()
+    offices = client.get("/admin/org/department/?kind=STREET").content.decode()
+    assert "南洲街道办事处" in offices and "海珠区城市管理和综合执法局" not in offices
