@@ -40,6 +40,7 @@ PERSONAS = {
     "catalog_admin": "hz-gov_service-admin",
     "operator": "hz-12345-operator",
     "urban_liaison": "hz-urban-liaison",
+    "street_liaison": "hz-nanzhou-liaison",
     "grid_worker": "hz-grid-worker",
     "superuser": "admin",
 }
@@ -49,7 +50,7 @@ STAFF = frozenset(PERSONAS) - PUBLIC_USERS
 # Who can see 海珠区's food-permit case: region-wide roles, the departments on it, the superuser.
 SEES_CASE = frozenset({"clerk", "samr_reviewer", "samr_head", "supervisor", "catalog_admin", "superuser"})
 # The hotline's roles hold no "view" over a district's cases, items or entities.
-HOTLINE_ROLES = frozenset({"operator", "urban_liaison", "grid_worker"})
+HOTLINE_ROLES = frozenset({"operator", "urban_liaison", "street_liaison", "grid_worker"})
 # Who takes 12345 calls and works the centre's queues; who sees a work order dispatched to 城管.
 OPERATES = frozenset({"operator", "superuser"})
 SEES_WORK_ORDER = frozenset({"operator", "urban_liaison", "supervisor", "superuser"})
@@ -120,8 +121,9 @@ PAGES: dict[str, Page] = {
     "webhooks:deliveries": Page(),
     "hotline:operator": Page(opens=OPERATES),
     "hotline:queue": Page(lambda w: {"key": "pending"}, OPERATES),
-    "hotline:inbox": Page(opens=frozenset({"urban_liaison", "superuser"})),
-    "hotline:hotspots": Page(opens=SEES_WORK_ORDER),
+    "hotline:inbox": Page(opens=frozenset({"urban_liaison", "street_liaison", "superuser"})),
+    # Every liaison has the map of its own department's orders (南洲街道办事处's has none sent to it in the walk).
+    "hotline:hotspots": Page(opens=SEES_WORK_ORDER | {"street_liaison"}),
     # A 老大难 hotspot owned by 城管: the centre, 效能监察 and 城管's liaison read it.
     "hotline:hotspot": Page(lambda w: {"pk": w["hotspot"].pk}, SEES_WORK_ORDER),
     "hotline:grid_report": Page(opens=frozenset({"grid_worker", "superuser"})),
@@ -129,7 +131,7 @@ PAGES: dict[str, Page] = {
     "hotline:attachment": Page(
         lambda w: {"number": w["work_order"].number, "pk": w["work_order"].attachments.get().pk}, SEES_WORK_ORDER
     ),
-    "hotline:process_changes": Page(opens=SEES_WORK_ORDER),
+    "hotline:process_changes": Page(opens=SEES_WORK_ORDER | {"street_liaison"}),
     "hotline:reports": Page(opens=READS_REPORT),
     "hotline:report": Page(REPORT, READS_REPORT),
     "hotline:report_xlsx": Page(REPORT, READS_REPORT),

@@ -85,8 +85,12 @@ def load_demo_people() -> list[tuple[str, str]]:
     for dept in Department.objects.filter(region=haizhu).order_by("kind"):
         user = _user(f"hz-{dept.kind.lower()}-liaison", f"{dept.name}工单联络员", password_hash)
         StaffRole.objects.get_or_create(user=user, role="liaison", department=dept, defaults={"region": haizhu})
-    # 网格员 of 南洲街道: their reach is the street (its communities and cells).
+    # 南洲街道办事处's liaison: the office's work orders are filed under the district, so the role reaches it.
     nanzhou = Region.objects.get(code="440105001")
+    nanzhou_office = Department.objects.get(region=nanzhou, kind=Department.STREET_OFFICE)
+    user = _user("hz-nanzhou-liaison", f"{nanzhou_office.name}工单联络员", password_hash)
+    StaffRole.objects.get_or_create(user=user, role="liaison", department=nanzhou_office, defaults={"region": haizhu})
+    # 网格员 of 南洲街道: their reach is the street (its communities and cells).
     user = _user("hz-grid-worker", "南洲街道网格员", password_hash)
     StaffRole.objects.get_or_create(
         user=user, role="grid_worker", department=hz_gov_service, defaults={"region": nanzhou}
@@ -110,6 +114,7 @@ def load_demo_people() -> list[tuple[str, str]]:
         ("gz-supervisor", "广州市效能监察员（全市范围）"),
         ("hz-12345-operator", "海珠区12345话务员（接听、答复、派单、回访）"),
         ("hz-urban-liaison", "海珠区城市管理和综合执法局工单联络员（签收、退单、答复）"),
+        ("hz-nanzhou-liaison", "南洲街道办事处工单联络员（街道承办的工单）"),
         ("hz-grid-worker", "南洲街道网格员"),
         ("hz-<部门>-<角色>", "海珠区每个部门 × clerk/reviewer/supervisor/inspector/admin"),
     ]

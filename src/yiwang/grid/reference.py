@@ -9,6 +9,7 @@ from django.db import transaction
 
 from yiwang.core.cache import cache_bump
 from yiwang.org.models import Region
+from yiwang.org.reference import open_street_offices
 
 from .index import CACHE
 from .models import GridCell, GridWorker
@@ -34,6 +35,7 @@ def load_grid(data: dict | None = None) -> int:
         regions[street["code"]], _ = Region.objects.update_or_create(
             code=street["code"], defaults={"name": street["name"], "level": Region.Level.TOWN, "parent": district}
         )
+    open_street_offices(regions.values())
     for community in meta["communities"]:
         regions[community["code"]], _ = Region.objects.update_or_create(
             code=community["code"],

@@ -1,5 +1,6 @@
-"""The category tree and the knowledge base are maintained here; work orders are for looking up, and change only
-through hotline.services. The tree also goes out to Excel and comes back from it (hotline.categories_excel)."""
+"""The category tree, the knowledge base and the routing rules are maintained here; work orders are for looking up,
+and change only through hotline.services. The tree also goes out to Excel and comes back from it
+(hotline.categories_excel)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.core.admin import ReadOnlyAdmin
 
 from .categories_excel import CategoryImportFailed, categories_export, categories_import, require_category_admin
-from .models import Category, FaqEntry, WorkOrder
+from .models import Category, FaqEntry, RoutingRule, WorkOrder
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The tree is a few hundred rows at most; anything far larger is not a category sheet.
@@ -89,6 +90,15 @@ class FaqEntryAdmin(admin.ModelAdmin):
     list_display = ("question", "category", "item_code", "active")
     list_filter = ("active",)
     search_fields = ("question", "keywords", "answer")
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "area_prefix", "target", "department_kind", "priority", "active")
+    list_filter = ("active", "target", "department_kind")
+    search_fields = ("category__name", "category__code", "area_prefix")
+    list_select_related = ("category__parent",)
+    autocomplete_fields = ("category",)
 
 
 @admin.register(WorkOrder)

@@ -1,5 +1,6 @@
-"""The hotline's reference data, shipped with the app: its category tree and its knowledge base. Loading again
-updates in place (by category code, by FAQ question), so the demo and the tests may call it any number of times."""
+"""The hotline's reference data, shipped with the app: its category tree, its knowledge base and its routing rules.
+Loading again updates in place (by category code, by FAQ question, by rule), so the demo and the tests may call it
+any number of times."""
 
 from importlib import resources
 
@@ -7,6 +8,7 @@ import yaml
 from django.db import transaction
 
 from .models import Category, FaqEntry
+from .routing import load_routing_rules
 
 
 def _read(name: str):
@@ -44,4 +46,5 @@ def load_hotline_reference() -> int:
                 "item_code": entry.get("item", ""),
             },
         )
+    load_routing_rules()
     return position

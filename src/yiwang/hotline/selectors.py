@@ -18,7 +18,7 @@ from yiwang.core.errors import NotFound
 from yiwang.core.permissions import allows, get_restricted, restrict, restrict_region_wide
 from yiwang.org.models import Department, Region
 
-from . import callback_links, clock, report
+from . import callback_links, clock, report, routing
 from .models import (
     Assignment,
     Category,
@@ -67,13 +67,14 @@ def public_regions() -> QuerySet:
 
 
 def departments_of(order: WorkOrder) -> QuerySet:
-    return Department.objects.filter(region_id=order.region_id).select_related("region").order_by("kind")
+    """The district's departments, then its streets' offices."""
+    rows = Department.objects.filter(routing.dispatchable(order)).select_related("region")
+    return rows.order_by("region__depth", "kind", "region__code")
 
 
 def proposed_department(order: WorkOrder) -> Department | None:
-    """The district's department of the kind the order's category names, proposed at dispatch."""
-    kind = order.category.department_kind or (order.category.parent.department_kind if order.category.parent else "")
-    return Department.objects.filter(region_id=order.region_id, kind=kind).first()
+    """The department the routing rules propose at dispatch (hotline.routing): two queries."""
+    return routing.proposed_department(order)
 
 
 def order_for(actor, number: str, action: str = "hotline_view") -> WorkOrder:

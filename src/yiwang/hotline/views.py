@@ -20,7 +20,7 @@ from yiwang.core.storage import UploadQuotaExceeded
 from yiwang.grid.selectors import my_cells
 from yiwang.org.models import Region
 
-from . import report, report_files, selectors, services
+from . import report, report_files, routing, selectors, services
 from .actions import Action
 from .models import Assignment, WorkOrder
 from .services.attachments import ATTACHMENTS_MAX
@@ -172,6 +172,9 @@ def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: in
         "may_supervise": order.status in WorkOrder.OPEN_STATES
         and not any(s.answered_at is None for s in supervisions)
         and allows(user, "hotline_supervise", order),
+        # 指定派单: returned as often as allowed, the order can no longer be returned (its form is not offered).
+        "returns_exhausted": routing.returns_exhausted(order),
+        "return_limit": routing.return_limit(),
     }
     if operates:
         context.update(

@@ -1,5 +1,7 @@
 """Loads regions, departments, service centres and windows from the project's reference catalog."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from .models import Department, Region, ServiceCenter, Window
@@ -35,6 +37,7 @@ def load_organisation(data: dict) -> dict[str, Region]:
                 Department.objects.update_or_create(
                     region=region, kind=kind, defaults={"name": spec["name"], "code": f"{region.code}-{kind}"}
                 )
+    open_street_offices(r for r in regions.values() if r.level == Region.Level.TOWN)
     for code, (name, address) in CENTERS.items():
         center, _ = ServiceCenter.objects.update_or_create(
             region=regions[code],
@@ -54,3 +57,17 @@ def load_organisation(data: dict) -> dict[str, Region]:
                 center=center, number=str(offset), defaults={"kind": Window.Kind.DEPARTMENTAL, "department": dept}
             )
     return regions
+
+
+def open_street_offices(streets: Iterable[Region]) -> int:
+    """Each street (a town region) gets its 街道办事处, named after it; the grid's streets are given theirs when the
+    grid loads them. Loading again renames in place."""
+    count = 0
+    for street in streets:
+        Department.objects.update_or_create(
+            region=street,
+            kind=Department.STREET_OFFICE,
+            defaults={"name": f"{street.name}办事处", "code": f"{street.code}-{Department.STREET_OFFICE}"},
+        )
+        count += 1
+    return count

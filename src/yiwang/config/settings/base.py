@@ -169,6 +169,9 @@ PROGRESS_LOOKUP_RATE = "10/m"
 HOTLINE_SUBMIT_RATE = "10/h"
 # A 12345 callback link sent by SMS (短信回访) can be answered for this many days, once per reply.
 HOTLINE_CALLBACK_LINK_DAYS = 7
+# 退单: how many times in all a work order may be returned by departments; past it the centre's dispatch is 指定派单
+# and the department must handle the order (or ask the centre to transfer it after signing).
+HOTLINE_RETURN_LIMIT = int(os.environ.get("HOTLINE_RETURN_LIMIT", "2"))
 
 # Where SMS goes: a dotted path to a class with send(phone, text). yiwang.accounts.sms has a console sender
 # (logs the text), a file sender (appends to VAR_DIR/sms-outbox.log), an HTTP sender (POSTs JSON to

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound
 from yiwang.org.models import Department
 
-from .. import clock
+from .. import clock, routing
 from ..actions import Action
 from ..models import Assignment, ExtensionRequest, ProcessChange, WorkOrder, WorkOrderAttachment
 from ._common import (
@@ -31,14 +31,15 @@ EXTENSION_MAX_DAYS = 15
 
 
 def _departments(order: WorkOrder, lead: Department | None, assisting, errors: dict) -> list[Department]:
-    """The lead and 协办 departments, each of the order's own district; the lead first, none twice."""
+    """The lead and 协办 departments, each of the order's district or one of its streets' offices; the lead first,
+    none twice."""
     chosen: list[Department] = []
-    if lead is None or lead.region_id != order.region_id:
+    if lead is None or not routing.serves(order, lead):
         errors.setdefault("lead", []).append(_("请选择本区的主办部门"))
     else:
         chosen.append(lead)
     for department in assisting or ():
-        if department.region_id != order.region_id:
+        if not routing.serves(order, department):
             errors.setdefault("assisting", []).append(_("协办部门须为本区部门"))
         elif department.pk not in {d.pk for d in chosen}:
             chosen.append(department)
@@ -116,11 +117,18 @@ def order_sign(*, actor, order: WorkOrder) -> Assignment:
 @transaction.atomic
 def order_return(*, actor, order: WorkOrder, reason: str) -> Assignment:
     """退单: not this department's business. Only before signing and within the signing limit; after it the
-    department has the order and must handle or ask the centre to transfer it."""
+    department has the order and must handle or ask the centre to transfer it. An order returned as often as
+    HOTLINE_RETURN_LIMIT allows was sent by 指定派单: no department may return it again."""
     order = _locked(order, actor, "hotline_handle")
     assignment = _own_assignment(order, actor, Assignment.Status.DISPATCHED, Assignment.Status.SIGNED)
     if assignment.status == Assignment.Status.SIGNED:
         raise InvalidTransition(_("已签收的工单不能退单；如非本部门职责，请联系热线中心改派"), subcode="return_signed")
+    if routing.returns_exhausted(order):
+        raise InvalidTransition(
+            _("该工单已退单 %(n)s 次，达到退单上限，热线中心已指定派单，不能再退单，请签收办理")
+            % {"n": order.returned_count},
+            subcode="return_limit",
+        )
     now = _now()
     if now > assignment.sign_due:
         raise InvalidTransition(
