@@ -30,7 +30,8 @@ Measured, each side --requests times (the naive side fewer, it is slow) after on
    rows then read by primary key with the same annotations.
 3. hotline.report.monthly_report for 海珠区's last full month, beside bench_report's naive Python pass.
 Both sides must answer the same rows (and the report the same totals). The figures are wall-clock on the 2-core
-machine the other sessions share, in one process beside its database.
+machine the other sessions share, in one process beside its database; each line also gives the CPU per call of
+this process and of its PostgreSQL backend (/proc), which waiting for a busy machine's cores does not inflate.
 """
 
 import argparse
@@ -393,21 +394,40 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+CPU = {}  # the last _timed's CPU milliseconds per call: {"client": …, "db": …}
+
+
+def _backend_cpu_ms() -> float:
+    """CPU time of this connection's PostgreSQL backend process so far (utime + stime, /proc/<pid>/stat)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * TICK_MS
+
+
 def _timed(function, times: int, warm: bool = True) -> tuple[list[float], object]:
     """Milliseconds of `times` calls, after an untimed one when `warm` (a process's first call pays imports and
-    caches; the naive side's seconds dwarf that)."""
+    caches; the naive side's seconds dwarf that). CPU gets the CPU each call used in this process and in its
+    database backend: on a shared machine the wall clock includes waiting for a core, the CPU does not."""
     result = function() if warm else None
     runs = []
+    cpu, db = time.process_time(), _backend_cpu_ms()
     for _i in range(times):
         started = time.perf_counter()
         result = function()
         runs.append((time.perf_counter() - started) * 1000)
+    CPU["client"] = (time.process_time() - cpu) * 1000 / times
+    CPU["db"] = (_backend_cpu_ms() - db) / times
     return runs, result
 
 
 def _line(label: str, runs: list[float], note: str = "") -> float:
     p50, p95 = _percentiles(runs)
-    print(f"  {label:<46} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  ({len(runs)} runs){note}")
+    cpu = f"CPU {CPU['client']:7.1f} + DB {CPU['db']:6.1f} ms/call"
+    print(f"  {label:<48} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  {cpu}  ({len(runs)} runs){note}")
     return p95
 
 
