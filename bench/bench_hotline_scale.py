@@ -399,12 +399,16 @@ CPU = {}  # the last _timed's CPU milliseconds per call: {"client": â€¦, "db": â
 
 
 def _backend_cpu_ms() -> float:
-    """CPU time of this connection's PostgreSQL backend process so far (utime + stime, /proc/<pid>/stat)."""
+    """CPU time of this connection's PostgreSQL backend process so far (utime + stime, /proc/<pid>/stat); NaN
+    when the backend is not a process of this machine."""
     from django.db import connection
 
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the database runs on another machine or in another container: no figure
+        return math.nan
     return (int(fields[11]) + int(fields[12])) * TICK_MS
 
 
