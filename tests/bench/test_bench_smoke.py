@@ -112,3 +112,19 @@ def test_report():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert "yiwang monthly_report" in out and "naive Python loops" in out and "ratio naive / yiwang" in out
     assert "both agree" in out
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the 12345 scale benchmark loads with PostgreSQL's SQL: PostgreSQL only")
+def test_hotline_scale(bench_url):
+    args = ("--orders", "2000", "--cells", "300", "--requests", "2", "--naive-requests", "1", "--repeat", "1")
+    out = run_bench("bench_hotline_scale.py", bench_url, *args)
+    assert "database: built" in out and "grid cells" in out and "work orders" in out
+    for key in ("pending", "returned", "callback", "warning", "extensions"):
+        assert f" {key} (" in out and f"GET /workbench/hotline/queue/{key}/ (rendered)" in out
+    assert out.count("naive: filter in Python over the district") == 5
+    assert out.count("naive: filter in Python over published orders") == 6
+    assert "yiwang monthly_report" in out and "both agree on the totals" in out
+    assert out.count("ratio naive / yiwang") == 12
+    # Run again on the same database: reused, not rebuilt.
+    again = run_bench("bench_hotline_scale.py", bench_url, *args, "--only", "report")
+    assert "database: reused" in again and "database: built" not in again

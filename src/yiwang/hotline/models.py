@@ -165,6 +165,22 @@ class WorkOrder(models.Model):
             models.Index(fields=["region", "status"], name="hotline_order_region_status"),
             # The monthly report's cohort: one district's orders received in one month.
             models.Index(fields=["region", "created_at"], name="hotline_order_region_created"),
+            # The centre's queues (one status, newest first, 200 rows) read this in order and stop: at a million
+            # orders the (region, status) index left a sort of every order in the status.
+            models.Index(fields=["status", "created_at"], name="hotline_order_status_created"),
+            # The 预警/超期 queue, soonest first: only open orders have a warn_at, which the planner cannot know
+            # (it took the two conditions for independent and sorted every open order); this index says it.
+            models.Index(
+                fields=["warn_at"],
+                name="hotline_order_open_warn",
+                condition=models.Q(status__in=["dispatched", "signed"]),
+            ),
+            # Open311's requests, newest first across districts, and by service: an index each, so a page of
+            # 1,000 stops early instead of sorting the whole 90 days.
+            models.Index(fields=["created_at"], name="hotline_order_created"),
+            models.Index(fields=["category", "created_at"], name="hotline_order_category_created"),
+            # Open311's bounding box: a longitude range, the latitude checked in the index.
+            models.Index(fields=["longitude", "latitude"], name="hotline_order_lon_lat"),
         ]
         verbose_name = _("工单")
         verbose_name_plural = _("工单")

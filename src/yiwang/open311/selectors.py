@@ -72,7 +72,11 @@ def requests(
     start = start or end - DEFAULT_SPAN
     found = found.filter(created_at__gte=start, created_at__lte=end)
     if service_codes:
-        found = found.filter(category__code__in=service_codes)
+        # The ids first, written into the statement: by code (a join) the planner could not tell the busiest
+        # service (six times the average) from the others, chose to sort every order of it in the range, and at a
+        # million orders took half a second where walking (category, created_at) newest first stops at the page.
+        ids = list(Category.objects.filter(code__in=service_codes).values_list("pk", flat=True))
+        found = found.filter(category_id__in=ids)
     if statuses:
         closed = WorkOrder.Status.CLOSED
         if statuses == ["closed"]:
