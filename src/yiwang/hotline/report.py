@@ -251,13 +251,13 @@ def _hotspots(orders) -> list[dict]:
     rows = list(
         located.values_list(
             "pk", "number", "category__code", "category__name", "longitude", "latitude", "description", "address",
-            "created_at",
+            "created_at", "terms",
         )[:HOTSPOT_ORDERS]
     )  # fmt: skip
     by_pk = {row[0]: row for row in rows}
     reports = [
         Report(key=r[0], category=r[2], longitude=float(r[4]), latitude=float(r[5]), text=r[6], received_at=r[8],
-               address=r[7])
+               address=r[7], terms=tuple(r[9].split()))
         for r in rows
     ]  # fmt: skip
     found = []
