@@ -285,3 +285,10 @@ def test_a_transfer_to_the_same_department_is_refused(dispatched, operator, urba
     with pytest.raises(ValidationFailed) as refused:
         services.order_transfer(actor=operator, order=dispatched, lead=urban)
     assert "lead" in refused.value.fields
+
+
+def test_without_a_title_the_description_stands_for_it_cut_visibly(take, monday):
+    short = take(description="路灯不亮")
+    assert short.title == "路灯不亮"
+    long = take(description="南洲路菜市场门口每天早上有人占道摆卖，\n行人只能走机动车道，非常危险，希望城管尽快处理。")
+    assert long.title == "南洲路菜市场门口每天早上有人占道摆卖， 行人只能走机动车道…" and len(long.title) == 30

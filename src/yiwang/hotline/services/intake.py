@@ -93,7 +93,11 @@ def _cell(errors: dict[str, list[str]], region: Region, longitude, latitude) -> 
 def _create(
     *, actor, region: Region, channel: str, action: Action, fields: dict, files: Sequence[CheckedFile] = (), **rest
 ) -> WorkOrder:
-    title = (rest.pop("title", "") or "").strip() or fields["description"][:TITLE_CHARS]
+    # Without a title the description's start stands for it, cut visibly (…) where it is cut.
+    text = " ".join(fields["description"].split())
+    title = (rest.pop("title", "") or "").strip() or (
+        text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+    )
     order = WorkOrder(
         region=region,
         channel=channel,
@@ -111,6 +115,69 @@ def _create(
     data = {"channel": channel, "kind": order.kind} | ({"attachments": listed} if listed else {})
     _record(order, actor=actor, action=action, note=note, data=data)
     return order
+
+
+def _receive(
+    *,
+    actor,
+    region: Region | None,
+    channel: str,
+    action: Action,
+    kind: str,
+    category: str,
+    description: str,
+    caller_phone: str = "",
+    caller_name: str = "",
+    caller_id_number: str = "",
+    confidential: bool = False,
+    urgency: str = WorkOrder.Urgency.NORMAL,
+    title: str = "",
+    address: str = "",
+    longitude=None,
+    latitude=None,
+    attachments=(),
+    require_phone: bool = False,
+    require_place: bool = False,
+) -> WorkOrder:
+    """What every way in but the grid's shares: the request checked whole (everything wrong is reported at once,
+    and nothing is written), its place put in its grid cell, then the order numbered, stored and recorded.
+    `require_phone`: the centre must be able to call back (the web form); `require_place`: coordinates or an
+    address (Open311, where nobody is on the line to ask)."""
+    fields, errors = _validated(
+        kind=kind,
+        category=category,
+        description=description,
+        caller_phone=caller_phone,
+        caller_id_number=caller_id_number,
+        urgency=urgency,
+        require_phone=require_phone,
+    )
+    cell = ""
+    if region is None or region.level != Region.Level.COUNTY:
+        errors.setdefault("region", []).append(_("请选择所在区"))
+    else:
+        cell = _cell(errors, region, longitude, latitude)
+    if require_place and longitude is None and latitude is None and not address.strip():
+        errors.setdefault("location", []).append(_("请提供坐标或地址"))
+    files = attachments_check(errors, attachments)
+    _raise(errors)
+    return _create(
+        actor=actor,
+        region=region,
+        channel=channel,
+        action=action,
+        fields=fields,
+        files=files,
+        grid_cell_code=cell,
+        kind=kind,
+        urgency=urgency,
+        title=title,
+        address=address.strip(),
+        longitude=longitude,
+        latitude=latitude,
+        caller_name=caller_name.strip(),
+        confidential=confidential,
+    )
 
 
 @transaction.atomic
@@ -135,40 +202,31 @@ def order_take(
     """The operator records a call (受理来电). `category` is a Category code; `attachments` are uploaded files
     (a photo the caller sent), at most ATTACHMENTS_MAX."""
     require(actor, "hotline_operate", region)
-    fields, errors = _validated(
+    return _receive(
+        actor=actor,
+        region=region,
+        channel=WorkOrder.Channel.PHONE,
+        action=Action.TAKE,
         kind=kind,
         category=category,
         description=description,
         caller_phone=caller_phone,
+        caller_name=caller_name,
         caller_id_number=caller_id_number,
-        urgency=urgency,
-    )
-    cell = _cell(errors, region, longitude, latitude)
-    files = attachments_check(errors, attachments)
-    _raise(errors)
-    return _create(
-        actor=actor,
-        region=region,
-        channel=WorkOrder.Channel.PHONE,
-        files=files,
-        grid_cell_code=cell,
-        action=Action.TAKE,
-        fields=fields,
-        kind=kind,
+        confidential=confidential,
         urgency=urgency,
         title=title,
-        address=address.strip(),
+        address=address,
         longitude=longitude,
         latitude=latitude,
-        caller_name=caller_name.strip(),
-        confidential=confidential,
+        attachments=attachments,
     )
 
 
 @transaction.atomic
 def order_submit_web(
     *,
-    region: Region,
+    region: Region | None,
     kind: str,
     category: str,
     description: str,
@@ -180,23 +238,19 @@ def order_submit_web(
     """A citizen's request from the public form, without an account: the centre takes it like a call. The caller
     is told the number and the query code once, on the answer page. `attachments`: a photo of the problem or so,
     at most ATTACHMENTS_MAX; without an account they count against no quota (the form's rate limit holds)."""
-    fields, errors = _validated(
-        kind=kind, category=category, description=description, caller_phone=caller_phone, require_phone=True
-    )
-    if region is None or region.level != Region.Level.COUNTY:
-        errors.setdefault("region", []).append(_("请选择所在区"))
-    files = attachments_check(errors, attachments)
-    _raise(errors)
-    return _create(
+    return _receive(
         actor=None,
         region=region,
         channel=WorkOrder.Channel.WEB,
-        files=files,
         action=Action.SUBMIT_WEB,
-        fields=fields,
         kind=kind,
-        address=address.strip(),
-        caller_name=caller_name.strip(),
+        category=category,
+        description=description,
+        caller_phone=caller_phone,
+        caller_name=caller_name,
+        address=address,
+        attachments=attachments,
+        require_phone=True,
     )
 
 
@@ -235,24 +289,21 @@ def order_submit_open311(
 ) -> WorkOrder:
     """A request posted through Open311 GeoReport v2 by a client holding the district's API key (the key was
     checked by the caller): taken like a call, with the place where the client put it."""
-    fields, errors = _validated(kind=kind, category=category, description=description, caller_phone=caller_phone)
-    if longitude is None and latitude is None and not address.strip():
-        errors.setdefault("location", []).append(_("请提供坐标或地址"))
-    cell = _cell(errors, region, longitude, latitude)
-    _raise(errors)
-    return _create(
+    return _receive(
         actor=None,
         region=region,
         channel=WorkOrder.Channel.OPEN311,
-        grid_cell_code=cell,
         action=Action.SUBMIT_WEB,
-        fields=fields,
         kind=kind,
-        address=address.strip(),
+        category=category,
+        description=description,
+        caller_phone=caller_phone,
+        caller_name=caller_name,
+        address=address,
         longitude=longitude,
         latitude=latitude,
-        caller_name=caller_name.strip(),
         confidential=confidential,
+        require_place=True,
     )
 
 
