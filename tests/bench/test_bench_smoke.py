@@ -125,6 +125,17 @@ def test_hotline_scale(bench_url):
     assert out.count("naive: filter in Python over published orders") == 6
     assert "yiwang monthly_report" in out and "both agree on the totals" in out
     assert out.count("ratio naive / yiwang") == 12
+    # Each order stores the words intake would have stored (the report's hotspots and repeat detection read them).
+    import psycopg
+
+    from yiwang.hotline.repeats import terms_of
+
+    with psycopg.connect(bench_url) as conn:
+        texts = conn.execute(
+            "SELECT DISTINCT description, address, terms FROM hotline_workorder ORDER BY 1, 2 LIMIT 200"
+        ).fetchall()
+    assert any(address for _d, address, _t in texts) and any(not address for _d, address, _t in texts)
+    assert [terms for _d, _a, terms in texts] == [terms_of(d, a) for d, a, _t in texts]
     # Run again on the same database: reused, not rebuilt.
     again = run_bench("bench_hotline_scale.py", bench_url, *args, "--only", "report")
     assert "database: reused" in again and "database: built" not in again
