@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .errors import ValidationFailed
+
 YES, NO = "是", "否"
 
 
@@ -41,6 +43,15 @@ class Issue:
             return f"{self.sheet}：{self.reason}"
         where = f"{self.sheet}!R{self.row}"
         return f"{where} 列「{self.column}」：{self.reason}" if self.column else f"{where}：{self.reason}"
+
+
+class ImportFailed(ValidationFailed):
+    """The file was refused; `issues` lists every problem found. Nothing was written. Each import names its own
+    `code`."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__(_("导入失败：共 %(n)d 处错误，未做任何修改") % {"n": len(issues)})
 
 
 @dataclass(frozen=True)

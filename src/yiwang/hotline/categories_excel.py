@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from yiwang.core.audit import audit_record
-from yiwang.core.errors import PermissionDenied, ValidationFailed
+from yiwang.core.errors import PermissionDenied
 from yiwang.core.excel import (
     Boolean,
     Column,
+    ImportFailed,
     Integer,
-    Issue,
     Issues,
     Row,
     Text,
@@ -54,14 +54,8 @@ FIELDS = ("name", "parent", "department_kind", "active", "position")
 SETTLED = (WorkOrder.Status.CLOSED, WorkOrder.Status.ANSWERED)
 
 
-class CategoryImportFailed(ValidationFailed):
-    """The file was refused; `issues` lists every problem found. Nothing was written."""
-
+class CategoryImportFailed(ImportFailed):
     code = "category_import_failed"
-
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__(_("导入失败：共 %(n)d 处错误，未做任何修改") % {"n": len(issues)})
 
 
 @dataclass

@@ -14,9 +14,11 @@ published catalog; .reading parsing a workbook's cells; .plan checking the rows 
 applying them; .importing the all-or-nothing import that ties reading and plan together.
 """
 
+from yiwang.core.excel import Column, Issue
+
 from .export import catalog_export
 from .importing import catalog_import
-from .layout import SHEETS, CatalogImportFailed, Column, Issue
+from .layout import SHEETS, CatalogImportFailed
 from .plan import ImportSummary, _Plan
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from yiwang.core.excel import Issues
+from yiwang.core.excel import Issue, Issues
 
 from ..services import (
     require_catalog_admin,
@@ -10,7 +10,6 @@ from ..services import (
 from .layout import (
     SHEETS,
     CatalogImportFailed,
-    Issue,
 )
 from .plan import ImportSummary, _Plan
 from .reading import _read_workbook

@@ -8,7 +8,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import ValidationFailed
-from yiwang.core.excel import Boolean, CellError, Column, Integer, Issue, Text
+from yiwang.core.excel import Boolean, CellError, Column, ImportFailed, Integer, Text
 
 from ..forms_schema import check_schema
 from ..models import (
@@ -22,14 +22,8 @@ ITEMS, MATERIALS, IMPLEMENTATIONS, BUNDLES, LICENCE_TYPES = "事项", "材料", 
 CODE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
-class CatalogImportFailed(ValidationFailed):
-    """The file was refused; `issues` lists every problem found. Nothing was written."""
-
+class CatalogImportFailed(ImportFailed):
     code = "catalog_import_failed"
-
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__(_("导入失败：共 %(n)d 处错误，未做任何修改") % {"n": len(issues)})
 
 
 # Column kinds the catalog alone has; the general ones (Text, Integer, Boolean) are in yiwang.core.excel.

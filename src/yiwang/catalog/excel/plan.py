@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, PrerequisiteCycle, ValidationFailed
-from yiwang.core.excel import Issues, Row, model_issues
+from yiwang.core.excel import Issue, Issues, Row, model_issues
 from yiwang.org.models import Department
 
 from ..forms_schema import check_example
@@ -41,7 +41,6 @@ from .layout import (
     MATERIALS,
     SHEETS,
     CatalogImportFailed,
-    Issue,
     _bundle_values,
     _implementation_values,
     _label,
