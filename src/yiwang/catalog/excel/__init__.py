@@ -9,8 +9,9 @@ services, so a refusal there (a prerequisite cycle) still leaves the database as
 standard elements, materials and prerequisites equal its current version is left alone: importing an
 export of the same database changes nothing.
 
-The package, by what each part knows: .layout the sheets, columns and cell kinds; .export writing the
-published catalog; .reading parsing a workbook's cells; .plan checking the rows against the database and
+The package, by what each part knows: .layout the sheets, columns and the catalog's own cell kinds; .export
+writing the published catalog; .reading parsing a workbook's cells (both through yiwang.core.excel, which other
+apps' sheets share); .plan checking the rows against the database and
 applying them; .importing the all-or-nothing import that ties reading and plan together.
 """
 
