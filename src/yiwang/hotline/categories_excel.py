@@ -12,21 +12,27 @@ category that still has open work orders. Any problem refuses the whole file, li
 changes; a clean file is written in one transaction, one audit entry per category it changed.
 """
 
-import zipfile
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
-from yiwang.catalog.excel import Column, Issue
-from yiwang.catalog.excel.layout import Boolean, CellError, Integer, Text
 from yiwang.core.audit import audit_record
-from yiwang.core.errors import PermissionDenied, ValidationFailed
+from yiwang.core.errors import PermissionDenied
+from yiwang.core.excel import (
+    Boolean,
+    Column,
+    ImportFailed,
+    Integer,
+    Issues,
+    Row,
+    Text,
+    model_issues,
+    read_workbook,
+    write_sheet,
+)
 from yiwang.core.permissions import can_do
 from yiwang.org.models import Department
 
@@ -48,14 +54,8 @@ FIELDS = ("name", "parent", "department_kind", "active", "position")
 SETTLED = (WorkOrder.Status.CLOSED, WorkOrder.Status.ANSWERED)
 
 
-class CategoryImportFailed(ValidationFailed):
-    """The file was refused; `issues` lists every problem found. Nothing was written."""
-
+class CategoryImportFailed(ImportFailed):
     code = "category_import_failed"
-
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__(_("导入失败：共 %(n)d 处错误，未做任何修改") % {"n": len(issues)})
 
 
 @dataclass
@@ -85,38 +85,37 @@ def categories_export(*, file) -> int:
     """Write the whole tree, each parent before its children, to `file` (a path or a binary file object)."""
     rows = _tree_order(list(Category.objects.select_related("parent")))
     workbook = Workbook()
-    ws = workbook.active
-    ws.title = SHEET
-    bold = Font(bold=True)
-    for c, column in enumerate(COLUMNS, start=1):
-        ws.cell(row=1, column=c, value=column.heading).font = bold
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = max(14, len(column.heading) + 8)
-    for r, category in enumerate(rows, start=2):
-        values = {
-            "code": category.code,
-            "name": category.name,
-            "parent": category.parent.code if category.parent_id else "",
-            "department_kind": category.department_kind,
-            "active": category.active,
-            "position": category.position,
-        }
-        for c, column in enumerate(COLUMNS, start=1):
-            cell = ws.cell(row=r, column=c, value=column.kind.render(values[column.key]))
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text, never runs in Excel
-    ws.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    write_sheet(workbook, SHEET, COLUMNS, (_values(category) for category in rows))
     workbook.save(file)
     return len(rows)
+
+
+def _values(category: Category) -> dict:
+    return {
+        "code": category.code,
+        "name": category.name,
+        "parent": category.parent.code if category.parent_id else "",
+        "department_kind": category.department_kind,
+        "active": category.active,
+        "position": category.position,
+    }
 
 
 def categories_import(*, actor, file, dry_run: bool = False) -> CategoryImportSummary:
     """Import a workbook (a path or a binary file object). Raises CategoryImportFailed listing every problem."""
     require_category_admin(actor)
-    issues: list[Issue] = []
-    rows = _read(file, issues)
+    issues = Issues({SHEET: COLUMNS})
+    rows = read_workbook(
+        file,
+        {SHEET: COLUMNS},
+        issues,
+        unknown_heading=_("无法识别的列；表头应为「中文名 key」，如「分类编码 code」"),
+        optional={"position"},  # a file without the 顺序 column keeps every category's place
+    )[SHEET]
     with transaction.atomic():
         existing = {c.code: c for c in Category.objects.select_for_update().order_by("pk")}
-        plan = _Plan(rows, existing, issues)
+        plan = _Plan(rows or [], existing, issues)
         if issues:
             raise CategoryImportFailed(sorted(issues, key=lambda i: (i.row or 0, _column_order(i.column))))
         if dry_run:
@@ -143,80 +142,10 @@ def _tree_order(categories: list[Category]) -> list[Category]:
     return found
 
 
-@dataclass
-class _Row:
-    number: int
-    values: dict
-    bad: set
-
-    def ok(self, *keys: str) -> bool:
-        return not self.bad.intersection(keys)
-
-
-def _issue(issues: list[Issue], row: _Row, key: str, reason: str) -> None:
-    row.bad.add(key)
-    issues.append(Issue(SHEET, row.number, LABELS.get(key, ""), reason))
-
-
-def _read(file, issues: list[Issue]) -> list[_Row]:
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        issues.append(Issue("", None, "", _("无法读取：不是有效的 Excel 工作簿（.xlsx）")))
-        return []
-    try:
-        if SHEET not in workbook.sheetnames:
-            issues.append(Issue(SHEET, None, "", _("缺少工作表「%(sheet)s」") % {"sheet": SHEET}))
-            return []
-        lines = workbook[SHEET].iter_rows(values_only=True)
-        positions = _header(next(lines, ()), issues)
-        if positions is None:
-            return []
-        rows = []
-        for number, line in enumerate(lines, start=2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in line):
-                continue
-            row = _Row(number, {}, set())
-            for column in COLUMNS:
-                index = positions.get(column.key, len(line))
-                try:
-                    row.values[column.key] = column.kind.parse(line[index] if index < len(line) else None)
-                except CellError as exc:
-                    _issue(issues, row, column.key, str(exc))
-            rows.append(row)
-        return rows
-    finally:
-        workbook.close()
-
-
-def _header(header, issues: list[Issue]) -> dict[str, int] | None:
-    by_key = {c.key: c for c in COLUMNS}
-    by_label = {c.label: c for c in COLUMNS}
-    positions: dict[str, int] = {}
-    broken = False
-    for index, heading in enumerate(header):
-        text = "" if heading is None else str(heading).strip()
-        if not text:
-            continue
-        column = by_key.get(text.rsplit(None, 1)[-1]) or by_label.get(text)
-        if column is None or column.key in positions:
-            reason = _("列重复") if column else _("无法识别的列；表头应为「中文名 key」，如「分类编码 code」")
-            issues.append(Issue(SHEET, 1, text, reason))
-            broken = True
-        else:
-            positions[column.key] = index
-    for column in COLUMNS:
-        required = getattr(column.kind, "blank_means", None) is None and column.key != "position"
-        if required and column.key not in positions:
-            issues.append(Issue(SHEET, 1, column.label, _("缺少必需的列（表头「%(h)s」）") % {"h": column.heading}))
-            broken = True
-    return None if broken else positions
-
-
 class _Plan:
     """The file's rows checked against each other and the database, and what applying them would change."""
 
-    def __init__(self, rows: list[_Row], existing: dict[str, Category], issues: list[Issue]):
+    def __init__(self, rows: list[Row], existing: dict[str, Category], issues: Issues):
         self.rows, self.existing, self.issues = [], existing, issues
         self.summary = CategoryImportSummary()
         seen: dict[str, int] = {}
@@ -225,7 +154,7 @@ class _Plan:
             if not row.ok("code"):
                 continue
             if code in seen:
-                _issue(issues, row, "code", _("分类编码与第 %(n)d 行重复") % {"n": seen[code]})
+                issues.add(row, "code", _("分类编码与第 %(n)d 行重复") % {"n": seen[code]})
                 continue
             seen[code] = row.number
             self.rows.append(row)
@@ -246,17 +175,12 @@ class _Plan:
         for row in self.rows:
             kind = row.values.get("department_kind")
             if kind and row.ok("department_kind") and kind not in kinds:
-                _issue(self.issues, row, "department_kind", _("未知的部门类别「%(k)s」") % {"k": kind})
+                self.issues.add(row, "department_kind", _("未知的部门类别「%(k)s」") % {"k": kind})
             values = row.values
             candidate = Category(
                 code=values["code"], name=values.get("name", ""), department_kind=values.get("department_kind", "")
             )
-            try:
-                candidate.full_clean(exclude=["parent", "position"], validate_unique=False, validate_constraints=False)
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    if name in LABELS and row.ok(name):
-                        _issue(self.issues, row, name, "；".join(messages))
+            model_issues(self.issues, row, candidate, exclude=["parent", "position"], fields={k: k for k in LABELS})
 
     def _check_parents(self) -> None:
         for row in self.rows:
@@ -264,14 +188,14 @@ class _Plan:
             if not parent or not row.ok("parent"):
                 continue
             if parent not in self.parent:
-                _issue(self.issues, row, "parent", _("上级分类「%(p)s」不存在") % {"p": parent})
+                self.issues.add(row, "parent", _("上级分类「%(p)s」不存在") % {"p": parent})
                 continue
             chain, at = [code], parent
             while at and at not in chain:
                 chain.append(at)
                 at = self.parent.get(at, "")
             if at == code:
-                _issue(self.issues, row, "parent", _("上级分类形成循环：%(c)s") % {"c": " → ".join([*chain, code])})
+                self.issues.add(row, "parent", _("上级分类形成循环：%(c)s") % {"c": " → ".join([*chain, code])})
 
     def _check_active(self) -> None:
         rows = {row.values["code"]: row for row in self.rows}
@@ -280,8 +204,7 @@ class _Plan:
             if parent in self.active and self.active[code] and not self.active[parent]:
                 row = rows.get(code) or rows.get(parent)
                 if row is not None and row.ok("active", "parent"):
-                    _issue(
-                        self.issues,
+                    self.issues.add(
                         row,
                         "active",
                         _("分类「%(c)s」启用，但其上级分类「%(p)s」停用") % {"c": code, "p": parent},
@@ -298,7 +221,7 @@ class _Plan:
             .values_list("code", "n")
         )
         for code, n in open_orders.items():
-            _issue(self.issues, rows[code], "active", _("该分类下还有 %(n)d 件未办结的工单，不能停用") % {"n": n})
+            self.issues.add(rows[code], "active", _("该分类下还有 %(n)d 件未办结的工单，不能停用") % {"n": n})
 
     def _count(self) -> None:
         for row in self.rows:
@@ -311,7 +234,7 @@ class _Plan:
             else:
                 self.summary.unchanged += 1
 
-    def _changes(self, row: _Row, current: Category) -> dict:
+    def _changes(self, row: Row, current: Category) -> dict:
         wanted = self._wanted(row, current)
         now = {
             "name": current.name,
@@ -322,7 +245,7 @@ class _Plan:
         }
         return {f: [now[f], wanted[f]] for f in FIELDS if now[f] != wanted[f]}
 
-    def _wanted(self, row: _Row, current: Category | None) -> dict:
+    def _wanted(self, row: Row, current: Category | None) -> dict:
         position = row.values.get("position")
         if position is None:
             position = current.position if current else None

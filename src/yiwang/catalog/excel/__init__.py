@@ -9,14 +9,17 @@ services, so a refusal there (a prerequisite cycle) still leaves the database as
 standard elements, materials and prerequisites equal its current version is left alone: importing an
 export of the same database changes nothing.
 
-The package, by what each part knows: .layout the sheets, columns and cell kinds; .export writing the
-published catalog; .reading parsing a workbook's cells; .plan checking the rows against the database and
+The package, by what each part knows: .layout the sheets, columns and the catalog's own cell kinds; .export
+writing the published catalog; .reading parsing a workbook's cells (both through yiwang.core.excel, which other
+apps' sheets share); .plan checking the rows against the database and
 applying them; .importing the all-or-nothing import that ties reading and plan together.
 """
 
+from yiwang.core.excel import Column, Issue
+
 from .export import catalog_export
 from .importing import catalog_import
-from .layout import SHEETS, CatalogImportFailed, Column, Issue
+from .layout import SHEETS, CatalogImportFailed
 from .plan import ImportSummary, _Plan
 
 __all__ = [

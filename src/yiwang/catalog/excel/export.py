@@ -1,7 +1,8 @@
 """Export: the published catalog written to one workbook in the layout of .layout."""
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from yiwang.core.excel import write_sheet
 
 from ..models import (
     Bundle,
@@ -31,18 +32,8 @@ def catalog_export(*, file) -> dict[str, int]:
     rows = _export_rows()
     workbook = Workbook()
     workbook.remove(workbook.active)
-    bold = Font(bold=True)
     for sheet, columns in SHEETS.items():
-        ws = workbook.create_sheet(sheet)
-        for c, column in enumerate(columns, start=1):
-            ws.cell(row=1, column=c, value=column.heading).font = bold
-            ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = max(12, len(column.heading) + 6)
-        for r, row in enumerate(rows[sheet], start=2):
-            for c, column in enumerate(columns, start=1):
-                cell = ws.cell(row=r, column=c, value=column.kind.render(row[column.key]))
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text, never runs in Excel
-        ws.freeze_panes = "A2"
+        write_sheet(workbook, sheet, columns, rows[sheet])
     workbook.save(file)
     return {sheet: len(sheet_rows) for sheet, sheet_rows in rows.items()}
 

@@ -2,22 +2,23 @@
 
 from django.db import transaction
 
+from yiwang.core.excel import Issue, Issues
+
 from ..services import (
     require_catalog_admin,
 )
 from .layout import (
     SHEETS,
     CatalogImportFailed,
-    Issue,
 )
 from .plan import ImportSummary, _Plan
-from .reading import _Issues, _read_workbook
+from .reading import _read_workbook
 
 
 def catalog_import(*, actor, file, dry_run: bool = False) -> ImportSummary:
     """Import a workbook (a path or a binary file object). Raises CatalogImportFailed listing every problem."""
     require_catalog_admin(actor)
-    issues = _Issues()
+    issues = Issues(SHEETS)
     sheets = _read_workbook(file, issues)
     plan = _Plan(sheets, issues)
     if issues:

@@ -1,15 +1,14 @@
-"""The workbook's layout: its sheets and columns, how each kind of cell reads and writes, and the problems a
-cell or a sheet reports."""
+"""The workbook's layout: its sheets and columns, and the kinds of cell only the catalog has (the general ones,
+the headings, reading and writing are yiwang.core.excel's)."""
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import ValidationFailed
+from yiwang.core.excel import Boolean, CellError, Column, ImportFailed, Integer, Text
 
 from ..forms_schema import check_schema
 from ..models import (
@@ -21,110 +20,13 @@ from ..models import (
 
 ITEMS, MATERIALS, IMPLEMENTATIONS, BUNDLES, LICENCE_TYPES = "事项", "材料", "实施清单", "一件事", "证照类型"
 CODE_SEPARATORS = re.compile(r"[、,，;；\s]+")
-YES, NO = "是", "否"
 
 
-class CellError(Exception):
-    """A cell that cannot be read as its column's type; the message is the reason shown to the user."""
-
-
-@dataclass(frozen=True)
-class Issue:
-    sheet: str
-    row: int | None  # the Excel row number; None for a problem with the file or a whole sheet
-    column: str  # the column's Chinese name, "" when the problem is not one column's
-    reason: str
-
-    def __str__(self) -> str:
-        if not self.sheet:
-            return f"文件：{self.reason}"
-        if self.row is None:
-            return f"{self.sheet}：{self.reason}"
-        where = f"{self.sheet}!R{self.row}"
-        return f"{where} 列「{self.column}」：{self.reason}" if self.column else f"{where}：{self.reason}"
-
-
-class CatalogImportFailed(ValidationFailed):
-    """The file was refused; `issues` lists every problem found. Nothing was written."""
-
+class CatalogImportFailed(ImportFailed):
     code = "catalog_import_failed"
 
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__(_("导入失败：共 %(n)d 处错误，未做任何修改") % {"n": len(issues)})
 
-
-# Column kinds: each reads a cell into a Python value (raising CellError) and writes the value back.
-
-
-class Text:
-    def __init__(self, *, required: bool = False):
-        self.required = required
-
-    def parse(self, value):
-        if isinstance(value, bool):
-            raise CellError(_("必须是文字"))
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = "" if value is None else str(value).strip()
-        if self.required and not text:
-            raise CellError(_("不能为空"))
-        return text
-
-    def render(self, value):
-        return value or None
-
-
-class Integer:
-    def __init__(self, *, minimum: int = 0, maximum: int | None = None, required: bool = True):
-        self.minimum, self.maximum, self.required = minimum, maximum, required
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-        if value is None or value == "":
-            if self.required:
-                raise CellError(_("不能为空"))
-            return None
-        number = None
-        if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif (isinstance(value, float) and value.is_integer()) or (
-            isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value)
-        ):
-            number = int(value)
-        if number is None or number < self.minimum or (self.maximum is not None and number > self.maximum):
-            if self.maximum is None:
-                raise CellError(_("必须是 %(min)d 以上的整数") % {"min": self.minimum})
-            raise CellError(_("必须是 %(min)d 到 %(max)d 之间的整数") % {"min": self.minimum, "max": self.maximum})
-        return number
-
-    def render(self, value):
-        return value
-
-
-class Boolean:
-    TRUE = {YES, "true", "1", "y", "yes", "必需", "必须"}
-    FALSE = {NO, "false", "0", "n", "no"}
-
-    def __init__(self, *, blank_means: bool | None = None):
-        # Columns added after files were already in circulation read an empty cell as their default.
-        self.blank_means = blank_means
-
-    def parse(self, value):
-        if isinstance(value, bool):
-            return value
-        text = "" if value is None else str(value).strip().lower()
-        if not text and self.blank_means is not None:
-            return self.blank_means
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise CellError(_("必须填写“是”或“否”"))
-
-    def render(self, value):
-        return YES if value else NO
+# Column kinds the catalog alone has; the general ones (Text, Integer, Boolean) are in yiwang.core.excel.
 
 
 class Choice:
@@ -219,17 +121,6 @@ def _schema_problem(text: str) -> str | None:
     except ValidationFailed as exc:
         return "；".join(m for msgs in exc.fields.values() for m in msgs) or exc.message
     return None
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: Any
-
-    @property
-    def heading(self) -> str:
-        return f"{self.label} {self.key}"
 
 
 SHEETS: dict[str, tuple[Column, ...]] = {

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, PrerequisiteCycle, ValidationFailed
+from yiwang.core.excel import Issue, Issues, Row, model_issues
 from yiwang.org.models import Department
 
 from ..forms_schema import check_example
@@ -40,12 +41,10 @@ from .layout import (
     MATERIALS,
     SHEETS,
     CatalogImportFailed,
-    Issue,
     _bundle_values,
     _implementation_values,
     _label,
 )
-from .reading import Row, _Issues, _model_issues
 
 
 @dataclass
@@ -93,7 +92,7 @@ def _shortest_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None
 class _Plan:
     """What a file means against the database: validated on construction, written by apply()."""
 
-    def __init__(self, sheets: dict[str, list[Row] | None], issues: _Issues):
+    def __init__(self, sheets: dict[str, list[Row] | None], issues: Issues):
         self.issues = issues
         # A reference into an unreadable sheet cannot be judged; reporting it would bury the real problem.
         self.unreadable = {sheet for sheet, rows in sheets.items() if rows is None}
@@ -147,7 +146,7 @@ class _Plan:
     def _check_licence_types(self) -> None:
         for row in self.licence_rows.values():
             v = row.values
-            _model_issues(
+            model_issues(
                 self.issues,
                 row,
                 LicenceType(code=v["code"], name=v.get("name", ""), validity_years=v.get("validity_years")),
@@ -187,7 +186,7 @@ class _Plan:
                     row, "promised_days", _("承诺时限不得超过法定时限（%(n)d 个工作日）") % {"n": v["statutory_days"]}
                 )
             item_values = {f: v.get(f, "") for f in ("code", *ITEM_FIELDS)}
-            _model_issues(
+            model_issues(
                 self.issues,
                 row,
                 ServiceItem(**item_values),
@@ -195,7 +194,7 @@ class _Plan:
                 fields={f: f for f in item_values},
             )
             version_values = {f: v[f] for f in VERSION_FIELDS if f != "result_licence_type" and row.ok(f)}
-            _model_issues(
+            model_issues(
                 self.issues,
                 row,
                 ItemVersion(**version_values),
@@ -253,7 +252,7 @@ class _Plan:
             ):
                 self.issues.add(row, "shared_source", _("来源为共享数据的材料必须指定数据来源"))
             values = {f: v[f] for f in MATERIAL_FIELDS if f != "licence_type" and row.ok(f)}
-            _model_issues(
+            model_issues(
                 self.issues,
                 row,
                 MaterialSpec(position=v.get("position") or 1, **values),
@@ -298,7 +297,7 @@ class _Plan:
                     self.issues.add(row, "department", _("同一事项同一部门与第 %(n)d 行重复") % {"n": seen[key].number})
                 seen.setdefault(key, row)
             values = {f: v[f] for f in IMPLEMENTATION_FIELDS if row.ok(f)}
-            _model_issues(
+            model_issues(
                 self.issues,
                 row,
                 ItemImplementation(**values),
@@ -315,7 +314,7 @@ class _Plan:
                 if unknown:
                     self.issues.add(row, "items", _("未知的事项编码：%(codes)s") % {"codes": "、".join(unknown)})
             values = {f: v[f] for f in ("code", *BUNDLE_FIELDS) if row.ok(f)}
-            _model_issues(
+            model_issues(
                 self.issues,
                 row,
                 Bundle(**values),
