@@ -469,9 +469,9 @@ def _verdict(p95: float, naive_p95: float) -> str:
 
 
 def naive_queue(region, key: str, now: dt.datetime) -> list[int]:
-    """The queue's 200 orders by a Python pass over every order of the district."""
+    """The queue's first page by a Python pass over every order of the district."""
     from yiwang.hotline.models import ExtensionRequest, WorkOrder
-    from yiwang.hotline.selectors import QUEUE_ROWS
+    from yiwang.hotline.selectors import QUEUE_PAGE
 
     rows = WorkOrder.objects.filter(region__path__startswith=region.path).order_by()
     fields = rows.values_list("pk", "status", "warn_at", "created_at")
@@ -492,7 +492,7 @@ def naive_queue(region, key: str, now: dt.datetime) -> list[int]:
         found.sort()
     else:
         found.sort(reverse=True)
-    picked = [pk for _at, pk in found[:QUEUE_ROWS]]
+    picked = [pk for _at, pk in found[:QUEUE_PAGE]]
     orders = WorkOrder.objects.filter(pk__in=picked).select_related("category__parent").in_bulk()
     return [orders[pk].pk for pk in picked]
 
@@ -510,13 +510,13 @@ def measure_queue(times: int, naive_times: int) -> dict:
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(operator)
     results = {}
-    print(f"1. the dispatcher's queue, as {OPERATOR} (海珠区); {selectors.QUEUE_ROWS} rows a page")
+    print(f"1. the dispatcher's queue, as {OPERATOR} (海珠区); {selectors.QUEUE_PAGE} rows a page")
     waiting = {key: n for key, _label, n in selectors.queue_tabs(operator)}
     for key, (label, _condition) in selectors.QUEUES.items():
         now = timezone.now()
         # The user read afresh each time, with their roles, as a request reads it.
         runs, found = _timed(
-            lambda key=key, now=now: selectors.queue(User.objects.get(pk=operator.pk), key, now), times
+            lambda key=key, now=now: selectors.queue(User.objects.get(pk=operator.pk), key, now)[0], times
         )
         print(f" {key} ({label}): {waiting[key]:,} orders wait, {len(found)} shown")
         p95 = _line("yiwang selectors.queue", runs)

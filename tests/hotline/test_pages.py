@@ -206,3 +206,15 @@ def test_the_admin_lists_work_orders_without_the_identity_number(client, superus
     assert order.number in client.get("/admin/hotline/workorder/").content.decode()
     page = client.get(f"/admin/hotline/workorder/{order.pk}/change/").content.decode()
     assert "11010519491231002X" not in page
+
+
+def test_a_queue_comes_a_page_at_a_time_newest_first(client, take, operator, monday, monkeypatch):
+    monkeypatch.setattr("yiwang.hotline.selectors.QUEUE_PAGE", 2)
+    first, second, third = take(), take(), take()
+    client.force_login(operator)
+    page = client.get("/workbench/hotline/queue/pending/").content.decode()
+    assert third.number in page and second.number in page and first.number not in page
+    assert 'id="next-page"' in page and "?page=2" in page
+    page = client.get("/workbench/hotline/queue/pending/?page=2").content.decode()
+    assert first.number in page and third.number not in page and 'id="next-page"' not in page and "?page=1" in page
+    assert client.get("/workbench/hotline/queue/pending/?page=x").status_code == 200

@@ -33,6 +33,8 @@ from .models import (
 
 CALLER_ORDERS = 10
 QUEUE_ROWS = 200
+# A page of the centre's queues.
+QUEUE_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,9 @@ QUEUE_FIELDS = (
 )
 
 
-def queue(actor, key: str, now: dt.datetime | None = None) -> list[WorkOrder]:
+def queue(actor, key: str, now: dt.datetime | None = None, *, page: int = 1) -> tuple[list[WorkOrder], bool]:
+    """One page of a centre's queue (QUEUE_PAGE rows, the most pressing first) and whether another follows. The
+    dispatcher works from the top: a page, not the whole queue, is what they read."""
     _label, condition = QUEUES[key]
     rows = restrict(WorkOrder.objects.filter(**condition), actor, "hotline_operate")
     if key == "warning":
@@ -137,12 +141,15 @@ def queue(actor, key: str, now: dt.datetime | None = None) -> list[WorkOrder]:
     # Only what a queue row shows: at 200 rows a page, building whole orders (texts, caller, five timestamps) cost
     # more than the query.
     rows = rows.select_related("category__parent").only(*QUEUE_FIELDS)
-    found = list(rows[:QUEUE_ROWS])
+    start = (max(page, 1) - 1) * QUEUE_PAGE
+    found = list(rows[start : start + QUEUE_PAGE + 1])
+    more = len(found) > QUEUE_PAGE
+    found = found[:QUEUE_PAGE]
     for order in found:
         order.warning = clock.warning(order, now)
         # A list shows the caller's phone masked; the order's own page shows the centre the whole number.
         order.phone_masked = mask_phone(order.caller_phone)
-    return found
+    return found, more
 
 
 def queue_labels() -> list[tuple[str, str, None]]:

@@ -126,13 +126,17 @@ def queue(request, key):
     _require_operator(request.user)
     if key not in selectors.QUEUES:
         raise Http404
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    orders, more = selectors.queue(request.user, key, page=page)
     return render(
         request,
         "hotline/queue.html",
         {
             "key": key,
             "label": selectors.QUEUES[key][0],
-            "orders": selectors.queue(request.user, key),
+            "orders": orders,
+            "page": max(page, 1),
+            "more": more,
             "tabs": selectors.queue_labels(),
         },
     )
