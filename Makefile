@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 # One test process per core (pytest-xdist): every test owns its database and its files, so they run apart.
 test: $(STAMP)
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
