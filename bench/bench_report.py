@@ -27,6 +27,7 @@ places (cells mapped through one GridCell query) and departments in Python loops
 
 import argparse
 import datetime as dt
+import functools
 import io
 import os
 import random
@@ -103,6 +104,7 @@ def _generate(total: int, months: int, seed: int) -> None:
 
     from yiwang.grid.models import GridCell
     from yiwang.hotline.models import Category
+    from yiwang.hotline.repeats import terms_of
     from yiwang.org.models import Department, Region
 
     rng = random.Random(seed)
@@ -131,6 +133,8 @@ def _generate(total: int, months: int, seed: int) -> None:
         nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
         spans.append((start, (dt.datetime(nxt.year, nxt.month, 1, tzinfo=SHANGHAI) - start).total_seconds()))
 
+    # The words intake stores with each order (WorkOrder.terms); the texts repeat, so each is segmented once.
+    terms = functools.cache(terms_of)
     orders, assignments = io.StringIO(), io.StringIO()
     assignment_id = 0
     started = time.perf_counter()
@@ -145,7 +149,7 @@ def _generate(total: int, months: int, seed: int) -> None:
                 "COPY hotline_workorder (id, number, query_code, channel, kind, category_id, region_id, title, "
                 "description, address, longitude, latitude, grid_cell_code, caller_name, caller_phone, "
                 "caller_id_number, confidential, urgency, handling, status, reopened_count, returned_count, sign_due, "
-                "reply_due, warn_at, created_at, created_by_id, closed_at, satisfaction) FROM STDIN"
+                "reply_due, warn_at, created_at, created_by_id, closed_at, satisfaction, terms) FROM STDIN"
             ) as copy:
                 copy.write(orders.getvalue())
             with cur.copy(
@@ -270,6 +274,7 @@ def _generate(total: int, months: int, seed: int) -> None:
                     None,
                     closed_at,
                     satisfaction,
+                    terms(description, address),
                 )
             )
             + "\n"
