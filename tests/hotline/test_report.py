@@ -138,6 +138,33 @@ def test_totals_and_month_on_month(computed):
     assert computed.data["trend"][-1]["month"] == "2026-11"
 
 
+def test_month_on_month_reads_the_previous_month_as_published(month, haizhu, operator, urban):
+    """October's report, generated on 11-02, showed G not dispatched; G dispatched on 11-20 does not change what
+    November's report compares with, so both months are read the same time after their end."""
+    with at("2026-11-02 09:00"):
+        services.report_generate(actor=operator, region=haizhu, month=dt.date(2026, 10, 1))
+    with at("2026-11-20 10:00"):
+        services.order_dispatch(actor=operator, order=month["G"], lead=urban, handling=WorkOrder.Handling.SEASONAL)
+    computed = report.monthly_report(region=haizhu, month=NOVEMBER, actor=operator, as_of=AS_OF)
+    previous = computed.data["previous"]
+    assert previous["published"] is True
+    assert (previous["received"], previous["dispatched"]) == (1, 0)
+    assert previous["changes"]["dispatched"] == {"diff": 3, "text": "—"}
+    assert [m["received"] for m in computed.data["trend"]] == [0, 0, 0, 0, 1, 5]
+    october_now = report.monthly_report(region=haizhu, month=dt.date(2026, 10, 1), as_of=AS_OF)
+    assert october_now.data["totals"]["dispatched"] == 1
+
+
+def test_a_report_generated_during_its_month_is_not_the_published_one(month, haizhu, operator, urban):
+    with at("2026-10-20 10:00"):
+        services.report_generate(actor=operator, region=haizhu, month=dt.date(2026, 10, 1))
+    with at("2026-11-20 10:00"):
+        services.order_dispatch(actor=operator, order=month["G"], lead=urban, handling=WorkOrder.Handling.SEASONAL)
+    previous = report.monthly_report(region=haizhu, month=NOVEMBER, actor=operator, as_of=AS_OF).data["previous"]
+    assert previous["published"] is False
+    assert (previous["received"], previous["dispatched"]) == (1, 1)
+
+
 def test_the_month_boundary_is_local_time(month, haizhu, operator):
     """E at 23:59 on 30 November belongs to November; F at 00:00 on 1 December (16:00 UTC the day before) does not."""
     assert month["F"].created_at == dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC)

@@ -29,7 +29,11 @@ District-wide (the totals table), over orders:
 - 退单率 = orders returned at least once (returned_count > 0) / orders dispatched (with at least one Assignment).
 - 重办率 = closed orders reopened at least once / closed orders.
 
-Month on month: the previous month's totals, computed the same way, and the change; a change against 0 is "—".
+Month on month: the previous month's totals as its report published them (its snapshot, generated after that month
+ended), so both months are read about the same time after their end, and the change; a change against 0 is "—".
+Without such a snapshot the previous month is computed now, the same way (`previous.published` says which). The
+trend's earlier months likewise read a published month's count from its snapshot (a month's count of orders
+received does not change once it has ended) and count the others.
 """
 
 import datetime as dt
@@ -38,14 +42,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from yiwang.grid.models import GridCell
 from yiwang.org.models import Department, Region
 
-from .models import Assignment, Category, WorkOrder
+from .models import Assignment, Category, MonthlyReportSnapshot, WorkOrder
 from .repeats import Report, hotspots
 
 TOP_PROBLEMS = 10
@@ -110,42 +113,60 @@ def _orders(region_ids: list[int], start: dt.datetime, end: dt.datetime):
     return WorkOrder.objects.filter(region_id__in=region_ids, created_at__gte=start, created_at__lt=end).order_by()
 
 
-def _totals(orders) -> dict:
+@dataclass
+class _Counted:
+    """The month's orders counted in one GROUP BY (kind, category): the totals, the kinds and the categories are sums
+    over its rows, and the month's smallest and largest order id bound the departments' join."""
+
+    totals: dict
+    kinds: dict[str, int]
+    categories: dict[int, int]
+    first_pk: int | None
+    last_pk: int | None
+
+
+def _count(orders) -> _Counted:
     closed = Q(status=WorkOrder.Status.CLOSED)
-    counts = orders.aggregate(
-        received=Count("pk"),
-        closed=Count("pk", filter=closed),
-        returned=Count("pk", filter=Q(returned_count__gt=0)),
-        reopened_closed=Count("pk", filter=closed & Q(reopened_count__gt=0)),
-        callbacks=Count("pk", filter=~Q(satisfaction="")),
-        satisfied=Count(
+    figures = {
+        "received": Count("pk"),
+        "closed": Count("pk", filter=closed),
+        "returned": Count("pk", filter=Q(returned_count__gt=0)),
+        "reopened_closed": Count("pk", filter=closed & Q(reopened_count__gt=0)),
+        "callbacks": Count("pk", filter=~Q(satisfaction="")),
+        "satisfied": Count(
             "pk", filter=Q(satisfaction__in=(WorkOrder.Satisfaction.SATISFIED, WorkOrder.Satisfaction.BASIC))
         ),
-        dissatisfied=Count("pk", filter=Q(satisfaction=WorkOrder.Satisfaction.DISSATISFIED)),
-    )
-    # Orders sent to at least one department: counted on the assignments (one index range, no subquery per order).
-    counts["dispatched"] = (
-        Assignment.objects.filter(order__in=orders.values("pk"))
-        .order_by()
-        .aggregate(n=Count("order_id", distinct=True))["n"]
-    )
-    counts["closed_rate"] = rate(counts["closed"], counts["received"])
-    counts["satisfaction_rate"] = rate(counts["satisfied"], counts["callbacks"])
-    counts["return_rate"] = rate(counts["returned"], counts["dispatched"])
-    counts["reopen_rate"] = rate(counts["reopened_closed"], counts["closed"])
-    return counts
+        "dissatisfied": Count("pk", filter=Q(satisfaction=WorkOrder.Satisfaction.DISSATISFIED)),
+        # Sent to at least one department: dispatching sets the order's sign_due, and nothing clears it.
+        "dispatched": Count("pk", filter=Q(sign_due__isnull=False)),
+    }
+    rows = orders.values("kind", "category_id").annotate(**figures, first=Min("pk"), last=Max("pk"))
+    totals = dict.fromkeys(figures, 0)
+    kinds: dict[str, int] = {}
+    categories: dict[int, int] = {}
+    first = last = None
+    for row in rows:
+        for key in figures:
+            totals[key] += row[key]
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["received"]
+        categories[row["category_id"]] = categories.get(row["category_id"], 0) + row["received"]
+        first = row["first"] if first is None else min(first, row["first"])
+        last = row["last"] if last is None else max(last, row["last"])
+    totals["closed_rate"] = rate(totals["closed"], totals["received"])
+    totals["satisfaction_rate"] = rate(totals["satisfied"], totals["callbacks"])
+    totals["return_rate"] = rate(totals["returned"], totals["dispatched"])
+    totals["reopen_rate"] = rate(totals["reopened_closed"], totals["closed"])
+    return _Counted(totals, kinds, categories, first, last)
 
 
-def _by_kind(orders, received: int) -> list[dict]:
-    counted = dict(orders.values_list("kind").annotate(n=Count("pk")))
+def _by_kind(counted: dict[str, int], received: int) -> list[dict]:
     return [
         {"code": code, "name": str(label), "count": counted.get(code, 0), "share": rate(counted.get(code, 0), received)}
         for code, label in WorkOrder.Kind.choices
     ]
 
 
-def _by_category(orders, received: int) -> tuple[list[dict], list[dict]]:
-    counted = dict(orders.values_list("category_id").annotate(n=Count("pk")))
+def _by_category(counted: dict[int, int], received: int) -> tuple[list[dict], list[dict]]:
     categories = {c.pk: c for c in Category.objects.filter(pk__in=counted).select_related("parent")}
     tops: dict[int, dict] = {}
     leaves = []
@@ -202,9 +223,17 @@ def _by_place(orders, received: int) -> dict[str, list[dict]]:
     return found
 
 
-def _departments(region_ids: list[int], start: dt.datetime, end: dt.datetime, as_of: dt.datetime) -> list[dict]:
+def _departments(
+    region_ids: list[int], start: dt.datetime, end: dt.datetime, counted: _Counted, as_of: dt.datetime
+) -> list[dict]:
+    # The month's order ids bound the assignments read: ids grow with time, so the assignments of a month's orders
+    # are one index range rather than a scan of every assignment ever made joined to the month.
     rows = Assignment.objects.filter(
-        order__region_id__in=region_ids, order__created_at__gte=start, order__created_at__lt=end
+        order__region_id__in=region_ids,
+        order__created_at__gte=start,
+        order__created_at__lt=end,
+        order_id__gte=counted.first_pk or 0,
+        order_id__lte=counted.last_pk or 0,
     ).order_by()
     S = Assignment.Status
     led = Q(lead=True, status__in=(S.SIGNED, S.REPLIED))
@@ -277,29 +306,43 @@ def _hotspots(orders) -> list[dict]:
     return found
 
 
-def _trend(region_ids: list[int], month: dt.date) -> list[dict]:
-    """Orders received in each of the TREND_MONTHS months up to this one: one query grouping by local month."""
-    first = month
-    for _i in range(TREND_MONTHS - 1):
-        first = previous_month(first)
-    start, _end = month_bounds(first)
-    _start, end = month_bounds(month)
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    grouped = (
-        _orders(region_ids, start, end)
-        .annotate(m=TruncMonth("created_at", tzinfo=zone))
-        .values("m")
-        .annotate(n=Count("pk"))
+def _published(region: Region, months: list[dt.date]) -> dict[dt.date, dict]:
+    """The totals of the region's reports for these months as published: a snapshot generated after its month
+    ended (one generated during the month holds the month so far and is not used)."""
+    found = {}
+    stored = MonthlyReportSnapshot.objects.filter(region=region, month__in=months).values_list(
+        "month", "generated_at", "data__totals"
     )
-    counted: dict[dt.date, int] = {}
-    for row in grouped:
-        day = timezone.localtime(row["m"], zone).date() if isinstance(row["m"], dt.datetime) else row["m"]
-        counted[day.replace(day=1)] = counted.get(day.replace(day=1), 0) + row["n"]
-    months, current = [], first
-    while current <= month:
-        months.append({"month": current.strftime("%Y-%m"), "received": counted.get(current, 0)})
-        current = next_month(current)
+    for month, generated_at, totals in stored:
+        if totals and generated_at >= month_bounds(month)[1]:
+            found[month] = totals
+    return found
+
+
+def trend_months(month: dt.date) -> list[dt.date]:
+    months = [month]
+    for _i in range(TREND_MONTHS - 1):
+        months.insert(0, previous_month(months[0]))
     return months
+
+
+def _trend(region_ids: list[int], months: list[dt.date], received: int, published: dict[dt.date, dict]) -> list[dict]:
+    """Orders received in each of the TREND_MONTHS months up to this one. A month's count never changes once it
+    has ended, so a published month's is read from its snapshot; the others are counted in one pass over the
+    months from the first unpublished one, a count per month's bounds (no per-row month arithmetic)."""
+    counted = {m: published[m]["received"] for m in months[:-1] if m in published}
+    counted[months[-1]] = received
+    missing = [m for m in months if m not in counted]
+    if missing:
+        bounds = {m: month_bounds(m) for m in missing}
+        found = _orders(region_ids, bounds[missing[0]][0], bounds[missing[-1]][1]).aggregate(
+            **{
+                m.strftime("m%Y%m"): Count("pk", filter=Q(created_at__gte=start, created_at__lt=end))
+                for m, (start, end) in bounds.items()
+            }
+        )
+        counted.update({m: found[m.strftime("m%Y%m")] for m in missing})
+    return [{"month": m.strftime("%Y-%m"), "received": counted[m]} for m in months]
 
 
 def region_ids_of(region: Region) -> list[int]:
@@ -316,28 +359,33 @@ def monthly_report(*, region: Region, month: dt.date, actor=None, as_of: dt.date
     region_ids = region_ids_of(region)
     start, end = month_bounds(month)
     orders = _orders(region_ids, start, end)
-    totals = _totals(orders)
-    previous = _totals(_orders(region_ids, *month_bounds(previous_month(month))))
-    tops, leaves = _by_category(orders, totals["received"])
+    counted = _count(orders)
+    totals = counted.totals
+    months = trend_months(month)
+    published = _published(region, months[:-1])
+    last = previous_month(month)
+    previous = published.get(last) or _count(_orders(region_ids, *month_bounds(last))).totals
+    tops, leaves = _by_category(counted.categories, totals["received"])
     data = {
         "as_of": timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M"),
         "totals": totals,
         "previous": {
-            "month": previous_month(month).strftime("%Y-%m"),
+            "month": last.strftime("%Y-%m"),
+            "published": last in published,
             **previous,
             "changes": {
                 key: change(totals[key], previous[key])
                 for key in ("received", "closed", "dispatched", "returned", "callbacks", "satisfied")
             },
         },
-        "kinds": _by_kind(orders, totals["received"]),
+        "kinds": _by_kind(counted.kinds, totals["received"]),
         "top_categories": tops,
         "leaf_categories": leaves,
         "top_problems": leaves[:TOP_PROBLEMS],
         **_by_place(orders, totals["received"]),
-        "departments": _departments(region_ids, start, end, as_of),
+        "departments": _departments(region_ids, start, end, counted, as_of),
         "hotspots": _hotspots(orders),
-        "trend": _trend(region_ids, month),
+        "trend": _trend(region_ids, months, totals["received"], published),
     }
     return MonthlyReport(region.code, region.name, month.strftime("%Y-%m"), data)
 
@@ -402,7 +450,7 @@ def tables(report: MonthlyReport) -> list[Table]:
     ]
     share = ("工单数", "占比")
     return [
-        Table("summary", "总体情况", ("指标", "本月", f"上月（{previous['month']}）", "环比"), summary),
+        Table("summary", "总体情况", ("指标", "本月", _previous_heading(previous), "环比"), summary),
         Table("kinds", "按诉求类型", ("诉求类型", *share), _share_rows(d["kinds"], "name")),
         Table(
             "top_categories",
@@ -469,6 +517,13 @@ def tables(report: MonthlyReport) -> list[Table]:
             [[m["month"], m["received"]] for m in d["trend"]],
         ),
     ]
+
+
+def _previous_heading(previous: dict) -> str:
+    """The previous month's column says whether it is that month's published report or counted when this one was."""
+    if previous.get("published"):
+        return f"上月（{previous['month']} 通报）"
+    return f"上月（{previous['month']}，生成本通报时统计）"
 
 
 def chart_data(report: MonthlyReport) -> dict:
