@@ -190,3 +190,42 @@ def test_the_requests_list_stays_within_its_queries(client, issued, django_asser
     assert len(answer.json()) == 5
     start = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
     assert len(client.get("/open311/v2/requests.json", {"start_date": start}).json()) == 5
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_requests_page_by_the_pagination_extension(client, issued, fmt):
+    """page and page_size, the extension the Open311 wiki lists as the most widely implemented (Chicago, Boston,
+    Toronto…); without them the standard's default, up to 1000 requests."""
+    _key, secret = issued
+    made = [
+        client.post("/open311/v2/requests.json", {**STALL, "api_key": secret}).json()[0]["service_request_id"]
+        for _ in range(5)
+    ]
+    url = f"/open311/v2/requests.{fmt}"
+
+    def numbers(**params):
+        answer = client.get(url, params)
+        assert answer.status_code == 200, answer.content
+        if fmt == "json":
+            return [r["service_request_id"] for r in answer.json()]
+        found = xmltodict.parse(answer.content, force_list=("request",))["service_requests"] or {}
+        return [r["service_request_id"] for r in found.get("request", [])]
+
+    newest_first = made[::-1]
+    assert numbers() == newest_first
+    assert numbers(page_size=2) == newest_first[:2]
+    assert numbers(page_size=2, page=2) == newest_first[2:4]
+    assert numbers(page_size=2, page=3) == newest_first[4:]
+    assert numbers(page_size=2, page=4) == []
+    too_deep = {"page": "102", "page_size": "1000"}
+    for bad in (
+        {"page_size": "0"},
+        {"page_size": "1001"},
+        {"page_size": "ten"},
+        {"page": "0"},
+        {"page": "-1"},
+        too_deep,
+    ):
+        answer = client.get(url, bad)
+        assert answer.status_code == 400, bad
+        assert next(iter(bad)) in _errors(answer)[0]["description"]

@@ -18,6 +18,26 @@ PUBLISHED_KINDS = (WorkOrder.Kind.COMPLAINT, WorkOrder.Kind.HELP, WorkOrder.Kind
 # GeoReport v2: without dates, the last 90 days; a range may not span more than 90 days.
 DEFAULT_SPAN = dt.timedelta(days=90)
 MAX_RESULTS = 1000
+# How deep paging may go: each page is read by skipping the ones before it, so a client asking for page 10,000
+# would have the database walk ten million rows.
+MAX_SKIPPED = 100_000
+# What an answer shows of a request, read as plain rows: building a thousand WorkOrder instances (every column,
+# the stored words included) cost more than the query did.
+REQUEST_FIELDS = (
+    "number",
+    "status",
+    "confidential",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "created_at",
+    "reply_due",
+    "category__name",
+    "category__code",
+    "agency",
+    "updated",
+)
 
 
 def service_list() -> list[Category]:
@@ -38,13 +58,9 @@ def service(code: str) -> Category:
 
 def _published() -> QuerySet[WorkOrder]:
     lead = Assignment.objects.filter(order=OuterRef("pk"), lead=True).order_by("-dispatched_at", "-pk")
-    return (
-        WorkOrder.objects.filter(kind__in=PUBLISHED_KINDS)
-        .select_related("category")
-        .annotate(
-            agency=Subquery(lead.values("department__name")[:1]),
-            updated=Subquery(WorkOrderLog.objects.filter(order=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]),
-        )
+    return WorkOrder.objects.filter(kind__in=PUBLISHED_KINDS).annotate(
+        agency=Subquery(lead.values("department__name")[:1]),
+        updated=Subquery(WorkOrderLog.objects.filter(order=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]),
     )
 
 
@@ -57,13 +73,24 @@ def requests(
     end: dt.datetime | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     jurisdiction: str = "",
+    page: int = 1,
+    page_size: int = MAX_RESULTS,
     now: dt.datetime,
-) -> list[WorkOrder]:
-    """GET requests: newest first, at most MAX_RESULTS."""
+) -> list[dict]:
+    """GET requests: newest first, a page of `page_size` (at most MAX_RESULTS, the standard's limit and default);
+    `page` and `page_size` are the pagination extension the Open311 wiki lists as the most widely implemented."""
+    if not 1 <= page_size <= MAX_RESULTS:
+        message = _("page_size 应在 1 到 %(most)s 之间") % {"most": MAX_RESULTS}
+        raise ValidationFailed(fields={"page_size": [message]}, subcode="open311_page")
+    first = (page - 1) * page_size
+    if page < 1 or first > MAX_SKIPPED:
+        message = _("page 应为正整数，且不能翻过前 %(most)s 条") % {"most": MAX_SKIPPED}
+        raise ValidationFailed(fields={"page": [message]}, subcode="open311_page")
     found = _published()
     if numbers:
         # "This overrides all other arguments" (GeoReport v2, service_request_id).
-        return list(found.filter(number__in=numbers).order_by("-created_at", "-pk")[:MAX_RESULTS])
+        found = found.filter(number__in=numbers).order_by("-created_at", "-pk")
+        return list(found.values(*REQUEST_FIELDS)[first : first + page_size])
     if start and end and end - start > DEFAULT_SPAN:
         raise ValidationFailed(fields={"end_date": [_("查询时段不能超过 90 天")]}, subcode="open311_span")
     if start and end and end < start:
@@ -90,11 +117,11 @@ def requests(
         )
     if jurisdiction:
         found = found.filter(region__code=jurisdiction)
-    return list(found.order_by("-created_at", "-pk")[:MAX_RESULTS])
+    return list(found.order_by("-created_at", "-pk").values(*REQUEST_FIELDS)[first : first + page_size])
 
 
-def request(number: str) -> WorkOrder:
-    found = _published().filter(number=number).first()
+def request(number: str) -> dict:
+    found = _published().filter(number=number).values(*REQUEST_FIELDS).first()
     if found is None:
         raise NotFound(_("没有该诉求编号"))
     return found

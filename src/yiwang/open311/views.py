@@ -2,6 +2,7 @@
 path's extension, with the standard's field names; errors in its shape, a list of {code, description}."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
@@ -82,31 +83,43 @@ def _domain_errors(view):
     return wrapped
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+@dataclass(frozen=True)
+class _Rendering:
+    """What every row of one answer shares, looked up once: each status in the caller's words
+    (WorkOrder.caller_status) in the request's language, and the time zone its times are written in."""
 
+    notes: dict[str, str]
+    zone: dt.tzinfo
 
-def _request_fields(order: WorkOrder) -> dict:
-    public = not order.confidential
-    return {
-        "service_request_id": order.number,
-        "status": "closed" if order.status == WorkOrder.Status.CLOSED else "open",
-        "status_notes": order.caller_status,
-        "service_name": order.category.name,
-        "service_code": order.category.code,
-        "description": order.description if public else "",
-        "agency_responsible": order.agency or "",
-        "service_notice": "",
-        "requested_datetime": _iso(order.created_at),
-        "updated_datetime": _iso(order.updated or order.created_at),
-        "expected_datetime": _iso(order.reply_due),
-        "address": order.address if public else "",
-        "address_id": "",
-        "zipcode": "",
-        "lat": float(order.latitude) if public and order.latitude is not None else None,
-        "long": float(order.longitude) if public and order.longitude is not None else None,
-        "media_url": "",
-    }
+    @classmethod
+    def current(cls) -> "_Rendering":
+        notes = {status: str(WorkOrder(status=status).caller_status) for status in WorkOrder.Status.values}
+        return cls(notes, timezone.get_current_timezone())
+
+    def iso(self, moment: dt.datetime | None) -> str | None:
+        return moment.astimezone(self.zone).isoformat(timespec="seconds") if moment else None
+
+    def request(self, row: dict) -> dict:
+        public = not row["confidential"]
+        return {
+            "service_request_id": row["number"],
+            "status": "closed" if row["status"] == WorkOrder.Status.CLOSED else "open",
+            "status_notes": self.notes[row["status"]],
+            "service_name": row["category__name"],
+            "service_code": row["category__code"],
+            "description": row["description"] if public else "",
+            "agency_responsible": row["agency"] or "",
+            "service_notice": "",
+            "requested_datetime": self.iso(row["created_at"]),
+            "updated_datetime": self.iso(row["updated"] or row["created_at"]),
+            "expected_datetime": self.iso(row["reply_due"]),
+            "address": row["address"] if public else "",
+            "address_id": "",
+            "zipcode": "",
+            "lat": float(row["latitude"]) if public and row["latitude"] is not None else None,
+            "long": float(row["longitude"]) if public and row["longitude"] is not None else None,
+            "media_url": "",
+        }
 
 
 @require_GET
@@ -202,6 +215,15 @@ def _listed(request, name: str) -> list[str]:
     return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
 
 
+def _whole(request, name: str, default: int) -> int:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise ValidationFailed(fields={name: [_("%(name)s 应为正整数") % {"name": name}]})
+    return int(raw)
+
+
 def _bbox(request) -> tuple[float, float, float, float] | None:
     raw = _listed(request, "bbox")
     if not raw:
@@ -245,9 +267,12 @@ def request_list(request, *, fmt: str):
         end=_moment(request, "end_date"),
         bbox=_bbox(request),
         jurisdiction=request.GET.get("jurisdiction_id", "").strip(),
+        page=_whole(request, "page", 1),
+        page_size=_whole(request, "page_size", selectors.MAX_RESULTS),
         now=timezone.now(),
     )
-    return _answer(fmt, "service_requests", [_request_fields(order) for order in found])
+    rendering = _Rendering.current()
+    return _answer(fmt, "service_requests", [rendering.request(row) for row in found])
 
 
 def _post(request, fmt: str) -> HttpResponse:
@@ -288,7 +313,7 @@ def _post(request, fmt: str) -> HttpResponse:
 @require_GET
 @_domain_errors
 def request_detail(request, number: str, *, fmt: str):
-    return _answer(fmt, "service_requests", [_request_fields(selectors.request(number))])
+    return _answer(fmt, "service_requests", [_Rendering.current().request(selectors.request(number))])
 
 
 @require_GET
