@@ -173,9 +173,7 @@ def _order_page(request, order: WorkOrder, *, errors=None, form=None, status: in
         "Status": WorkOrder.Status,
         "AssignmentStatus": Assignment.Status,
         "supervisions": (supervisions := selectors.supervisions_of(user, order)),
-        "may_supervise": order.status in WorkOrder.OPEN_STATES
-        and not any(s.answered_at is None for s in supervisions)
-        and allows(user, "hotline_supervise", order),
+        "may_supervise": selectors.may_supervise(user, order, supervisions),
         # 指定派单: returned as often as allowed, the order can no longer be returned (its form is not offered).
         "returns_exhausted": routing.returns_exhausted(order),
         "return_limit": routing.return_limit(),

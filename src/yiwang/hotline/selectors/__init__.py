@@ -3,7 +3,7 @@ their callers (orders), the centre's queues and a department's inbox (queues), a
 (handling), the knowledge base (knowledge), files and 流程整改 (records), the monthly reports (reporting),
 老大难 hotspots (hotspots) and the layers on the grid's map (map)."""
 
-from .handling import extension_for, own_assignment, pending_extensions, supervision_for, supervisions_of
+from .handling import extension_for, may_supervise, own_assignment, pending_extensions, supervision_for, supervisions_of
 from .hotspots import (
     LIST_HOTSPOTS,
     hotspot_departments,
@@ -74,6 +74,7 @@ __all__ = [
     "hotspots_geojson",
     "inbox",
     "knowledge_search",
+    "may_supervise",
     "milestone_for",
     "month_report",
     "open_orders_geojson",

@@ -15,6 +15,17 @@ def supervisions_of(actor, order: WorkOrder) -> list[Supervision]:
     return rows
 
 
+def may_supervise(actor, order: WorkOrder, supervisions: list[Supervision]) -> bool:
+    """Whether the actor may press the lead department now (督办): the order is in a department's hands, its
+    earlier 督办 (`supervisions`, as supervisions_of read them) are all answered, and the actor holds
+    hotline_supervise over it."""
+    return (
+        order.status in WorkOrder.OPEN_STATES
+        and not any(s.answered_at is None for s in supervisions)
+        and allows(actor, "hotline_supervise", order)
+    )
+
+
 def supervision_for(actor, pk: int) -> Supervision:
     """A 督办 the actor's department is to answer; NotFound otherwise."""
     return get_restricted(Supervision.objects.select_related("order"), actor, "hotline_handle", pk=pk)
