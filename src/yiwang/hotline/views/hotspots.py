@@ -1,8 +1,6 @@
 """老大难 hotspots' pages: the list, and one hotspot's page with its orders, its owner and deadline and its plan.
 The centre's forms post to one service each; the owner department's liaison reads the page without them."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,8 +11,9 @@ from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError
 from yiwang.core.permissions import allows, can_do
 
-from . import selectors, services
-from .models import Hotspot
+from .. import selectors, services
+from ..models import Hotspot
+from ._common import _date, _errors
 
 
 @staff_required
@@ -64,13 +63,6 @@ def hotspot(request, pk):
     return _page(request, pk)
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
 def _act(request, pk: int, step, success: str):
     """Run one form's service on the hotspot; a refusal re-renders its page with the error and the input."""
     spot = selectors.hotspot_for(request.user, pk)
@@ -79,9 +71,7 @@ def _act(request, pk: int, step, success: str):
     except DomainError as error:
         if error.status == 404:
             raise
-        return _page(
-            request, pk, errors=error.fields or {"__all__": [error.message]}, form=request.POST, status=error.status
-        )
+        return _page(request, pk, errors=_errors(error), form=request.POST, status=error.status)
     messages.success(request, success)
     return redirect("hotline:hotspot", pk=pk)
 
