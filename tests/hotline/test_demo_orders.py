@@ -5,7 +5,7 @@ import datetime as dt
 
 from yiwang.core.audit import audit_verify
 from yiwang.core.models import AuditEntry
-from yiwang.hotline import clock, places, selectors
+from yiwang.hotline import clock, selectors
 from yiwang.hotline.demo import PHONE_PREFIX, load_demo_orders
 from yiwang.hotline.models import ExtensionRequest, MonthlyReportSnapshot, WorkOrder, WorkOrderLog
 
@@ -38,9 +38,9 @@ def test_the_demo_fills_every_queue_the_map_and_last_months_report(monday, opera
     late = [o for o in orders.filter(status__in=WorkOrder.OPEN_STATES) if clock.warning(o) == "red"]
     assert len(late) >= 3
     assert any(rows for rows in selectors.inbox(urban_liaison).values())
-    spots = places.hotspot_list(operator)
+    spots = selectors.hotspot_list(operator)
     assert [spot.order_count for spot in spots if spot.category.code == "NOISE-03"] == [4]
-    assert places.overdue_orders_geojson(operator)["features"]
+    assert selectors.overdue_orders_geojson(operator)["features"]
 
     snapshot = MonthlyReportSnapshot.objects.get(region__code="440105", month=dt.date(2026, 10, 1))
     assert snapshot.data["totals"]["received"] == last_month.count()

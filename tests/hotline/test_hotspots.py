@@ -5,12 +5,14 @@ a plan by the centre, resolved once the plan is done; read by those who may, thr
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from yiwang.accounts.models import User
 from yiwang.core.errors import InvalidTransition, NotFound, ValidationFailed
 from yiwang.core.models import AuditEntry
 from yiwang.grid.models import GridCell
-from yiwang.hotline import places, repeats, services
+from yiwang.hotline import repeats, selectors, services
 from yiwang.hotline.models import Category, Hotspot, HotspotMilestone, WorkOrder
 from yiwang.hotline.synthetic import generate
 from yiwang.org.models import Department, Region
@@ -233,13 +235,13 @@ def test_bad_input_is_refused_by_field_and_changes_nothing(spot, operator, monda
 def test_who_may_see_and_who_may_act(spot, operator, urban, urban_liaison, housing_liaison, grid_worker, monday):
     deadline = dt.date(2027, 1, 1)
     # Not owned yet: only the centre (and 效能监察) see it.
-    assert places.hotspot_list(urban_liaison) == []
+    assert selectors.hotspot_list(urban_liaison) == []
     services.hotspot_assign(actor=operator, hotspot=spot, department=urban, deadline=deadline)
-    assert [s.pk for s in places.hotspot_list(urban_liaison)] == [spot.pk]
-    assert places.hotspot_for(urban_liaison, spot.pk) == spot
-    assert places.hotspot_list(housing_liaison) == []
+    assert [s.pk for s in selectors.hotspot_list(urban_liaison)] == [spot.pk]
+    assert selectors.hotspot_for(urban_liaison, spot.pk) == spot
+    assert selectors.hotspot_list(housing_liaison) == []
     with pytest.raises(NotFound):
-        places.hotspot_for(housing_liaison, spot.pk)
+        selectors.hotspot_for(housing_liaison, spot.pk)
     # Only the centre acts: the owner's liaison, another department's, a grid worker get the 404 of a missing row.
     for someone in (urban_liaison, housing_liaison, grid_worker):
         with pytest.raises(NotFound):
@@ -248,6 +250,14 @@ def test_who_may_see_and_who_may_act(spot, operator, urban, urban_liaison, housi
             services.hotspot_milestone_add(actor=someone, hotspot=spot, title="x", due=deadline)
         with pytest.raises(NotFound):
             services.hotspot_resolve(actor=someone, hotspot=spot, resolution="x")
+
+
+def test_one_hotspot_is_read_restricted_once(spot, operator, urban, urban_liaison, monday):
+    services.hotspot_assign(actor=operator, hotspot=spot, department=urban, deadline=dt.date(2027, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.hotspot_for(urban_liaison, spot.pk) == spot
+    where = queries.captured_queries[-1]["sql"].split(" WHERE ")[1]
+    assert where.count('"hotline_hotspot"."department_id" =') == 1 and where.count('"org_region"."path" LIKE') == 1
 
 
 def test_the_pages(

@@ -209,7 +209,7 @@ def test_the_admin_lists_work_orders_without_the_identity_number(client, superus
 
 
 def test_a_queue_comes_a_page_at_a_time_newest_first(client, take, operator, monday, monkeypatch):
-    monkeypatch.setattr("yiwang.hotline.selectors.QUEUE_PAGE", 2)
+    monkeypatch.setattr("yiwang.hotline.selectors.queues.QUEUE_PAGE", 2)
     first, second, third = take(), take(), take()
     client.force_login(operator)
     page = client.get("/workbench/hotline/queue/pending/").content.decode()

@@ -6,7 +6,7 @@ import pytest
 from yiwang.accounts.models import User
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from yiwang.core.models import AuditEntry
-from yiwang.hotline import services
+from yiwang.hotline import selectors, services
 from yiwang.hotline.actions import Action
 from yiwang.hotline.models import Supervision, WorkOrder
 
@@ -41,6 +41,22 @@ def test_who_may_supervise_and_answer(dispatched, operator, supervisor, urban_li
     with pytest.raises(NotFound):
         services.supervision_answer(actor=operator, supervision=supervision, answer="中心代答")
     assert Supervision.objects.get().answered_at is None
+
+
+def test_the_page_offers_supervision_only_when_it_may_be_given(
+    dispatched, take, operator, supervisor, samr_reviewer, urban_liaison, monday
+):
+    def may(actor, order) -> bool:
+        return selectors.may_supervise(actor, order, selectors.supervisions_of(actor, order))
+
+    assert may(supervisor, dispatched)
+    supervision = services.order_supervise(actor=supervisor, order=dispatched, message="效能监察：请说明进展")
+    assert not may(supervisor, dispatched)  # until the department answers
+    services.supervision_answer(actor=urban_liaison, supervision=supervision, answer="已签收办理")
+    assert may(supervisor, dispatched)
+    assert not may(samr_reviewer, dispatched)  # a department's reviewer holds no hotline_supervise
+    closed = services.order_close(actor=operator, order=take(), note="来电人撤回诉求")
+    assert not may(supervisor, closed)
 
 
 def test_only_an_order_in_a_departments_hands_and_with_a_message(take, operator, monday):

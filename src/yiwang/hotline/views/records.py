@@ -9,7 +9,7 @@ from yiwang.core.decorators import staff_required
 from yiwang.core.permissions import can_do
 from yiwang.core.storage import material_store
 
-from . import selectors
+from .. import selectors
 
 
 @staff_required

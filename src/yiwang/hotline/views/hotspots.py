@@ -1,8 +1,6 @@
 """老大难 hotspots' pages: the list, and one hotspot's page with its orders, its owner and deadline and its plan.
 The centre's forms post to one service each; the owner department's liaison reads the page without them."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,8 +11,9 @@ from yiwang.core.decorators import staff_required
 from yiwang.core.errors import DomainError
 from yiwang.core.permissions import allows, can_do
 
-from . import places, services
-from .models import Hotspot
+from .. import selectors, services
+from ..models import Hotspot
+from ._common import _date, _errors
 
 
 @staff_required
@@ -29,7 +28,7 @@ def hotspots(request):
         request,
         "hotline/hotspots.html",
         {
-            "hotspots": places.hotspot_list(request.user, status=status),
+            "hotspots": selectors.hotspot_list(request.user, status=status),
             "status": status,
             "statuses": Hotspot.Status.choices,
         },
@@ -37,8 +36,8 @@ def hotspots(request):
 
 
 def _page(request, pk: int, *, errors=None, form=None, status: int = 200):
-    spot = places.hotspot_for(request.user, pk)
-    orders, total = places.hotspot_orders(request.user, spot)
+    spot = selectors.hotspot_for(request.user, pk)
+    orders, total = selectors.hotspot_orders(request.user, spot)
     operates = spot.status == Hotspot.Status.OPEN and allows(request.user, "hotline_operate", spot)
     return render(
         request,
@@ -48,9 +47,9 @@ def _page(request, pk: int, *, errors=None, form=None, status: int = 200):
             "orders": orders,
             "hidden": total - len(orders),
             "total": total,
-            "milestones": places.hotspot_milestones(spot),
+            "milestones": selectors.hotspot_milestones(spot),
             "operates": operates,
-            "departments": places.hotspot_departments(spot) if operates else (),
+            "departments": selectors.hotspot_departments(spot) if operates else (),
             "errors": errors or {},
             "form": form or {},
             "Status": Hotspot.Status,
@@ -64,24 +63,15 @@ def hotspot(request, pk):
     return _page(request, pk)
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
 def _act(request, pk: int, step, success: str):
     """Run one form's service on the hotspot; a refusal re-renders its page with the error and the input."""
-    spot = places.hotspot_for(request.user, pk)
+    spot = selectors.hotspot_for(request.user, pk)
     try:
         step(spot)
     except DomainError as error:
         if error.status == 404:
             raise
-        return _page(
-            request, pk, errors=error.fields or {"__all__": [error.message]}, form=request.POST, status=error.status
-        )
+        return _page(request, pk, errors=_errors(error), form=request.POST, status=error.status)
     messages.success(request, success)
     return redirect("hotline:hotspot", pk=pk)
 
@@ -93,7 +83,7 @@ def assign(request, pk):
 
     def step(spot):
         chosen = post.get("department", "")
-        department = places.hotspot_departments(spot).filter(pk=chosen).first() if chosen.isdigit() else None
+        department = selectors.hotspot_departments(spot).filter(pk=chosen).first() if chosen.isdigit() else None
         services.hotspot_assign(
             actor=request.user,
             hotspot=spot,
@@ -126,7 +116,7 @@ def milestone_add(request, pk):
 @require_POST
 @staff_required
 def milestone_done(request, pk):
-    milestone = places.milestone_for(request.user, pk)
+    milestone = selectors.milestone_for(request.user, pk)
     return _act(
         request,
         milestone.hotspot_id,

@@ -11,9 +11,10 @@ from django_ratelimit.core import is_ratelimited
 
 from yiwang.core.errors import NotFound, ValidationFailed
 
-from . import selectors, services
-from .models import WorkOrder
-from .services.attachments import ATTACHMENTS_MAX
+from .. import selectors, services
+from ..models import WorkOrder
+from ..services.attachments import ATTACHMENTS_MAX
+from ._common import _errors
 
 
 @never_cache
@@ -38,7 +39,7 @@ def submit(request):
                     attachments=request.FILES.getlist("attachments"),
                 )
             except ValidationFailed as error:
-                errors = error.fields or {"__all__": [error.message]}
+                errors = _errors(error)
             else:
                 return render(request, "hotline/public_done.html", {"order": order})
     return render(
@@ -92,7 +93,7 @@ def callback_link(request, token):
         except NotFound:
             raise Http404 from None
         except ValidationFailed as error:
-            errors = error.fields or {"__all__": [error.message]}
+            errors = _errors(error)
         else:
             return render(request, "hotline/callback_done.html", {"order": done})
     return render(
