@@ -53,7 +53,7 @@ from .repeats import Report, hotspots
 
 TOP_PROBLEMS = 10
 TREND_MONTHS = 6
-# Hotspot detection reads at most this many located orders of the month, the newest (as places.HOTSPOT_ORDERS).
+# Hotspot detection reads at most this many located orders of the month, the newest.
 HOTSPOT_ORDERS = 5000
 DASH = "—"
 UNLOCATED = "—"

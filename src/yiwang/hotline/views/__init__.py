@@ -3,7 +3,7 @@ department's inbox (queues), an order's page and the steps taken on it (orders),
 老大难 hotspots (hotspots), an order's files and the 流程整改 (records), and 12345 on the web without an account
 (public). The staff pages' names are re-exported here; urls.py reads each module."""
 
-from .intake import TAKE_FIELDS, grid_report, operator
+from .intake import grid_report, operator
 from .orders import (
     callback,
     callback_sms,
@@ -23,7 +23,6 @@ from .queues import inbox, queue
 from .reporting import report_generate, report_page, report_pdf, report_xlsx, reports
 
 __all__ = [
-    "TAKE_FIELDS",
     "callback",
     "callback_sms",
     "close",

@@ -18,19 +18,6 @@ from ..models import WorkOrder
 from ..services.attachments import ATTACHMENTS_MAX
 from ._common import _errors, _require_operator
 
-TAKE_FIELDS = (
-    "region",
-    "kind",
-    "category",
-    "urgency",
-    "title",
-    "description",
-    "address",
-    "caller_name",
-    "caller_phone",
-    "caller_id_number",
-)
-
 
 @staff_required
 def operator(request):
