@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hotspot_views, public_views, record_views, views
+from . import grid_views, hotspot_views, public_views, record_views, views
 
 app_name = "hotline"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
         hotspot_views.milestone_done,
         name="hotspot_milestone_done",
     ),
-    path("workbench/hotline/grid-report/", views.grid_report, name="grid_report"),
+    path("workbench/hotline/grid-report/", grid_views.grid_report, name="grid_report"),
     path("workbench/hotline/process-changes/", record_views.process_changes, name="process_changes"),
     path("workbench/hotline/reports/", views.reports, name="reports"),
     path("workbench/hotline/reports/generate/", views.report_generate, name="report_generate"),
