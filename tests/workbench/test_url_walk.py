@@ -18,6 +18,7 @@ from django.utils import timezone
 from tests.case_fixtures import PDF, food_form, uploads_for
 from yiwang.accounts.models import User
 from yiwang.cases import services
+from yiwang.core.storage import store_upload
 from yiwang.credit.services import credit_record_add
 from yiwang.grid.services import home_consent_record
 from yiwang.hotline import services as hotline
@@ -147,6 +148,8 @@ PAGES: dict[str, Page] = {
     # A consent is the recording 网格员's own: anyone else, the superuser too, gets the 404 of a missing one.
     "grid:consent": Page(lambda w: {"pk": w["consent"].pk}, frozenset({"grid_worker"})),
     "grid:home_apply": Page(lambda w: {"pk": w["consent"].pk, "code": "R042-440105"}, frozenset({"grid_worker"})),
+    # Its signed form's scan: whoever's grid_work reaches the cell (the recording 网格员, the superuser).
+    "grid:consent_scan": Page(lambda w: {"pk": w["consent"].pk}, frozenset({"grid_worker", "superuser"})),
 }
 
 
@@ -404,15 +407,16 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         handling="chronic",
     )
     hotline.hotspot_milestone_add(actor=operator, hotspot=chronic.hotspot, title="联合执法", due=timezone.localdate())
+    grid_worker = User.objects.get(username="hz-grid-worker")
     consent = home_consent_record(
-        actor=User.objects.get(username="hz-grid-worker"),
+        actor=grid_worker,
         cell_code="440105001001-001",
         name="张三",
         id_number="440105199001011239",
         address="广州市海珠区南洲路 8 号",
         reason="elderly",
-        method="oral",
-        witness_name="社区工作人员",
+        method="signed",
+        consent_form=store_upload(actor=grid_worker, data=PDF, field="consent_form", name="授权书.pdf"),
     )
     return {
         "hotspot": chronic.hotspot,

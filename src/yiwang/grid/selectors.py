@@ -142,6 +142,14 @@ def home_consent(actor, pk) -> HomeServiceConsent:
     return get_restricted(home_consents(actor), actor, "grid_work", pk=pk)
 
 
+def home_consent_scan(actor, pk) -> HomeServiceConsent:
+    """A signed consent whose scanned form the actor may read: anyone whose grid_work reaches the resident's cell.
+    That is the 网格员 who recorded it, while the cell is in their reach (as for the consent's own page), and the
+    other 网格员 of the streets their role covers, who answer for the same residents. An oral consent has no scan:
+    the same NotFound as a missing one."""
+    return get_restricted(HomeServiceConsent.objects.exclude(form_key=""), actor, "grid_work", pk=pk)
+
+
 def home_consent_in_force(consent: HomeServiceConsent) -> bool:
     return consent.revoked_at is None and consent.expires_on >= timezone.localdate()
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("workbench/grid/home-service/", views.home_service, name="home_service"),
     path("workbench/grid/home-service/consents/new/", views.consent_new, name="consent_new"),
     path("workbench/grid/home-service/consents/<int:pk>/", views.consent, name="consent"),
+    path("workbench/grid/home-service/consents/<int:pk>/scan/", views.consent_scan, name="consent_scan"),
     path("workbench/grid/home-service/consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("workbench/grid/home-service/consents/<int:pk>/apply/<str:code>/", views.home_apply, name="home_apply"),
 ]

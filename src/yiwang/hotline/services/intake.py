@@ -319,10 +319,12 @@ def order_report_from_grid(
     address: str = "",
     urgency: str = WorkOrder.Urgency.NORMAL,
     cell_code: str = "",
+    attachments=(),
 ) -> WorkOrder:
     """巡查上报: a grid worker reports what they found in one of their cells; it reaches the centre as a work
     order to dispatch, located where the worker stood. The place must lie in the worker's reach. Without a
-    position from the device, the centre of the cell the worker chose (`cell_code`) stands for the place."""
+    position from the device, the centre of the cell the worker chose (`cell_code`) stands for the place.
+    `attachments`: the worker's photos of the problem, at most ATTACHMENTS_MAX, counted against their quota."""
     if longitude is None and latitude is None and cell_code:
         chosen = GridCell.objects.filter(code=cell_code).only("centroid_lon", "centroid_lat").first()
         if chosen is not None:
@@ -342,6 +344,7 @@ def order_report_from_grid(
             if not allows(actor, "grid_work", cell):
                 cell = None
                 errors.setdefault("location", []).append(_("该位置不在您负责的网格范围内"))
+    files = attachments_check(errors, attachments)
     _raise(errors)
     # A cell's code begins with its district's (see _cell).
     region = Region.objects.get(code=cell.code[:6], level=Region.Level.COUNTY)
@@ -351,6 +354,7 @@ def order_report_from_grid(
         channel=WorkOrder.Channel.GRID,
         action=Action.GRID_REPORT,
         fields=fields,
+        files=files,
         kind=kind,
         urgency=urgency,
         address=address.strip(),

@@ -101,7 +101,8 @@ def _coordinate(raw: str):
 
 @staff_required
 def grid_report(request):
-    """巡查上报: what a grid worker found becomes a work order for the centre; their earlier reports below."""
+    """巡查上报: what a grid worker found on their round, with its photos, becomes a work order for the centre; their
+    earlier reports below."""
     if not can_do(request.user, "grid_work"):
         raise Http404
     post, errors = request.POST, {}
@@ -116,8 +117,9 @@ def grid_report(request):
                 longitude=_coordinate(post.get("longitude", "")),
                 latitude=_coordinate(post.get("latitude", "")),
                 cell_code=post.get("cell", ""),
+                attachments=request.FILES.getlist("attachments"),
             )
-        except ValidationFailed as refused:
+        except (ValidationFailed, UploadQuotaExceeded) as refused:
             errors = _errors(refused)
         else:
             messages.success(request, _("已上报：%(n)s，12345 中心将派单处理") % {"n": order.number})
@@ -132,6 +134,7 @@ def grid_report(request):
             "form": post,
             "errors": errors,
             "reported": selectors.grid_reports(request.user),
+            "attachments_max": ATTACHMENTS_MAX,
         },
         status=422 if errors else 200,
     )
