@@ -17,6 +17,7 @@ from .hotspots import (
     hotspot_milestone_complete,
     hotspot_resolve,
     hotspots_detect,
+    hotspots_detect_due,
     hotspots_detect_region,
 )
 from .intake import (
@@ -37,6 +38,7 @@ __all__ = [
     "hotspot_milestone_complete",
     "hotspot_resolve",
     "hotspots_detect",
+    "hotspots_detect_due",
     "hotspots_detect_region",
     "monthly_reports_due",
     "order_answer_directly",
