@@ -1,5 +1,6 @@
 """Every write of the hotline: one transaction each, with its timeline row, audit entry and event."""
 
+from ._common import happened_at
 from .closing import order_callback, order_callback_by_link, order_callback_sms, order_close
 from .handling import (
     extension_decide,
@@ -33,6 +34,7 @@ from .supervision import order_supervise, supervision_answer
 __all__ = [
     "extension_decide",
     "extension_request",
+    "happened_at",
     "hotspot_assign",
     "hotspot_milestone_add",
     "hotspot_milestone_complete",

@@ -170,7 +170,7 @@ def hotspots_detect_region(*, region: Region, now: dt.datetime | None = None) ->
 
 def hotspots_detect(now: dt.datetime | None = None) -> dict[str, int]:
     """The worker's periodic job: detection in every district, each in its own transaction."""
-    now = now or timezone.now()
+    now = now or _now()
     totals = {"opened": 0, "joined": 0}
     for region in Region.objects.filter(level=Region.Level.COUNTY).order_by("code"):
         for key, count in hotspots_detect_region(region=region, now=now).items():
@@ -264,7 +264,7 @@ def _still_open(spot: Hotspot) -> None:
 def _date(errors: dict, name: str, value: dt.date | None, missing: str) -> dt.date | None:
     if value is None:
         errors.setdefault(name, []).append(missing)
-    elif value < timezone.localdate():
+    elif value < timezone.localdate(_now()):
         errors.setdefault(name, []).append(_("日期不能早于今天"))
     return value
 
