@@ -3,11 +3,15 @@ a 老大难 hotspot, last month's report is generated, and every step went throu
 
 import datetime as dt
 
+import pytest
+from django.utils import timezone
+
 from yiwang.core.audit import audit_verify
+from yiwang.core.calendar import WorkCalendar
 from yiwang.core.models import AuditEntry
-from yiwang.hotline import clock, selectors
+from yiwang.hotline import clock, selectors, services
 from yiwang.hotline.demo import PHONE_PREFIX, load_demo_orders
-from yiwang.hotline.models import ExtensionRequest, MonthlyReportSnapshot, WorkOrder, WorkOrderLog
+from yiwang.hotline.models import Assignment, ExtensionRequest, MonthlyReportSnapshot, WorkOrder, WorkOrderLog
 
 Status = WorkOrder.Status
 
@@ -24,13 +28,22 @@ def test_the_demo_fills_every_queue_the_map_and_last_months_report(monday, opera
     assert orders.filter(returned_count__gt=0, status=Status.CLOSED).exists()
     assert ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).count() == 1
     assert all(o.grid_cell_code for o in orders)
-    # Numbers and the timeline are dated when each step happened, not when the demo was loaded.
+    # Numbers, limits and the timeline are dated when each step happened, not when the demo was loaded; the audit
+    # log says when the demo wrote them, and its chains verify.
     last_month = orders.filter(created_at__lt=dt.datetime(2026, 11, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))))
     assert last_month.count() >= 20
     sample = last_month.first()
     assert sample.number.split("-")[2] == f"{sample.created_at.astimezone(dt.timezone(dt.timedelta(hours=8))):%Y%m%d}"
     assert WorkOrderLog.objects.filter(order=sample).earliest("at").at == sample.created_at
-    assert AuditEntry.objects.filter(action="hotline.take", target_id=str(sample.pk)).get().at == sample.created_at
+    assert not WorkOrderLog.objects.filter(order__in=orders, at__gt=timezone.now()).exists()
+    lead = sample.assignments.get(lead=True, status=Assignment.Status.REPLIED)
+    assert sample.created_at < lead.dispatched_at < lead.signed_at < lead.replied_at < sample.closed_at < timezone.now()
+    limit = clock.sign_limit(
+        WorkCalendar(sample.region), lead.dispatched_at, urgency=sample.urgency, handling=sample.handling
+    )
+    assert lead.sign_due == limit
+    assert ExtensionRequest.objects.get(status=ExtensionRequest.Status.PENDING).requested_at < timezone.now()
+    assert AuditEntry.objects.filter(action="hotline.take", target_id=str(sample.pk)).get().at == timezone.now()
     assert audit_verify()[0]
 
     tabs = {key: count for key, _label, count in selectors.queue_tabs(operator)}
@@ -50,3 +63,22 @@ def test_loading_again_adds_nothing(db, monday):
     made = load_demo_orders()
     assert load_demo_orders() == 0
     assert WorkOrder.objects.filter(caller_phone__startswith=PHONE_PREFIX).count() == made
+
+
+def test_a_step_run_as_having_happened_earlier_is_dated_then(take, operator, urban, urban_liaison, monday):
+    """happened_at, what the demo dates its steps with: the step's number, limits and timeline row are of that
+    moment; the clock itself is not moved, and a moment ahead of now is refused."""
+    friday = timezone.now() - dt.timedelta(days=3)
+    with services.happened_at(friday):
+        order = take()
+        services.order_dispatch(actor=operator, order=order, lead=urban, handling=WorkOrder.Handling.RECTIFICATION)
+        assert timezone.now() > friday
+    order.refresh_from_db()
+    assert order.number.split("-")[2] == "20261120"
+    assert set(WorkOrderLog.objects.filter(order=order).values_list("at", flat=True)) == {friday}
+    assert order.assignments.get().dispatched_at == friday and order.sign_due < timezone.now()
+    # Outside the block, steps are dated now again.
+    services.order_sign(actor=urban_liaison, order=order)
+    assert WorkOrderLog.objects.filter(order=order).latest("at").at == timezone.now()
+    with pytest.raises(ValueError), services.happened_at(timezone.now() + dt.timedelta(seconds=1)):
+        pass

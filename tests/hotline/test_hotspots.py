@@ -15,6 +15,7 @@ from yiwang.grid.models import GridCell
 from yiwang.hotline import repeats, selectors, services
 from yiwang.hotline.models import Category, Hotspot, HotspotMilestone, WorkOrder
 from yiwang.hotline.synthetic import generate
+from yiwang.hotline.tasks import hotspot_detection
 from yiwang.org.models import Department, Region
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,56 @@ def test_a_resolved_hotspot_takes_no_new_orders_and_a_pair_waits_for_its_third(t
     assert services.hotspots_detect() == {"opened": 1, "joined": 0}
     assert Hotspot.objects.filter(status=Hotspot.Status.OPEN).get().orders.count() == 3
     assert spot.orders.count() == 3
+
+
+def test_the_sweep_detects_after_new_located_orders_or_an_hour_after_its_last_run(take, here, monday):
+    # Taken before the others but placed only later, like an order committed after one with a higher pk: below
+    # the sweep's order mark, so only the hourly run finds it.
+    late = take(description=STALL, address=here["address"])
+    first = [take(description=STALL, **here) for _ in range(3)]
+    assert hotspot_detection.call() == {"opened": 1, "joined": 0}
+    spot = Hotspot.objects.get()
+    assert set(spot.orders.all()) == set(first)
+    WorkOrder.objects.filter(pk=late.pk).update(longitude=here["longitude"], latitude=here["latitude"])
+
+    # Within the hour and no new located order: the sweep does not detect, so the placed order waits.
+    monday.shift(dt.timedelta(minutes=59))
+    take(description="路灯不亮", address=here["address"])  # a new order, but without a place
+    assert hotspot_detection.call() is None
+    late.refresh_from_db()
+    assert late.hotspot_id is None
+
+    # A new located order: the next sweep detects, and finds the waiting one too.
+    fourth = take(description=STALL, **here)
+    assert hotspot_detection.call() == {"opened": 0, "joined": 2}
+    assert set(spot.orders.all()) == {*first, late, fourth}
+    assert hotspot_detection.call() is None
+
+    # An hour after that run it detects again, with nothing new: the orders stay where they are.
+    monday.shift(dt.timedelta(minutes=59))
+    assert hotspot_detection.call() is None
+    monday.shift(dt.timedelta(minutes=1))
+    assert hotspot_detection.call() == {"opened": 0, "joined": 0}
+    assert hotspot_detection.call() is None
+
+
+def test_the_hourly_run_finds_what_the_order_mark_cannot_see(take, here, monday):
+    late = take(description=STALL, address=here["address"])
+    [take(description=STALL, **here) for _ in range(3)]
+    assert hotspot_detection.call() == {"opened": 1, "joined": 0}
+    WorkOrder.objects.filter(pk=late.pk).update(longitude=here["longitude"], latitude=here["latitude"])
+    monday.shift(dt.timedelta(minutes=59))
+    assert hotspot_detection.call() is None
+    monday.shift(dt.timedelta(minutes=1))
+    assert hotspot_detection.call() == {"opened": 0, "joined": 1}
+    late.refresh_from_db()
+    assert late.hotspot == Hotspot.objects.get()
+
+
+def test_the_sweep_schedules_detection():
+    from django.conf import settings
+
+    assert "yiwang.hotline.tasks.hotspot_detection" in settings.YIWANG_PERIODIC_TASKS
 
 
 def test_a_dispatch_as_chronic_gives_the_order_a_hotspot_owned_by_the_lead(

@@ -249,3 +249,17 @@ class CacheGeneration(models.Model):
 
     def __str__(self):
         return f"{self.name}:{self.token}"
+
+
+class SweepMark(models.Model):
+    """Where a periodic job of the worker's sweep got to at its last run, so a costly job can skip the sweeps that
+    bring it nothing new (hotline hotspot detection). A lost row only costs the job one more run."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    # When the job last ran.
+    at = models.DateTimeField()
+    # The highest primary key of the rows the job reads, taken as it last ran: a row above it came in since.
+    last_pk = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}@{self.at:%Y-%m-%d %H:%M}"

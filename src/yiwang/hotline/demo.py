@@ -1,18 +1,18 @@
 """Demo work orders for 海珠区: two months of calls, so the operator's queues, a department's inbox, the map, the
 hotspots and last month's 每月情况通报 all show something the day the demo is loaded.
 
-Every order lives its life through hotline.services, each step at its own moment in the past: the services read
-the clock (numbers, limits, timeline, audit), so the loader moves the clock to each step's moment while the step
-runs. The set is fixed (a seeded generator, dates relative to the day of loading): last month's orders, all
-settled, some after a return or a 重办; this month's, spread over every stage, a few past their limits; and four
-calls about one KTV that make a 老大难 hotspot. Loading again adds nothing.
+Every order lives its life through hotline.services, each step at its own moment in the past: the loader runs
+each step inside services.happened_at(moment), so its number, limits and timeline are of that moment, then dates
+the two columns stamped at insert by the real clock (an order's 受理时间, an extension's request time) with an
+explicit update. The audit log and the events keep the moment the demo wrote them. The set is fixed (a seeded
+generator, dates relative to the moment of loading): last month's orders, all settled, some after a return or a
+重办; this month's, spread over every stage, a few past their limits; and four calls about one KTV that make a 老大难
+hotspot. Loading again adds nothing.
 """
 
 import datetime as dt
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +23,7 @@ from yiwang.grid.models import GridCell
 from yiwang.org.models import Department, Region
 
 from . import services
-from .models import Assignment, WorkOrder
+from .models import Assignment, ExtensionRequest, WorkOrder
 from .report import previous_month
 
 HAIZHU = "440105"
@@ -105,12 +105,10 @@ class _Loader:
         self.cells = list(GridCell.objects.order_by("code").values_list("centroid_lon", "centroid_lat"))
         self.serial = 0
 
-    @contextmanager
     def clock(self, moment: dt.datetime):
-        """The services' clock at `moment` while one step runs (timezone.now, which localdate and the audit read).
-        Never past the real now: near a long holiday a story's last steps are squeezed to the moment of loading."""
-        with mock.patch("django.utils.timezone.now", return_value=min(moment, self.now)):
-            yield
+        """One step run as having happened at `moment`. Never past the moment of loading: near a long holiday a
+        story's last steps are squeezed to it."""
+        return services.happened_at(min(moment, self.now))
 
     def later(self, moment: dt.datetime, *, days: int = 0, minutes: int = 0) -> dt.datetime:
         """`days` working days and then `minutes` after `moment`, at the same time of day."""
@@ -135,7 +133,7 @@ class _Loader:
         self.serial += 1
         longitude, latitude = point or self.rng.choice(self.cells)
         with self.clock(at):
-            return services.order_take(
+            order = services.order_take(
                 actor=self.operator,
                 region=self.region,
                 kind=call.kind,
@@ -148,6 +146,9 @@ class _Loader:
                 longitude=round(longitude, 6),
                 latitude=round(latitude, 6),
             )
+        # 受理时间 is stamped at insert by the real clock, not the step's.
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=min(at, self.now))
+        return order
 
     def dispatch(self, order: WorkOrder, at: dt.datetime, *, kind: str | None = None) -> WorkOrder:
         lead = self.departments[kind or order.category.department_kind]
@@ -234,10 +235,12 @@ class _Loader:
             return
         self.sign(order, self.later(t0, minutes=60))
         if stage == "extension":
-            with self.clock(self.later(t0, days=1)):
-                services.extension_request(
+            at = min(self.later(t0, days=1), self.now)
+            with self.clock(at):
+                extension = services.extension_request(
                     actor=self.liaison(order), order=order, days=5, reason="需协调产权单位共同处理。"
                 )
+            ExtensionRequest.objects.filter(pk=extension.pk).update(requested_at=at)
         elif stage == "replied":
             self.reply(order, self.later(t0, days=1))
 
@@ -248,11 +251,12 @@ def _starts(loader: _Loader, first: dt.date, last: dt.date, count: int) -> list[
 
 
 @transaction.atomic
-def load_demo_orders(now: dt.datetime | None = None) -> int:
-    """Two months of 海珠区's calls and last month's report; nothing when the demo's orders are already there."""
+def load_demo_orders() -> int:
+    """Two months of 海珠区's calls up to now and last month's report; nothing when the demo's orders are already
+    there."""
     if WorkOrder.objects.filter(caller_phone__startswith=PHONE_PREFIX).exists():
         return 0
-    now = now or timezone.now()
+    now = timezone.now()
     loader = _Loader(random.Random(12345), now)
     today = timezone.localdate(now)
     month = today.replace(day=1)
@@ -270,9 +274,8 @@ def load_demo_orders(now: dt.datetime | None = None) -> int:
     for stage, late in RECENT:
         loader.recent(stage, _recent_start(loader, stage, late, today))
     _hotspot(loader, today)
-    with loader.clock(now):
-        services.hotspots_detect_region(region=loader.region)
-        services.report_generate(actor=None, region=loader.region, month=last_month)
+    services.hotspots_detect_region(region=loader.region)
+    services.report_generate(actor=None, region=loader.region, month=last_month)
     return WorkOrder.objects.filter(caller_phone__startswith=PHONE_PREFIX).count()
 
 

@@ -1,5 +1,6 @@
 """Every write of the hotline: one transaction each, with its timeline row, audit entry and event."""
 
+from ._common import happened_at
 from .closing import order_callback, order_callback_by_link, order_callback_sms, order_close
 from .handling import (
     extension_decide,
@@ -17,6 +18,7 @@ from .hotspots import (
     hotspot_milestone_complete,
     hotspot_resolve,
     hotspots_detect,
+    hotspots_detect_due,
     hotspots_detect_region,
 )
 from .intake import (
@@ -32,11 +34,13 @@ from .supervision import order_supervise, supervision_answer
 __all__ = [
     "extension_decide",
     "extension_request",
+    "happened_at",
     "hotspot_assign",
     "hotspot_milestone_add",
     "hotspot_milestone_complete",
     "hotspot_resolve",
     "hotspots_detect",
+    "hotspots_detect_due",
     "hotspots_detect_region",
     "monthly_reports_due",
     "order_answer_directly",

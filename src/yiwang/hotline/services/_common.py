@@ -2,6 +2,9 @@
 and event, and the department's limits on the district's calendar."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +20,28 @@ from .. import clock
 from ..actions import Action
 from ..models import Assignment, WorkOrder, WorkOrderLog
 
+# When the steps being run happened, if not now: set by happened_at. A context variable, so it holds for the
+# loader's own steps and never for a request or task another thread runs meanwhile.
+_moment: ContextVar[dt.datetime | None] = ContextVar("hotline_moment", default=None)
+
 
 def _now() -> dt.datetime:
-    return timezone.now()
+    """The one clock of the hotline's steps: numbers, limits, the timeline and the columns they stamp."""
+    return _moment.get() or timezone.now()
+
+
+@contextmanager
+def happened_at(moment: dt.datetime) -> Iterator[None]:
+    """Run steps as having happened at `moment`, for a loader of past calls (the demo's two months): their number,
+    limits, timeline rows and stamped columns are of that moment, as if taken then. The audit entries and events
+    keep the real time, when the rows were written. Refuses a moment after now: limits are never dated ahead."""
+    if moment > timezone.now():
+        raise ValueError(f"a step cannot have happened after now: {moment.isoformat()}")
+    token = _moment.set(moment)
+    try:
+        yield
+    finally:
+        _moment.reset(token)
 
 
 def _locked(order: WorkOrder, actor, action: str) -> WorkOrder:

@@ -4,20 +4,25 @@ plans it in milestones, and marks it resolved once every milestone is done.
 
 Detection keeps what it found: a group that grows keeps its open hotspot and the new orders join it; an order once
 linked stays with its hotspot. A resolved hotspot takes no new orders: the problem coming back at least
-HOTSPOT_ORDERS times more is a new hotspot. So running detection again changes nothing (idempotent)."""
+HOTSPOT_ORDERS times more is a new hotspot. So running detection again changes nothing (idempotent).
+
+The worker's sweep runs every minute but detection reads thousands of orders a district, so the sweep runs it only
+when located orders came in since its last run (its core.models.SweepMark), and otherwise once every
+DETECTION_EVERY."""
 
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Q
+from django.db.models import Avg, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.errors import InvalidTransition, NotFound
 from yiwang.core.events import emit
+from yiwang.core.models import SweepMark
 from yiwang.core.permissions import require
 from yiwang.org.models import Department, Region
 
@@ -27,6 +32,11 @@ from ._common import _now, _raise, _required
 
 # A detection run reads at most this many located orders of one district: the newest.
 DETECTION_ORDERS = 5000
+# With no new located order, the sweep still runs detection this long after its last run: what the order mark
+# cannot see (an order committed after one with a higher pk, orders leaving the window) waits no longer than this.
+DETECTION_EVERY = dt.timedelta(hours=1)
+# The SweepMark of the sweep's detection: when it last ran and the highest WorkOrder pk then.
+DETECTION_MARK = "hotline.hotspot_detection"
 OWNER_NAME_CHARS = 60
 TITLE_CHARS = 120
 COORDINATE = Decimal("0.000001")
@@ -160,12 +170,31 @@ def hotspots_detect_region(*, region: Region, now: dt.datetime | None = None) ->
 
 def hotspots_detect(now: dt.datetime | None = None) -> dict[str, int]:
     """The worker's periodic job: detection in every district, each in its own transaction."""
-    now = now or timezone.now()
+    now = now or _now()
     totals = {"opened": 0, "joined": 0}
     for region in Region.objects.filter(level=Region.Level.COUNTY).order_by("code"):
         for key, count in hotspots_detect_region(region=region, now=now).items():
             totals[key] += count
     return totals
+
+
+def hotspots_detect_due(now: dt.datetime | None = None) -> dict[str, int] | None:
+    """The worker's sweep: hotspots_detect when located orders came in since the last run or DETECTION_EVERY has
+    passed since it; None when neither, reading only the orders above the mark."""
+    now = now or timezone.now()
+    mark = SweepMark.objects.filter(name=DETECTION_MARK).first()
+    if (
+        mark is not None
+        and now - mark.at < DETECTION_EVERY
+        and not WorkOrder.objects.filter(pk__gt=mark.last_pk, longitude__isnull=False, latitude__isnull=False).exists()
+    ):
+        return None
+    # Read before detecting: an order arriving while detection runs is above the mark and brings the next run.
+    last = WorkOrder.objects.aggregate(last=Max("pk"))["last"] or 0
+    found = hotspots_detect(now)
+    # Written once every district is done: a run cut short leaves the old mark, and the next sweep runs again.
+    SweepMark.objects.update_or_create(name=DETECTION_MARK, defaults={"at": now, "last_pk": last})
+    return found
 
 
 def hotspot_for_chronic_order(*, actor, order: WorkOrder, department: Department) -> Hotspot:
@@ -235,7 +264,7 @@ def _still_open(spot: Hotspot) -> None:
 def _date(errors: dict, name: str, value: dt.date | None, missing: str) -> dt.date | None:
     if value is None:
         errors.setdefault(name, []).append(missing)
-    elif value < timezone.localdate():
+    elif value < timezone.localdate(_now()):
         errors.setdefault(name, []).append(_("日期不能早于今天"))
     return value
 

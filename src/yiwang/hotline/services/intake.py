@@ -30,7 +30,7 @@ TITLE_CHARS = 30
 def _number(region: Region) -> str:
     """The district's next number of the day. The counter row's UPDATE holds its lock until the commit; the
     day's first order creates the row (a concurrent first one finds it made and retries its update)."""
-    day = timezone.localdate()
+    day = timezone.localdate(_now())
     rows = OrderNumberCounter.objects.filter(region=region, day=day)
     for _attempt in range(2):
         if rows.update(last=F("last") + 1):

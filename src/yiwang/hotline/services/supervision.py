@@ -34,7 +34,7 @@ def order_supervise(*, actor, order: WorkOrder, message: str) -> Supervision:
         order=order,
         department=lead.department,
         message=message,
-        due_on=_calendar(order).add_working_days(timezone.localdate(), ANSWER_DAYS).date,
+        due_on=_calendar(order).add_working_days(timezone.localdate(_now()), ANSWER_DAYS).date,
         issued_by=actor,
         issued_at=_now(),
     )

@@ -1,28 +1,10 @@
-from pathlib import Path
-
-from django.core.management import BaseCommand, CommandError
-
-from yiwang.catalog.excel import CatalogImportFailed, catalog_import
+from yiwang.catalog.excel import catalog_import
+from yiwang.core.management.excel import ExcelImportCommand
 
 
-class Command(BaseCommand):
+class Command(ExcelImportCommand):
     help = "从 Excel 导入事项目录：yiwang import-catalog FILE.xlsx（先校验全部行，有任何错误则不做任何修改）"
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="按 docs/catalog-excel.md 列布局填写的 .xlsx 工作簿")
-        parser.add_argument("--dry-run", action="store_true", help="只校验、报告，不写入")
-
-    def handle(self, *args, file, dry_run, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"文件不存在：{path}")
-        try:
-            # The operator at the console acts as the system (actor=None); the audit entries say so.
-            with path.open("rb") as stream:
-                summary = catalog_import(actor=None, file=stream, dry_run=dry_run)
-        except CatalogImportFailed as exc:
-            for issue in exc.issues:
-                self.stderr.write(str(issue))
-            raise CommandError(exc.message) from None
-        prefix = "校验通过（未写入）：将" if dry_run else "导入完成："
-        self.stdout.write(self.style.SUCCESS(f"{prefix}{summary}"))
+    file_help = "按 docs/catalog-excel.md 列布局填写的 .xlsx 工作簿"
+    importer = catalog_import
+    # The summary reads "新增事项 n 个，发布新版本 …": a dry run says what it would do.
+    dry_run_prefix = "校验通过（未写入）：将"

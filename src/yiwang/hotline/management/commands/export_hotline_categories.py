@@ -1,17 +1,11 @@
-from pathlib import Path
-
-from django.core.management import BaseCommand
-
+from yiwang.core.management.excel import ExcelExportCommand
 from yiwang.hotline.categories_excel import categories_export
 
 
-class Command(BaseCommand):
+class Command(ExcelExportCommand):
     help = "导出 12345 工单分类到 Excel：yiwang export-hotline-categories [-o FILE.xlsx]"
+    default_output = "hotline-categories.xlsx"
+    exporter = categories_export
 
-    def add_arguments(self, parser):
-        parser.add_argument("-o", "--output", default="hotline-categories.xlsx", help="输出文件")
-
-    def handle(self, *args, output, **options):
-        path = Path(output)
-        count = categories_export(file=path)
-        self.stdout.write(self.style.SUCCESS(f"已导出到 {path}：{count} 个分类"))
+    def described(self, exported: int) -> str:
+        return f"{exported} 个分类"
