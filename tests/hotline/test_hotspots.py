@@ -3,6 +3,7 @@ when they grow and never doubled by running again; opened by a dispatch as ËÄÅÂ§
 a plan by the centre, resolved once the plan is done; read by those who may, through services and pages."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -308,7 +309,8 @@ def test_one_hotspot_is_read_restricted_once(spot, operator, urban, urban_liaiso
     with CaptureQueriesContext(connection) as queries:
         assert selectors.hotspot_for(urban_liaison, spot.pk) == spot
     where = queries.captured_queries[-1]["sql"].split(" WHERE ")[1]
-    assert where.count('"hotline_hotspot"."department_id" =') == 1 and where.count('"org_region"."path" LIKE') == 1
+    assert where.count('"hotline_hotspot"."department_id" =') == 1
+    assert len(re.findall(r'"org_region"\."path"(?:::text)? LIKE', where)) == 1
 
 
 def test_the_pages(

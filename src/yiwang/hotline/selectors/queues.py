@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from yiwang.accounts.identifiers import mask_phone
 from yiwang.core.permissions import restrict
+from yiwang.core.plans import custom_plans
 
 from .. import clock
 from ..models import Assignment, ExtensionRequest, Supervision, WorkOrder
@@ -55,7 +56,9 @@ def queue(actor, key: str, now: dt.datetime | None = None, *, page: int = 1) -> 
     # more than the query.
     rows = rows.select_related("category__parent").only(*QUEUE_FIELDS)
     start = (max(page, 1) - 1) * QUEUE_PAGE
-    found = list(rows[start : start + QUEUE_PAGE + 1])
+    # A statement the dispatcher's screen runs again and again: planned for its values each time (core.plans).
+    with custom_plans():
+        found = list(rows[start : start + QUEUE_PAGE + 1])
     more = len(found) > QUEUE_PAGE
     found = found[:QUEUE_PAGE]
     for order in found:
