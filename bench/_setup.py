@@ -1,6 +1,7 @@
 """What every in-process benchmark does first: a fresh database with the schema and the reference catalog."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,32 +46,51 @@ def served(env: dict, var_dir: str, workers: int):
             server.wait(timeout=30)
 
 
-def fresh_postgres_database(url: str) -> None:
+# Where a database already migrated and holding the organisation and the catalog waits, for catalog_database to
+# clone instead of building it again: a SQLite file, or a database name on DATABASE_URL's PostgreSQL server (cloned
+# with CREATE DATABASE … TEMPLATE). The benchmarks' smoke tests set it (tests/bench/prepared.py), since migrating and
+# loading is most of a small run; published runs leave it unset and build their database from nothing.
+PREPARED = "YIWANG_BENCH_PREPARED"
+
+
+def fresh_postgres_database(url: str, template: str = "") -> None:
+    """The database `url` names dropped and created again: empty, or a copy of `template` on the same server."""
     import psycopg
 
     name = url.rsplit("/", 1)[1].split("?")[0]
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
-def catalog_database(default_url: str = "") -> float:
+def catalog_database(default_url: str = "", *, debug: bool = False) -> float:
     """DATABASE_URL's PostgreSQL database dropped and recreated (or SQLite in a temporary directory when it is
-    empty or "sqlite"), Django set up, migrated, organisation and catalog loaded; returns the seconds it took."""
+    empty or "sqlite"), Django set up, migrated, organisation and catalog loaded; returns the seconds it took.
+    With YIWANG_BENCH_PREPARED set, the database is a clone of that one instead, and the seconds are the clone's."""
     url = os.environ.get("DATABASE_URL", default_url)
     if url.startswith("sqlite"):
         url = ""
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "yiwang.config.settings.dev"
-    os.environ["DEBUG"] = "0"
-    os.environ["YIWANG_VAR_DIR"] = tempfile.mkdtemp(prefix="yiwang-bench-")
+    os.environ["DEBUG"] = "1" if debug else "0"
+    os.environ["YIWANG_VAR_DIR"] = var_dir = tempfile.mkdtemp(prefix="yiwang-bench-")
     sys.path.insert(0, str(ROOT / "src"))
-    if url:
+    prepared = os.environ.get(PREPARED, "")
+    started = time.perf_counter()
+    if prepared and url:
+        fresh_postgres_database(url, template=prepared)
+    elif prepared:
+        # The settings' SQLite file; the prepared one was checkpointed, so the file alone is the whole database.
+        shutil.copyfile(prepared, Path(var_dir) / "yiwang.sqlite3")
+    elif url:
         fresh_postgres_database(url)
+    cloned = time.perf_counter() - started
 
     import django
 
     django.setup()
+    if prepared:
+        return cloned
     from django.core.management import call_command
 
     from yiwang.catalog.reference import load_catalog, reference_data
@@ -81,3 +101,24 @@ def catalog_database(default_url: str = "") -> float:
     data = reference_data()
     load_catalog(data, load_organisation(data))
     return time.perf_counter() - started
+
+
+def prepare() -> str:
+    """Builds the database catalog_database would and closes every connection to it; returns what
+    YIWANG_BENCH_PREPARED should say to clone it: the SQLite file, or the PostgreSQL database's name."""
+    os.environ.pop(PREPARED, None)
+    catalog_database()
+    from django.db import connection, connections
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connections.close_all()
+    return str(name)
+
+
+if __name__ == "__main__":
+    # python bench/_setup.py: the database to clone built where DATABASE_URL says (SQLite when unset), its
+    # location printed last.
+    print(prepare())

@@ -5,8 +5,9 @@
 
 Builds a fresh database (SQLite in a temporary directory by default; with DATABASE_URL=postgresql://… that
 database is dropped and recreated), loads the reference organisation and catalog, then bulk-inserts
---licences licences of the catalog's licence types for 10,000 synthetic entities, issued by the 海珠区
-departments over the last ten years; one in twenty is revoked, and validity follows the type.
+--licences licences of the catalog's licence types for 10,000 synthetic entities (one per licence when there
+are fewer licences), issued by the 海珠区 departments over the last ten years; one in twenty is revoked, and
+validity follows the type.
 
 Honest shortcut: every row carries its true SM3 digest, but only --signed of them (picked at random) carry a
 real SM2 signature by their department's seal — signing a million licences one by one would take longer
@@ -68,7 +69,7 @@ def _populate(total: int, signed: int, rng: random.Random) -> list[str]:
                 legal_representative="张三",
                 region=region,
             )
-            for n in range(ENTITIES)
+            for n in range(min(ENTITIES, total))
         )
         keys = {}
         for department in departments:

@@ -4,7 +4,7 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/yiwang_bench .venv/bin/python bench/bench_search.py
 
 Builds a fresh database (SQLite in a temporary directory, or the PostgreSQL database DATABASE_URL names,
-created if missing and emptied first), loads the reference catalog, adds `--items` synthetic items, then
+dropped and recreated), loads the reference catalog, adds `--items` synthetic items, then
 runs two query sets through every search in the same process:
 - tuned: tests/catalog/search_queries.yaml, written together with the keyword and synonym data;
 - held-out: bench/search_heldout.yaml, written apart from that data and never used to tune it.
@@ -21,14 +21,11 @@ cut_for_search and joined with spaces, since neither PostgreSQL parser splits Ch
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from _setup import fresh_postgres_database
+from _setup import catalog_database
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_SETS = {
@@ -40,32 +37,16 @@ TOP = 5
 
 
 def _setup(items: int) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yiwang.config.settings.dev"
-    os.environ["YIWANG_VAR_DIR"] = tempfile.mkdtemp(prefix="yiwang-bench-")
-    sys.path.insert(0, str(ROOT / "src"))
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        fresh_postgres_database(url)
-    else:
-        os.environ["DATABASE_URL"] = ""  # "sqlite" or nothing: the settings' SQLite file in the temporary directory
-
+    # With dev's DEBUG on, as the published figures were measured.
+    seconds = catalog_database("", debug=True)
     import django
 
-    django.setup()
-    from django.core.management import call_command
-
     from yiwang.catalog.generated import generate_items
-    from yiwang.catalog.reference import load_catalog, reference_data
-    from yiwang.org.reference import load_organisation
 
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    data = reference_data()
-    load_catalog(data, load_organisation(data))
     loaded = time.perf_counter()
     made = generate_items(count=items)
     print(
-        f"database: {django.db.connection.vendor}; reference catalog loaded in {loaded - started:.1f} s; "
+        f"database: {django.db.connection.vendor}; reference catalog loaded in {seconds:.1f} s; "
         f"{made} synthetic items generated and indexed in {time.perf_counter() - loaded:.1f} s"
     )
 

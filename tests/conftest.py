@@ -16,7 +16,7 @@ from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
 
-pytest_plugins = ["tests.case_fixtures", "tests.form_fixtures"]
+pytest_plugins = ["tests.case_fixtures", "tests.form_fixtures", "tests.bench.prepared"]
 
 # The whole suite runs on a pinned clock, never the wall clock: from a Monday morning in Guangzhou, ticking.
 # CI runs it a second time with that moment moved (YIWANG_TEST_CLOCK_SHIFT_DAYS=400, into a year without holiday
