@@ -135,8 +135,11 @@ def test_hotline_scale(bench_url, catalog_bench):
         assert f" {key} (" in out and f"GET /workbench/hotline/queue/{key}/ (rendered)" in out
     assert out.count("naive: filter in Python over the district") == 5
     assert out.count("naive: filter in Python over published orders") == 6
-    assert "yiwang monthly_report" in out and "both agree on the totals" in out
-    assert out.count("ratio naive / yiwang") == 12
+    assert out.count("(the pagination extension)") == 6
+    assert "cold: no earlier month published" in out and "the earlier months published" in out
+    assert "both agree on the totals" in out
+    # five queues, six Open311 queries each at the default answer and at a page, the report
+    assert out.count("ratio naive / yiwang") == 5 + 6 * 2 + 1
     # Each order stores the words intake would have stored (the report's hotspots and repeat detection read them).
     import psycopg
 
