@@ -17,13 +17,15 @@ import filetype
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import audit_record
-from .errors import DomainError, ValidationFailed
+from .errors import DomainError, NotFound, ValidationFailed
 from .permissions import can_do
 
 logger = logging.getLogger("yiwang.storage")
@@ -228,3 +230,18 @@ def stored(*, key: str, field: str) -> StoredFile:
         raise ValidationFailed(fields={field: [_("找不到该文件，请重新上传")]}) from None
     kind = filetype.guess(data[:8192])
     return StoredFile(key=key, content_type=kind.mime if kind else "application/octet-stream", size=len(data))
+
+
+def download_response(*, key: str, content_type: str, filename: str) -> HttpResponse:
+    """A stored file as a download (never shown inline, never sniffed, never cached by a shared cache): what every
+    restricted file view answers once its selector has decided the actor may read it. NotFound when the store has
+    lost the file."""
+    try:
+        data = material_store().read(key)
+    except (FileNotFoundError, ValueError):
+        raise NotFound() from None
+    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

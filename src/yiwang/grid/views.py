@@ -4,9 +4,8 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from yiwang.catalog.selectors import published_items, version_materials
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.permissions import can_do
-from yiwang.core.storage import UploadQuotaExceeded, material_store, store_uploaded_file
+from yiwang.core.storage import UploadQuotaExceeded, download_response, store_uploaded_file
 
 from . import selectors, services
 from .layers import layer_geojson, layers
@@ -159,15 +158,7 @@ def consent_scan(request, pk):
     """The signed consent form's scan, for whom grid_work lets read it (selectors.home_consent_scan); the same 404
     as a missing consent for anyone else. Always a download, never shown inline, as a work order's files are."""
     found = selectors.home_consent_scan(request.user, pk)
-    try:
-        data = material_store().read(found.form_key)
-    except (FileNotFoundError, ValueError):
-        raise NotFound() from None
-    response = HttpResponse(data, content_type=found.form_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, found.form_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(key=found.form_key, content_type=found.form_type, filename=found.form_name)
 
 
 @staff_required

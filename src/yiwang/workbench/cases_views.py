@@ -7,10 +7,8 @@ action on the case page re-renders the page with the service's message and statu
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,10 +18,10 @@ from yiwang.cases.models import Case, Suspension
 from yiwang.cases.pdf import suspension_notice_pdf
 from yiwang.catalog.forms_schema import display_value
 from yiwang.core.decorators import staff_required
-from yiwang.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from yiwang.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from yiwang.core.pdf import private_pdf_download
 from yiwang.core.permissions import can, can_do
-from yiwang.core.storage import material_store
+from yiwang.core.storage import download_response
 from yiwang.ratings.services import rectification_answer
 from yiwang.workflow.models import Task
 
@@ -238,15 +236,11 @@ def case_supervise(request, number):
 @staff_required
 def material_download(request, number, pk):
     material = selectors.case_material(request.user, number, pk)
-    try:
-        data = material_store().read(material.file_key)
-    except (FileNotFoundError, ValueError):
-        raise NotFound() from None
-    response = HttpResponse(data, content_type=material.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, material.filename or f"{material.spec.name}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(
+        key=material.file_key,
+        content_type=material.content_type,
+        filename=material.filename or material.spec.name,
+    )
 
 
 @staff_required
