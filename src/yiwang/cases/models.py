@@ -184,7 +184,15 @@ class Case(models.Model):
                 name="case_has_applicant",
             ),
         ]
-        indexes = [models.Index(fields=["region", "status"], name="case_region_status_idx")]
+        indexes = [
+            models.Index(fields=["region", "status"], name="case_region_status_idx"),
+            # The efficiency figures rebuild a day from the cases received, accepted and decided on it, and find
+            # the days to rebuild from the cases changed since the last sweep.
+            models.Index(fields=["received_on"], name="case_received_idx"),
+            models.Index(fields=["accepted_on"], name="case_accepted_idx"),
+            models.Index(fields=["decided_at"], name="case_decided_idx"),
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
+        ]
 
     def __str__(self):
         return self.number

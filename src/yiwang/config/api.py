@@ -14,6 +14,7 @@ from yiwang.catalog.api import router as catalog_router
 from yiwang.coordination.api import router as coordination_router
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
 from yiwang.credit.api import router as credit_router
+from yiwang.insights.api import router as insights_router
 from yiwang.licences.api import router as licences_router
 from yiwang.org.api import router as org_router
 from yiwang.registry.api import router as registry_router
@@ -80,6 +81,7 @@ api.add_router("/sharing", registry_router)
 api.add_router("/", credit_router)
 api.add_router("/", coordination_router)
 api.add_router("/", supervision_router)
+api.add_router("/", insights_router)
 
 
 @api.exception_handler(DomainError)

@@ -69,6 +69,9 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "hotline_view": {"operator": "region", "liaison": "department", "supervisor": "region"},
     # The grid: a 网格员's cells, their inspection reports and their 上门代办 for residents.
     "grid_work": {"grid_worker": "region"},
+    # 效能: the efficiency indicators and their dashboards. A region's leaders, 效能监察 and administrators read
+    # their subtree; a department's 负责人 reads their own department's.
+    "insights_view": {"gov_head": "region", "supervisor": "region", "admin": "region", "head": "department"},
     # The grid's map and its cells: the centre, 效能监察 and the grid workers.
     "grid_view": {"operator": "region", "supervisor": "region", "grid_worker": "region", "admin": "region"},
 }

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "yiwang.webhooks",
     "yiwang.hotline",
     "yiwang.open311",
+    "yiwang.insights",
     "yiwang.config",
     "oauth2_provider",
     "axes",
@@ -247,6 +248,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.core.tasks.audit_anchor",
     "yiwang.hotline.tasks.monthly_reports",
     "yiwang.hotline.tasks.hotspot_detection",
+    "yiwang.insights.tasks.figures_refresh",
 ]
 # A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
 # puts it back in the queue (or fails it after three tries). Longer than any task runs.

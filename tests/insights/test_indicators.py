@@ -1,0 +1,266 @@
+"""Every indicator against figures worked out by hand on a small, known set of cases (海珠区, November 2025, a
+month with no holiday), read through the API as a leader would, and from the daily figures the worker keeps."""
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import CaseFactory
+from yiwang.cases.models import CaseMaterial, CorrectionNotice, SupervisionOrder
+from yiwang.catalog.models import ItemImplementation, MaterialSpec
+from yiwang.desk.models import QueueTicket
+from yiwang.insights.counting import count_cases
+from yiwang.insights.indicators import INDICATORS, evaluate
+from yiwang.insights.services import figures_recompute
+from yiwang.org.models import ServiceCenter, Window
+from yiwang.ratings.models import Rating, Rectification
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=CST)
+
+
+def d(day: str) -> dt.date:
+    return dt.date.fromisoformat(day)
+
+
+def _materials(case, required: int, waived: int) -> None:
+    specs = list(MaterialSpec.objects.all()[:required])
+    for n, spec in enumerate(specs):
+        spec.required = True
+        provided = CaseMaterial.Provided.SHARED if n < waived else CaseMaterial.Provided.UPLOADED
+        CaseMaterial.objects.create(case=case, spec=spec, provided=provided)
+
+
+def _rate(case, score: int, when: dt.datetime, *, rectified: bool = False, clerk=None) -> None:
+    rating = Rating.objects.create(case=case, score=score, channel="online")
+    Rating.objects.filter(pk=rating.pk).update(created_at=when)
+    if score <= 2:
+        Rectification.objects.create(
+            rating=rating,
+            department=case.department,
+            due_on=when.date() + dt.timedelta(days=7),
+            answer="已整改" if rectified else "",
+            answered_by=clerk if rectified else None,
+            answered_at=when + dt.timedelta(days=2) if rectified else None,
+        )
+
+
+@pytest.fixture
+def known(db, clerk, supervisor):
+    """Six cases of two 海珠区 departments; the comments carry the hand count each expectation below rests on."""
+    MaterialSpec.objects.update(required=True)
+    food = ItemImplementation.objects.get(code="R005-440105")
+    other = (
+        ItemImplementation.objects.filter(department__region__code="440105").exclude(department=food.department).first()
+    )
+    hall = ServiceCenter.objects.get(name="海珠区政务服务中心")
+    window = Window.objects.filter(center=hall).first()
+    cases = {}
+    # C1: online, e-delivery; accepted 11-03, decided 11-07 (4 working days), due 11-17: early. Rated 5.
+    cases["c1"] = CaseFactory(
+        implementation_=food,
+        received_on=d("2025-11-03"),
+        accepted_on=d("2025-11-03"),
+        due_on=d("2025-11-17"),
+        decided_at=at("2025-11-07"),
+        status="delivered",
+    )
+    _materials(cases["c1"], 3, 2)
+    _rate(cases["c1"], 5, at("2025-11-10"))
+    # C2: at the window (one ticket), picked up at the window: 2 visits. Corrected, accepted 11-06, decided 11-20
+    # (10 working days) on its due day: on time, not early. Rated 2 and rectified; one 督办 on 11-18.
+    cases["c2"] = CaseFactory(
+        implementation_=food,
+        channel="window",
+        intake_window=window,
+        submitted_by=clerk,
+        delivery_method="window",
+        received_on=d("2025-11-04"),
+        accepted_on=d("2025-11-06"),
+        due_on=d("2025-11-20"),
+        decided_at=at("2025-11-20", 16),
+        status="delivered",
+    )
+    _materials(cases["c2"], 2, 0)
+    CorrectionNotice.objects.create(case=cases["c2"], points=["身份证明"], issued_by=clerk)
+    QueueTicket.objects.create(center=hall, day=d("2025-11-04"), sequence=1, number="A001", case=cases["c2"])
+    _rate(cases["c2"], 2, at("2025-11-21"), rectified=True, clerk=clerk)
+    order = SupervisionOrder.objects.create(
+        case=cases["c2"], department=food.department, issued_by=supervisor, message="请加快", due_on=d("2025-11-20")
+    )
+    SupervisionOrder.objects.filter(pk=order.pk).update(issued_at=at("2025-11-18"))
+    # C3: online, by post; accepted 11-05, decided 11-26: 15 working days less 2 suspended = 13; due 11-21: late.
+    cases["c3"] = CaseFactory(
+        implementation_=food,
+        delivery_method="post",
+        received_on=d("2025-11-05"),
+        accepted_on=d("2025-11-05"),
+        due_on=d("2025-11-21"),
+        suspended_days=2,
+        decided_at=at("2025-11-26"),
+        status="delivered",
+    )
+    _rate(cases["c3"], 4, at("2025-11-27"))
+    # C4: received in October, accepted and decided on 11-03: a 即办件 (0 promised, 0 statutory days).
+    cases["c4"] = CaseFactory(
+        implementation_=food,
+        received_on=d("2025-10-31"),
+        accepted_on=d("2025-11-03"),
+        due_on=d("2025-11-03"),
+        promised_days=0,
+        statutory_days=0,
+        decided_at=at("2025-11-03", 15),
+        status="delivered",
+    )
+    # C5: the other department, at the window (one ticket), decided at the hall the day it was accepted.
+    cases["c5"] = CaseFactory(
+        implementation_=other,
+        channel="window",
+        intake_window=window,
+        submitted_by=clerk,
+        received_on=d("2025-11-10"),
+        accepted_on=d("2025-11-10"),
+        due_on=d("2025-11-11"),
+        promised_days=1,
+        decided_at=at("2025-11-10", 11),
+        status="delivered",
+    )
+    QueueTicket.objects.create(center=hall, day=d("2025-11-10"), sequence=1, number="A001", case=cases["c5"])
+    # C6: the other department, online, every material drawn from shared data; corrected, accepted 11-13, in review.
+    cases["c6"] = CaseFactory(
+        implementation_=other,
+        received_on=d("2025-11-12"),
+        accepted_on=d("2025-11-13"),
+        due_on=d("2025-11-27"),
+        status="review",
+    )
+    _materials(cases["c6"], 4, 4)
+    CorrectionNotice.objects.create(case=cases["c6"], points=["营业执照"], issued_by=clerk)
+    # A rating given at 00:30 on 12-01 local time (16:30 UTC on 11-30) is December's.
+    _rate(cases["c5"], 5, at("2025-12-01", 0, 30))
+    figures_recompute(actor=None, start=d("2025-10-01"), end=d("2025-12-31"))
+    return {"food": food, "other": other, "hall": hall, "window": window, **cases}
+
+
+# 海珠区, November 2025, worked out by hand from the comments above.
+NOVEMBER = {
+    "online_rate": 3 / 5,  # received: C1 C2 C3 C5 C6; online: C1 C3 C6
+    "full_online_rate": 2 / 5,  # online, e-delivery, no visit: C1 C6
+    "visits_avg": 3 / 5,  # C2 2, C5 1
+    "zero_visit_rate": 3 / 5,
+    "materials_waived_rate": 6 / 9,  # required 3+2+4, waived 2+4
+    "limit_compression_rate": (0.5 + 0.5 + 0.5 + 0.95 + 0.5) / 5,
+    "first_time_accepted_rate": 4 / 6,  # accepted: C1 C2 C3 C4 C5 C6; corrected: C2 C6
+    "early_rate": 2 / 5,  # decided: C1 C2 C3 C4 C5; early: C1 C5
+    "on_time_rate": 4 / 5,
+    "overdue_count": 1,
+    "instant_rate": 1 / 5,  # C4
+    "hall_conclusion_rate": 1 / 5,  # C5
+    "avg_working_days": (4 + 10 + 13 + 0 + 0) / 5,
+    "speedup_rate": ((1 - 4 / 20) + (1 - 10 / 20) + (1 - 13 / 20) + 1) / 4,  # C4 has no statutory limit
+    "satisfaction_rate": 2 / 3,  # ratings: C1 5, C2 2, C3 4 (C5's is December's)
+    "bad_rating_rectified_rate": 1.0,
+    "supervision_count": 1,
+}
+
+
+def _api(client, user, **params):
+    client.force_login(user)
+    return client.get("/api/v1/insights/indicators", params)
+
+
+def test_every_indicator_equals_the_hand_count(client, known, superuser):
+    assert set(NOVEMBER) == set(INDICATORS)
+    answer = _api(client, superuser, period="2025-11", region="440105")
+    assert answer.status_code == 200, answer.content
+    got = answer.json()["indicators"]
+    for code, expected in NOVEMBER.items():
+        assert got[code] == pytest.approx(expected, abs=1e-6), code
+
+
+def test_each_figure_counts_in_the_period_of_its_own_event(client, known, superuser):
+    """C4 applied in October and was accepted and decided in November; C5's rating at 00:30 on 1 December local
+    time belongs to December although it is still 30 November in UTC."""
+    october = _api(client, superuser, period="2025-10", region="440105").json()
+    assert october["counts"]["applied"] == 1
+    assert october["counts"]["accepted"] == 0
+    december = _api(client, superuser, period="2025-12", region="440105").json()
+    assert december["counts"]["ratings"] == 1
+    quarter = _api(client, superuser, period="2025-Q4", region="440105").json()
+    assert quarter["counts"]["applied"] == 6
+    assert [point["period"] for point in quarter["trend"]] == ["2025-10", "2025-11", "2025-12"]
+    assert quarter["trend"][1]["online_rate"] == pytest.approx(0.6)
+
+
+def test_a_department_an_item_a_window_and_a_staff_member(client, known, superuser, clerk):
+    other = known["other"]
+    by_department = _api(client, superuser, period="2025-11", department=other.department.code).json()
+    assert by_department["counts"]["applied"] == 2  # C5, C6
+    assert by_department["indicators"]["online_rate"] == pytest.approx(0.5)
+    assert by_department["indicators"]["hall_conclusion_rate"] == 1.0
+    by_item = _api(client, superuser, period="2025-11", item=known["food"].item.code).json()
+    assert by_item["counts"]["decided"] == 4  # C1 C2 C3 C4
+    by_window = _api(client, superuser, period="2025-11", window=known["window"].pk).json()
+    assert by_window["counts"]["applied"] == 2  # C2, C5
+    by_staff = _api(client, superuser, period="2025-11", staff=clerk.username).json()
+    assert by_staff["counts"]["applied"] == 2
+    by_centre = _api(client, superuser, period="2025-11", center=known["hall"].pk).json()
+    assert by_centre["indicators"]["visits_avg"] == pytest.approx(1.5)
+
+
+def test_a_rate_without_a_denominator_is_null_not_zero(client, known, superuser):
+    answer = _api(client, superuser, period="2025-09", region="440105", codes="online_rate,overdue_count").json()
+    assert answer["indicators"] == {"online_rate": None, "overdue_count": 0}
+
+
+@pytest.mark.parametrize("period", ["2025-13", "2025-Q5", "25-11", "2025-11-31", ""])
+def test_a_bad_period_is_refused(client, known, superuser, period):
+    answer = _api(client, superuser, period=period)
+    assert answer.status_code == 422
+
+
+def test_unknown_codes_are_refused(client, known, superuser):
+    answer = _api(client, superuser, period="2025-11", codes="online_rate,happiness")
+    assert answer.status_code == 422
+    assert answer.json()["error"]["subcode"] == "indicator_unknown"
+
+
+def test_what_each_role_may_read(client, known, supervisor, samr_reviewer, citizen, tianhe_reviewer):
+    """效能监察 reads its district; a reviewer and a citizen read nothing; another district is not found."""
+    assert _api(client, supervisor, period="2025-11", region="440105").json()["counts"]["applied"] == 5
+    assert _api(client, supervisor, period="2025-11", region="440106").status_code == 404
+    assert _api(client, samr_reviewer, period="2025-11").status_code == 404
+    assert _api(client, citizen, period="2025-11").status_code == 404
+
+
+def test_a_department_head_reads_only_their_department(client, known, samr_signer):
+    food = known["food"]
+    mine = _api(client, samr_signer, period="2025-11", region="440105").json()
+    assert mine["counts"]["applied"] == 3  # C1 C2 C3: the food department's own
+    other = _api(client, samr_signer, period="2025-11", department=known["other"].department.code)
+    assert other.status_code == 404
+    assert _api(client, samr_signer, period="2025-11", department=food.department.code).status_code == 200
+
+
+def test_the_stored_figures_equal_a_direct_count_from_the_cases(known):
+    """What the daily rows sum to, for every scope, equals counting the cases straight."""
+    from yiwang.insights.periods import Period
+    from yiwang.insights.selectors import Scope, counts
+    from yiwang.org.models import Region
+
+    haizhu = Region.objects.get(code="440105")
+    for period in ("2025-10", "2025-11", "2025-12", "2025-Q4"):
+        window = Period.parse(period)
+        for scope, where in (
+            (Scope(region=haizhu), {"region__path__startswith": haizhu.path}),
+            (Scope(department_id=known["other"].department_id), {"department_id": known["other"].department_id}),
+            (Scope(item_id=known["food"].item_id), {"item_id": known["food"].item_id}),
+            (Scope(window_id=known["window"].pk), {"intake_window_id": known["window"].pk}),
+        ):
+            direct = count_cases(start=window.start, end=window.end, group=(), by_day=False, where=where)
+            expected = direct.get((None,), {})
+            stored = counts(actor=None, scope=scope, period=window)
+            assert evaluate(stored) == evaluate(expected), (period, scope)
