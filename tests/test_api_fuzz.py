@@ -52,6 +52,8 @@ anonymous = _schema().exclude(path_regex="/sharing/")
 as_applicant, applicant_token = _with_bearer(_schema().exclude(path_regex="/sharing/"))
 as_reviewer, reviewer_token = _with_bearer(_schema().exclude(path_regex="/sharing/"))
 # A department system states a purpose with every read; the purpose rules have their own tests in tests/registry.
+# 效能 figures are 404 to the applicant and the reviewer above; a district's 效能监察 reads them.
+as_supervisor, supervisor_token = _with_bearer(_schema().include(path_regex="/insights/"))
 as_department_system, department_system_token = _with_bearer(
     _schema().include(path_regex="/sharing/"), **{"X-Purpose": PURPOSE}
 )
@@ -121,6 +123,11 @@ def reviewer(cases_and_tasks, samr_reviewer):
 
 
 @pytest.fixture
+def insights_reader(cases_and_tasks, supervisor):
+    supervisor_token["secret"] = _secret(supervisor)
+
+
+@pytest.fixture
 def department_system(client, restaurant):
     """A sharing client granted every store and field, with an allowance the fuzzer does not spend."""
     every_field = {store: list(fields) for store, fields in STORE_FIELDS.items()}
@@ -157,6 +164,13 @@ def test_as_an_applicant(case, applicant):
 @as_reviewer.parametrize()
 @bounded(5)
 def test_as_a_reviewer(case, reviewer):
+    case.call_and_validate(excluded_checks=BEYOND_THE_SCHEMA)
+
+
+@pytest.mark.django_db
+@as_supervisor.parametrize()
+@bounded(40)
+def test_the_insights_api_as_a_supervisor(case, insights_reader):
     case.call_and_validate(excluded_checks=BEYOND_THE_SCHEMA)
 
 
