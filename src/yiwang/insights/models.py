@@ -40,27 +40,12 @@ INT_COUNTERS = (
 FLOAT_COUNTERS = ("compression_sum", "speedup_sum")
 COUNTERS = INT_COUNTERS + FLOAT_COUNTERS
 DIMENSIONS = ("region", "department", "item", "center", "window", "staff")
+# The dimensions the monthly roll-up keeps.
+MONTHLY_DIMENSIONS = ("region", "department", "item")
 
 
-class DailyFigure(models.Model):
-    day = models.DateField(_("日期"))
-    region = models.ForeignKey("org.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
-    # The case's lead department: a joint case counts for the department that accepts and decides it.
-    department = models.ForeignKey(
-        "org.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
-    )
-    item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+")
-    # Where the application was taken in; null for one applied online.
-    center = models.ForeignKey(
-        "org.ServiceCenter", verbose_name=_("政务服务中心"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    window = models.ForeignKey(
-        "org.Window", verbose_name=_("窗口"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # The staff member who took it in (a window clerk, a 网格员 at the applicant's home); null for online.
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("受理人员"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+class Counters(models.Model):
+    """The counters of a figure row (COUNTERS), shared by the daily rows and their monthly roll-up."""
 
     applied = models.PositiveIntegerField(_("申报件数"), default=0)
     applied_online = models.PositiveIntegerField(_("网上申报件数"), default=0)
@@ -87,6 +72,30 @@ class DailyFigure(models.Model):
     bad_rectified = models.PositiveIntegerField(_("差评已整改数"), default=0)
     supervised = models.PositiveIntegerField(_("督办次数"), default=0)
 
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(Counters):
+    day = models.DateField(_("日期"))
+    region = models.ForeignKey("org.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    # The case's lead department: a joint case counts for the department that accepts and decides it.
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+")
+    # Where the application was taken in; null for one applied online.
+    center = models.ForeignKey(
+        "org.ServiceCenter", verbose_name=_("政务服务中心"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    window = models.ForeignKey(
+        "org.Window", verbose_name=_("窗口"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The staff member who took it in (a window clerk, a 网格员 at the applicant's home); null for online.
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("受理人员"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     scope_region = "region"
     scope_department = "department"
 
@@ -101,3 +110,30 @@ class DailyFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.department_id}/{self.item_id}"
+
+
+class MonthlyFigure(Counters):
+    """A month's DailyFigure rows summed per region, department and item: what a month, a quarter or a year of a
+    region, department or item is read from (a year is 12 rows a combination, not 250 working days of them). Rebuilt
+    with every day of its month that is rebuilt; a figure by centre, window or staff still reads the daily rows."""
+
+    month = models.DateField(_("月份（当月1日）"))
+    region = models.ForeignKey("org.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+")
+
+    scope_region = "region"
+    scope_department = "department"
+
+    class Meta:
+        verbose_name = _("每月效能数据")
+        verbose_name_plural = _("每月效能数据")
+        indexes = [
+            models.Index(fields=["month"], name="insights_monthly_month_idx"),
+            models.Index(fields=["department", "month"], name="insights_monthly_dept_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.department_id}/{self.item_id}"

@@ -12,7 +12,7 @@ from yiwang.core.permissions import get_restricted, restrict
 from yiwang.org.models import Region
 
 from .indicators import evaluate
-from .models import COUNTERS, DailyFigure
+from .models import COUNTERS, DailyFigure, MonthlyFigure
 from .periods import Period
 
 BREAKDOWNS = ("region", "department", "item", "center", "window", "staff")
@@ -55,19 +55,21 @@ def _counts(row: dict) -> dict:
     return {name: row.get(name) or 0 for name in COUNTERS}
 
 
-def visible_figures(*, actor):
-    return restrict(DailyFigure.objects.all(), actor, "insights_view")
-
-
-def _figures(actor, scope: Scope, period: Period):
-    rows = DailyFigure.objects.all() if actor is None else visible_figures(actor=actor)
-    return rows.filter(scope.filter(), day__gte=period.start, day__lt=period.end)
+def _rows(actor, scope: Scope, period: Period, *, daily: bool = False):
+    """The figure rows of the scope and period, and the name of their date field. A whole month, quarter or year
+    over regions, departments and items is read from the monthly roll-up; a day, a month's days, or a centre,
+    window or staff member from the daily rows."""
+    fine = scope.center_id is not None or scope.window_id is not None or scope.staff_id is not None
+    model, field = (DailyFigure, "day") if daily or fine or period.kind == "day" else (MonthlyFigure, "month")
+    rows = model.objects.all() if actor is None else restrict(model.objects.all(), actor, "insights_view")
+    return rows.filter(scope.filter(), **{f"{field}__gte": period.start, f"{field}__lt": period.end}), field
 
 
 def counts(*, actor, scope: Scope, period: Period) -> dict:
     """The counters summed over the scope and period; actor None reads them unrestricted (the public pages, which
     show every department's figures)."""
-    return _counts(_figures(actor, scope, period).aggregate(**_sums()))
+    rows, _field = _rows(actor, scope, period)
+    return _counts(rows.aggregate(**_sums()))
 
 
 def indicators(*, actor, scope: Scope, period: Period, codes=None) -> dict:
@@ -76,14 +78,11 @@ def indicators(*, actor, scope: Scope, period: Period, codes=None) -> dict:
 
 def trend(*, actor, scope: Scope, period: Period, codes=None) -> list[dict]:
     """The indicators at each of the period's parts (a year's months, a month's days), in one query."""
-    rows = _figures(actor, scope, period)
-    parts = period.parts()
-    if period.kind in ("year", "quarter"):
-        grouped = rows.annotate(part=TruncMonth("day")).values("part").annotate(**_sums()).order_by()
-        found = {row["part"]: _counts(row) for row in grouped}
-    else:
-        found = {row["day"]: _counts(row) for row in rows.values("day").annotate(**_sums()).order_by()}
-    return [{"period": str(part), **evaluate(found.get(part.start, {}), codes)} for part in parts]
+    rows, field = _rows(actor, scope, period, daily=period.kind in ("month", "day"))
+    if field == "day" and period.kind in ("year", "quarter"):
+        rows, field = rows.annotate(part=TruncMonth("day")), "part"
+    found = {row[field]: _counts(row) for row in rows.values(field).annotate(**_sums()).order_by()}
+    return [{"period": str(part), **evaluate(found.get(part.start, {}), codes)} for part in period.parts()]
 
 
 def breakdown(*, actor, scope: Scope, period: Period, by: str, codes=None) -> list[dict]:
@@ -91,7 +90,7 @@ def breakdown(*, actor, scope: Scope, period: Period, by: str, codes=None) -> li
     window or staff member, each row with its id, label and counts; rows with no figure in the period are absent."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
-    rows = _figures(actor, scope, period)
+    rows, _field = _rows(actor, scope, period, daily=by in ("center", "window", "staff"))
     if by == "region":
         return _by_child_region(rows, scope, codes)
     grouped = rows.values(f"{by}_id", *_LABELS[by]).annotate(**_sums()).order_by()
