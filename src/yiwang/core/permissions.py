@@ -72,6 +72,8 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     # 效能: the efficiency indicators and their dashboards. A region's leaders, 效能监察 and administrators read
     # their subtree; a department's 负责人 reads their own department's.
     "insights_view": {"gov_head": "region", "supervisor": "region", "admin": "region", "head": "department"},
+    # Recomputing the figures of a range of days from the cases: the platform's operators (its superusers).
+    "insights_recompute": {},
     # The grid's map and its cells: the centre, 效能监察 and the grid workers.
     "grid_view": {"operator": "region", "supervisor": "region", "grid_worker": "region", "admin": "region"},
 }
