@@ -7,19 +7,22 @@ reference_delete, which validate, save and audit in one transaction.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.html import format_html
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.admin import ReadOnlyAdmin
 from yiwang.core.errors import DomainError
 
 from .models import (
     Bundle,
     BundleItem,
     ConstructionStage,
+    DevolutionFinding,
     DualNotificationRule,
     ItemImplementation,
     ItemVersion,
@@ -36,6 +39,7 @@ from .services import (
     VERSION_FIELDS,
     bundle_delete,
     bundle_save,
+    devolution_recheck,
     item_create,
     item_update,
     item_version_discard,
@@ -122,10 +126,11 @@ class ServiceItemAdmin(ServiceWriteAdmin):
     actions = ["open_draft"]
 
     def get_fields(self, request, obj=None):
-        return self.fields if obj is None else (*self.fields, "current_version_link", "versions_link")
+        shown = ("current_version_link", "versions_link", "devolution_findings")
+        return self.fields if obj is None else (*self.fields, *shown)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("code", "current_version_link", "versions_link") if obj is not None else ()
+        return ("code", "current_version_link", "versions_link", "devolution_findings") if obj is not None else ()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -143,6 +148,19 @@ class ServiceItemAdmin(ServiceWriteAdmin):
     def versions_link(self, obj):
         url = reverse("admin:catalog_itemversion_changelist")
         return format_html('<a href="{}?item__id__exact={}">{}</a>', url, obj.pk, gettext("查看版本"))
+
+    @admin.display(description=_("放权同步"))
+    def devolution_findings(self, obj):
+        rows = obj.devolution_findings.all()
+        if not rows:
+            return gettext("未发现放权不同步")
+        return format_html(
+            '{}<div><a href="{}?item__id__exact={}">{}</a></div>',
+            format_html_join("", "<div>{}：{}</div>", ((f.get_kind_display(), f.message) for f in rows)),
+            reverse("admin:catalog_devolutionfinding_changelist"),
+            obj.pk,
+            gettext("在放权同步检查报告中查看"),
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -273,6 +291,36 @@ class ItemImplementationAdmin(ReferenceAdmin):
     list_select_related = ("item", "department__region")
     autocomplete_fields = ("item", "department")
     readonly_fields = ("code",)
+
+
+@admin.register(DevolutionFinding)
+class DevolutionFindingAdmin(ReadOnlyAdmin):
+    """The 放权同步 report: what the last checks found, kept current by the catalog's write services; the button
+    checks the whole catalog again after changes they do not see (a department or a region moved)."""
+
+    list_display = ("item", "kind", "message", "found_at")
+    list_filter = ("kind", "item__level", "item__department_kind")
+    search_fields = ("item__code", "item__name", "message")
+    list_select_related = ("item",)
+    change_list_template = "admin/catalog/devolutionfinding/change_list.html"
+
+    def get_urls(self):
+        recheck = self.admin_site.admin_view(self.recheck_view)
+        return [path("recheck/", recheck, name="catalog_devolutionfinding_recheck"), *super().get_urls()]
+
+    def recheck_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            standing = devolution_recheck(actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            done = gettext("已重新检查全部已发布事项：现有 %(n)d 处放权不同步") % {"n": standing}
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:catalog_devolutionfinding_changelist"))
 
 
 class BundleItemInline(admin.TabularInline):

@@ -12,6 +12,7 @@ from django.db import transaction
 from yiwang.core.cache import cache_bump
 from yiwang.org.models import Department, Region
 
+from .devolution import devolution_refresh
 from .models import (
     ConstructionStage,
     DualNotificationRule,
@@ -322,6 +323,8 @@ def _load_catalog(data: dict, regions: dict[str, Region]) -> None:
         DualNotificationRule.objects.update_or_create(
             activity=row["activity"], defaults={"item": items[row["item"]], "department_kind": row["dept"]}
         )
+    # The implementations above were written after their items' publication checked them: check everything once.
+    devolution_refresh(actor=None)
 
 
 def _prerequisite_order(rows: list[dict]) -> list[str]:

@@ -14,11 +14,13 @@ from yiwang.core.errors import PermissionDenied, PrerequisiteCycle, ValidationFa
 from yiwang.core.permissions import can_do
 
 from . import search
+from .devolution import devolution_refresh
 from .forms_schema import check_example, check_schema
 from .models import (
     Bundle,
     BundleItem,
     ConstructionStage,
+    DevolutionFinding,
     DualNotificationRule,
     ItemImplementation,
     ItemVersion,
@@ -95,6 +97,8 @@ def item_update(*, actor, item: ServiceItem, **fields) -> ServiceItem:
     item.save(update_fields=list(fields))
     if item.current_version_id:
         search.index_item(item)
+    if "level" in fields:
+        devolution_refresh(actor=actor, items=[item])
     audit_record(actor=actor, action="catalog.item_update", target=item, data={"before": before, "after": fields})
     return item
 
@@ -258,11 +262,17 @@ def item_version_publish(*, actor, version: ItemVersion) -> ItemVersion:
     item.current_version = version
     item.save(update_fields=["current_version"])
     search.index_item(item)
+    # 放权同步: the new prerequisites, and the item newly in the published catalog for those that require it.
+    devolution_refresh(actor=actor, items=[item])
     audit_record(
         actor=actor,
         action="catalog.version_publish",
         target=version,
-        data={"item": item.code, "number": version.number},
+        data={
+            "item": item.code,
+            "number": version.number,
+            "devolution_findings": item.devolution_findings.count(),
+        },
     )
     return version
 
@@ -295,11 +305,13 @@ def bundle_save(
         },
     )
     _full_clean(bundle)
+    before = list(bundle.entries.values_list("item_id", flat=True))
     bundle.entries.all().delete()
     BundleItem.objects.bulk_create(
         BundleItem(bundle=bundle, item=it, position=i) for i, it in enumerate(items, start=1)
     )
     search.index_bundle(bundle)
+    devolution_refresh(actor=actor, items=[*before, *items])
     audit_record(
         actor=actor,
         action="catalog.bundle_create" if created else "catalog.bundle_update",
@@ -326,6 +338,8 @@ def reference_save(*, actor, obj, changed: list[str] | None = None):
     created = obj.pk is None
     _full_clean(obj)
     obj.save()
+    if isinstance(obj, ItemImplementation):
+        devolution_refresh(actor=actor, items=[obj.item_id])
     audit_record(
         actor=actor,
         action=f"catalog.{obj._meta.model_name}_{'create' if created else 'update'}",
@@ -341,10 +355,30 @@ def reference_delete(*, actor, obj) -> None:
     _reference_model(obj)
     audit_record(actor=actor, action=f"catalog.{obj._meta.model_name}_delete", target=obj, data={"object": str(obj)})
     obj.delete()
+    if isinstance(obj, ItemImplementation):
+        devolution_refresh(actor=actor, items=[obj.item_id])
 
 
 @transaction.atomic
 def bundle_delete(*, actor, bundle: Bundle) -> None:
     require_catalog_admin(actor)
+    members = list(bundle.entries.values_list("item_id", flat=True))
     audit_record(actor=actor, action="catalog.bundle_delete", target=bundle, data={"code": bundle.code})
     bundle.delete()
+    devolution_refresh(actor=actor, items=members)
+
+
+@transaction.atomic
+def devolution_recheck(*, actor) -> int:
+    """Check the whole published catalog again (放权同步) and store what is found: after changes no catalog
+    service sees (a department or a region moved). Returns how many findings stand."""
+    require_catalog_admin(actor)
+    change = devolution_refresh(actor=actor, items=None)
+    standing = DevolutionFinding.objects.count()
+    audit_record(
+        actor=actor,
+        action="catalog.devolution_recheck",
+        shard_key="catalog.devolution",
+        data={"findings": standing, "added": len(change["added"]), "removed": len(change["removed"])},
+    )
+    return standing

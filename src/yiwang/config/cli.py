@@ -5,6 +5,7 @@ yiwang serve [--bind ADDR] [--workers N]   the web server (gunicorn)
 yiwang worker                          the background worker (django-tasks database queue)
 yiwang import-catalog FILE.xlsx        import the catalog from Excel (all rows or nothing)
 yiwang export-catalog [-o FILE.xlsx]   export the published catalog to Excel
+yiwang catalog check-devolution [--item CODE] [--json]   放权同步 check of the published catalog; exits 1 on findings
 yiwang import-hotline-categories FILE.xlsx   import the 12345 category tree from Excel (all rows or nothing)
 yiwang export-hotline-categories [-o FILE.xlsx]   export the 12345 category tree to Excel
 yiwang import-holidays FILE.yaml       enter a year's State Council holiday schedule (all days or nothing)
@@ -23,6 +24,7 @@ ALIASES = {
     "worker": "yiwang_worker",
     "import-catalog": "import_catalog",
     "export-catalog": "export_catalog",
+    "catalog": "catalog",
     "import-hotline-categories": "import_hotline_categories",
     "export-hotline-categories": "export_hotline_categories",
     "import-holidays": "import_holidays",

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from yiwang.catalog.devolution import devolution_refresh
 from yiwang.catalog.models import ItemImplementation
 from yiwang.catalog.services import require_catalog_admin
 from yiwang.core.audit import audit_record
@@ -85,6 +86,8 @@ def process_define(
             StageParticipant(stage=stage, department=dept, days=days) for dept, days in spec.get("participants", [])
         )
     cache_bump("process")  # bulk_create sends no post_save
+    # 放权同步: a department above the implementation's region now takes part, or no longer does.
+    devolution_refresh(actor=actor, items=[implementation.item_id])
     audit_record(
         actor=actor,
         action="workflow.process_define",
