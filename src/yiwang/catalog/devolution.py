@@ -23,9 +23,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -273,12 +274,14 @@ def devolution_refresh(*, actor, items: Iterable | None = None) -> dict[str, lis
     """Check again the items a change to `items` (instances or ids; None: the whole catalog) can affect and replace
     their stored findings; the audit entry records what appeared and what went. Returns that change."""
     stored = DevolutionFinding.objects.select_related("item", "related_item", "department", "region")
-    if items is None:
-        findings = devolution_mismatches()
-    else:
-        checked = affected_items(getattr(i, "pk", i) for i in items)
-        findings = devolution_mismatches(items=checked)
-        stored = stored.filter(item__in=checked)
+    # The stored message is the record's, in the platform's language, whoever's language the change came in.
+    with translation.override(settings.LANGUAGE_CODE):
+        if items is None:
+            findings = devolution_mismatches()
+        else:
+            checked = affected_items(getattr(i, "pk", i) for i in items)
+            findings = devolution_mismatches(items=checked)
+            stored = stored.filter(item__in=checked)
     now = {f.ids(): f for f in findings}
     before = {}
     for row in stored:
