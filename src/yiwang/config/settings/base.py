@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yiwang.credit",
     "yiwang.coordination",
     "yiwang.supervision",
+    "yiwang.publicity",
     "yiwang.grid",
     "yiwang.webhooks",
     "yiwang.hotline",
@@ -247,6 +248,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.core.tasks.audit_anchor",
     "yiwang.hotline.tasks.monthly_reports",
     "yiwang.hotline.tasks.hotspot_detection",
+    "yiwang.publicity.tasks.publication_sweep",
 ]
 # A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
 # puts it back in the queue (or fails it after three tries). Longer than any task runs.
