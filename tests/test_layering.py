@@ -22,6 +22,7 @@ DOMAIN = (
     "grid",
     "licences",
     "org",
+    "publicity",
     "ratings",
     "registry",
     "supervision",

@@ -53,6 +53,17 @@ def mask_identity_number(number: str) -> str:
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
 
 
+def mask_person_name(name: str) -> str:
+    """张*三, 张*, 欧**华: how a published decision names a natural person, enough for them to find their own entry
+    and not enough to name a stranger."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+
+
 def mask_phone(phone: str) -> str:
     if not phone or len(phone) < 7:
         return phone

@@ -15,6 +15,22 @@ class ListKind(models.TextChoices):
     SERIOUS = "serious", _("严重违法失信名单")
 
 
+# How an entity on each list gets off it (信用修复), as the public credit-list search tells it.
+REPAIR_PATHS = {
+    ListKind.RED: _("守信激励名单，不涉及信用修复；有效期届满或者出现失信行为时移出。"),
+    ListKind.ABNORMAL: _(
+        "纠正失信行为（如补报年度报告、更正公示信息、履行行政处罚决定）后，可随时向认定部门申请移出"
+        "（《市场监督管理信用修复管理办法》）。"
+    ),
+    ListKind.SERIOUS: _(
+        "列入满一年，且已履行行政处罚决定规定的义务、主动消除危害后果和不良影响的，可向认定部门申请提前移出"
+        "（《市场监督管理严重违法失信名单管理办法》）；未提前移出的，至移出日期届满移出。"
+    ),
+}
+# 《市场监督管理严重违法失信名单管理办法》: early removal from the serious-dishonesty list is open after one year on it.
+SERIOUS_REPAIR_AFTER_YEARS = 1
+
+
 class Checkpoint(models.TextChoices):
     ACCEPTANCE = "acceptance", _("受理")
     DECISION = "decision", _("审批决定")
@@ -101,6 +117,23 @@ class CreditRecord(models.Model):
 
     def __str__(self):
         return f"{self.entity} · {self.get_list_kind_display()}"
+
+    @property
+    def repair_path(self) -> str:
+        return str(REPAIR_PATHS[self.list_kind])
+
+    @property
+    def repair_from(self):
+        """The first day the entity may ask for early removal; None where the list has no repair (the red list)."""
+        if self.list_kind == ListKind.RED:
+            return None
+        if self.list_kind == ListKind.SERIOUS:
+            years = self.starts_on.year + SERIOUS_REPAIR_AFTER_YEARS
+            try:
+                return self.starts_on.replace(year=years)
+            except ValueError:  # 29 February into a common year
+                return self.starts_on.replace(year=years, day=28)
+        return self.starts_on
 
     def in_force_on(self, day) -> bool:
         """The row-level reading of CreditRecordQuerySet.active_on, for a record already in hand."""

@@ -19,6 +19,19 @@ def visible_records(actor):
     return restrict(CreditRecord.objects.all(), actor, "view").select_related("entity", "department__region")
 
 
+def public_records(*, query: str = "", list_kind: str = "", on: dt.date | None = None):
+    """The lists as the public searches them: records in force on the day (a repaired or ended one is no longer
+    published), by part of the entity's name or its whole USCC. Lists hold entities only, and the public sees what
+    the entity register already publishes of them: name and USCC."""
+    records = CreditRecord.objects.active_on(on or timezone.localdate()).select_related("entity", "department__region")
+    if list_kind in ListKind.values:
+        records = records.filter(list_kind=list_kind)
+    query = query.strip()
+    if query:
+        records = records.filter(Q(entity__name__contains=query) | Q(entity__uscc=query.upper()))
+    return records.order_by("-starts_on", "-pk")
+
+
 def entities_on_record(actor, *, query: str = ""):
     """Entities with a record the actor may see, with how many are in force today, for the staff list."""
     today = timezone.localdate()

@@ -20,4 +20,5 @@ urlpatterns = [
     path("bundles/<str:code>/", views.bundle, name="bundle"),
     path("progress/", progress_views.progress, name="progress"),
     path("appointments/", include("yiwang.portal.appointments_urls")),
+    path("publicity/", include("yiwang.portal.transparency_urls")),
 ]

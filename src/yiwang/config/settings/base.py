@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yiwang.credit",
     "yiwang.coordination",
     "yiwang.supervision",
+    "yiwang.publicity",
     "yiwang.grid",
     "yiwang.webhooks",
     "yiwang.hotline",
@@ -249,6 +250,7 @@ YIWANG_PERIODIC_TASKS = [
     "yiwang.hotline.tasks.monthly_reports",
     "yiwang.hotline.tasks.hotspot_detection",
     "yiwang.insights.tasks.figures_refresh",
+    "yiwang.publicity.tasks.publication_sweep",
 ]
 # A task row still RUNNING this long after it started belongs to a worker that was killed: `yiwang worker`
 # puts it back in the queue (or fails it after three tries). Longer than any task runs.

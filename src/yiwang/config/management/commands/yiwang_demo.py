@@ -14,6 +14,7 @@ from yiwang.hotline.demo import load_demo_orders
 from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
+from yiwang.publicity.demo import load_demo_decisions
 from yiwang.workflow.services import load_demo_processes
 
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         load_hotline_reference()
         # After the grid and the personas: the demo's work orders are located in cells and handled by liaisons.
         load_demo_orders()
+        # After the personas and the processes: decided by the departments' demo staff, then published (双公示).
+        load_demo_decisions()
         if items:
             from yiwang.catalog.generated import generate_items
 
