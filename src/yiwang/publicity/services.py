@@ -30,7 +30,7 @@ from yiwang.supervision.models import Penalty
 from .models import PUBLISH_WITHIN_WORKING_DAYS, Publication
 
 SWEEP_MARK = "publicity.sweep"
-# 国家发展改革委《信用修复管理办法》(in force from 1 April 2026, as the 2023 试行 measures before it): an ordinary
+# 《失信行为纠正后的信用信息修复管理办法（试行）》(国家发展改革委令2023年第58号): the penalty of an ordinary
 # breach of trust is published for at most one year, a serious one (情节严重, or a licence revoked: the
 # serious-dishonesty list, as supervision.services decides) for at most three; past that it stops by itself.
 SHOWN_YEARS_ORDINARY = 1
