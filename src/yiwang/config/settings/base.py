@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "yiwang.hotline",
     "yiwang.open311",
     "yiwang.insights",
+    "yiwang.evaluation",
     "yiwang.config",
     "oauth2_provider",
     "axes",
