@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from tests.case_fixtures import PDF
 
 from .conftest import ARTIFACTS, login, shot
-from .steps import switch_user
+from .steps import shots, switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_an_evaluator_scores_and_the_administrator_closes_the_round(page, server
     page.get_by_role("link", name="部门协同配合第三方评估（演示）").click()
     expect(page.locator("#round-status")).to_contain_text("评分中")
     expect(page.locator("#round-close")).to_have_count(0)
-    shot(page, "evaluation-02-round")
+    shots(page, "evaluation-02-round")
 
     # 市场监管: they score 主办协办机制健全 and attach the division-of-duties file they checked.
     page.locator("#matrix").get_by_role("link", name="海珠区市场监督管理局").click()
@@ -54,7 +54,7 @@ def test_an_evaluator_scores_and_the_administrator_closes_the_round(page, server
     item = page.locator("article.score-item", has_text="主办协办机制健全")
     expect(item.locator("table.scores")).to_contain_text("8.00")
     expect(item.get_by_role("link", name="分工文件.pdf")).to_be_visible()
-    shot(page, "evaluation-05-scored")
+    shots(page, "evaluation-05-scored")
 
     # The platform's administrator closes the round and reads the rankings.
     switch_user(page, server_url, "admin")
@@ -67,7 +67,7 @@ def test_an_evaluator_scores_and_the_administrator_closes_the_round(page, server
     departments = page.locator("#ranking-department")
     expect(departments).to_contain_text("海珠区市场监督管理局")
     expect(page.locator("#ranking-district")).to_contain_text("天河区")
-    shot(page, "evaluation-06-ranking")
+    shots(page, "evaluation-06-ranking")
 
     with page.expect_download() as download:
         page.locator("#report-xlsx").click()

@@ -106,3 +106,14 @@ def test_http_a_clerk_and_an_unassigned_evaluator_get_404(client, clerk, evaluat
 def test_http_a_citizen_is_turned_away(client, citizen, draft_round):
     client.force_login(citizen)
     assert client.get("/workbench/evaluation/").status_code == 403
+
+
+def test_http_the_report_is_the_managers(client, scoring_round, evaluator, catalog_admin):
+    services.round_close(actor=catalog_admin, round_=scoring_round)
+    client.force_login(evaluator)
+    page = client.get(f"/workbench/evaluation/{scoring_round.pk}/").content.decode()
+    assert 'id="ranking-department"' in page and 'id="report-xlsx"' not in page
+    assert client.get(f"/workbench/evaluation/{scoring_round.pk}/report.xlsx").status_code == 404
+    assert client.get(f"/workbench/evaluation/{scoring_round.pk}/report.pdf").status_code == 404
+    client.force_login(catalog_admin)
+    assert client.get(f"/workbench/evaluation/{scoring_round.pk}/report.xlsx").status_code == 200

@@ -167,8 +167,8 @@ PAGES: dict[str, Page] = {
     ),
     # The evaluator's own evidence: theirs and the round's managers'.
     "evaluation:evidence": Page(lambda w: {"pk": w["evaluation"].pk, "score": w["evaluation_score"].pk}, EVALUATES),
-    "evaluation:report_xlsx": Page(lambda w: {"pk": w["evaluation"].pk}, EVALUATES),
-    "evaluation:report_pdf": Page(lambda w: {"pk": w["evaluation"].pk}, EVALUATES),
+    "evaluation:report_xlsx": Page(lambda w: {"pk": w["evaluation"].pk}, MANAGES_EVALUATION),
+    "evaluation:report_pdf": Page(lambda w: {"pk": w["evaluation"].pk}, MANAGES_EVALUATION),
 }
 
 

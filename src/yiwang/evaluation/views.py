@@ -234,9 +234,11 @@ def evidence(request, pk, score):
     return download_response(key=found.evidence_key, content_type=found.evidence_type, filename=found.evidence_name)
 
 
-def _closed(request, pk):
+def _report_of(request, pk):
+    """A closed round's report, for its managers: it lists every evaluator's scores and comments, which an
+    evaluator otherwise never sees but their own."""
     round_ = selectors.round_for(actor=request.user, pk=pk)
-    if not round_.closed:
+    if not round_.closed or not selectors.manages(request.user, round_):
         raise NotFound()
     return round_
 
@@ -250,11 +252,11 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @staff_required
 def report_xlsx(request, pk):
-    round_ = _closed(request, pk)
+    round_ = _report_of(request, pk)
     return _download(report.report_xlsx(round_), XLSX, f"{report.title_of(round_)}.xlsx")
 
 
 @staff_required
 def report_pdf(request, pk):
-    round_ = _closed(request, pk)
+    round_ = _report_of(request, pk)
     return _download(report.report_pdf(round_), "application/pdf", f"{report.title_of(round_)}.pdf")
