@@ -10,6 +10,7 @@ import time_machine
 from yiwang.accounts.demo import load_demo_people
 from yiwang.accounts.models import User
 from yiwang.catalog.reference import load_catalog, reference_data
+from yiwang.evaluation.seeds import load_evaluation_systems
 from yiwang.grid.reference import load_grid
 from yiwang.hotline.reference import load_hotline_reference
 from yiwang.licences.demo import load_demo_licences
@@ -51,6 +52,7 @@ def _load_shared_data() -> None:
         load_demo_licences()
     load_demo_processes()
     load_hotline_reference()
+    load_evaluation_systems()
 
 
 @pytest.fixture(scope="session")

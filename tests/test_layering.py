@@ -18,6 +18,7 @@ DOMAIN = (
     "coordination",
     "credit",
     "desk",
+    "evaluation",
     "hotline",
     "grid",
     "licences",

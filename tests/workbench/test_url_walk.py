@@ -20,6 +20,8 @@ from yiwang.accounts.models import User
 from yiwang.cases import services
 from yiwang.core.storage import store_upload
 from yiwang.credit.services import credit_record_add
+from yiwang.evaluation import services as evaluation
+from yiwang.evaluation.models import EvaluationSystem, Indicator
 from yiwang.grid.services import home_consent_record
 from yiwang.hotline import services as hotline
 from yiwang.org.models import Department, Region, ServiceCenter
@@ -43,6 +45,7 @@ PERSONAS = {
     "urban_liaison": "hz-urban-liaison",
     "street_liaison": "hz-nanzhou-liaison",
     "grid_worker": "hz-grid-worker",
+    "evaluator": "gz-evaluator",
     "superuser": "admin",
 }
 PUBLIC_USERS = frozenset({"citizen", "enterprise_agent"})
@@ -61,6 +64,12 @@ ACCEPTS_CASE = frozenset({"clerk", "samr_reviewer", "superuser"})
 GRID_VIEWERS = frozenset({"operator", "supervisor", "catalog_admin", "grid_worker", "superuser"})
 # Who reads the district's 12345 monthly report: the centre and 效能监察 (hotline_view over the whole district).
 READS_REPORT = frozenset({"operator", "supervisor", "superuser"})
+# A 第三方评估人员 holds no "view" over a district's cases, items or entities: only the rounds assigned to them.
+OUTSIDERS = HOTLINE_ROLES | {"evaluator"}
+# Who opens the walk's evaluation round: 海珠区's administrator (evaluation_manage), the assigned evaluator, the
+# superuser; who sets rounds up.
+EVALUATES = frozenset({"catalog_admin", "evaluator", "superuser"})
+MANAGES_EVALUATION = frozenset({"catalog_admin", "superuser"})
 
 
 def REPORT(world):
@@ -95,7 +104,7 @@ PAGES: dict[str, Page] = {
     "workbench:supervision": Page(),
     "workbench:implementations": Page(),
     "workbench:implementation": Page(
-        lambda w: {"code": "R005-440105"}, STAFF - {"tianhe_reviewer", "health_reviewer"} - HOTLINE_ROLES
+        lambda w: {"code": "R005-440105"}, STAFF - {"tianhe_reviewer", "health_reviewer"} - OUTSIDERS
     ),
     "workbench:case": Page(lambda w: {"number": w["proposed"].number}, SEES_CASE),
     "workbench:material": Page(
@@ -115,7 +124,7 @@ PAGES: dict[str, Page] = {
     "licences:seals": Page(),
     "credit:records": Page(),
     # Credit is shared by every department of the region (一处失信、处处受限); another district sees none.
-    "credit:entity": Page(lambda w: {"uscc": w["restaurant"].uscc}, STAFF - {"tianhe_reviewer"} - HOTLINE_ROLES),
+    "credit:entity": Page(lambda w: {"uscc": w["restaurant"].uscc}, STAFF - {"tianhe_reviewer"} - OUTSIDERS),
     "coordination:claims": Page(),
     "coordination:decisions": Page(),
     "supervision:penalties": Page(),
@@ -150,6 +159,16 @@ PAGES: dict[str, Page] = {
     "grid:home_apply": Page(lambda w: {"pk": w["consent"].pk, "code": "R042-440105"}, frozenset({"grid_worker"})),
     # Its signed form's scan: whoever's grid_work reaches the cell (the recording 网格员, the superuser).
     "grid:consent_scan": Page(lambda w: {"pk": w["consent"].pk}, frozenset({"grid_worker", "superuser"})),
+    "evaluation:rounds": Page(opens=EVALUATES),
+    "evaluation:round_new": Page(opens=MANAGES_EVALUATION),
+    "evaluation:round": Page(lambda w: {"pk": w["evaluation"].pk}, EVALUATES),
+    "evaluation:subject": Page(
+        lambda w: {"pk": w["evaluation"].pk, "subject": w["evaluation"].subjects.first().pk}, EVALUATES
+    ),
+    # The evaluator's own evidence: theirs and the round's managers'.
+    "evaluation:evidence": Page(lambda w: {"pk": w["evaluation"].pk, "score": w["evaluation_score"].pk}, EVALUATES),
+    "evaluation:report_xlsx": Page(lambda w: {"pk": w["evaluation"].pk}, MANAGES_EVALUATION),
+    "evaluation:report_pdf": Page(lambda w: {"pk": w["evaluation"].pk}, MANAGES_EVALUATION),
 }
 
 
@@ -189,6 +208,15 @@ def HOTSPOT(world):
 
 def MILESTONE(world):
     return {"pk": world["hotspot"].milestones.get().pk}
+
+
+def ROUND(world):
+    return {"pk": world["evaluation"].pk}
+
+
+def SCORE(world):
+    subject = world["evaluation"].subjects.first()
+    return {"pk": world["evaluation"].pk, "subject": subject.pk, "indicator": world["evaluation_score"].indicator_id}
 
 
 ACTIONS = {
@@ -247,6 +275,9 @@ ACTIONS = {
     "hotline:hotspot_milestone_done": MILESTONE,
     "hotline:hotspot_resolve": HOTSPOT,
     "grid:consent_revoke": PK,
+    "evaluation:round_open": ROUND,
+    "evaluation:round_close": ROUND,
+    "evaluation:score": SCORE,
 }
 
 # Pages for the public or for the applicant (walked by the portal's own tests).
@@ -424,7 +455,10 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         method="signed",
         consent_form=store_upload(actor=grid_worker, data=PDF, field="consent_form", name="授权书.pdf"),
     )
+    round_, score = _evaluated(haizhu)
     return {
+        "evaluation": round_,
+        "evaluation_score": score,
         "hotspot": chronic.hotspot,
         "consent": consent,
         "submitted": submitted,
@@ -434,6 +468,32 @@ def world(monday, enterprise_agent, restaurant, food_permit, clerk, samr_reviewe
         "restaurant": restaurant,
         "work_order": work_order,
     }
+
+
+def _evaluated(haizhu):
+    """海珠区's coordination round over 市场监管 and 城管, scored by the city's evaluator (with evidence) and closed."""
+    admin = User.objects.get(username=PERSONAS["catalog_admin"])
+    evaluator = User.objects.get(username=PERSONAS["evaluator"])
+    round_ = evaluation.round_create(
+        actor=admin,
+        system=EvaluationSystem.objects.get(code="coordination"),
+        name="海珠区部门协同配合评估",
+        region=haizhu,
+        period=timezone.localdate().strftime("%Y-%m"),
+        departments=Department.objects.filter(region=haizhu, kind__in=("SAMR", "URBAN")),
+        evaluators=[evaluator],
+    )
+    round_ = evaluation.round_open(actor=admin, round_=round_)
+    indicator = Indicator.objects.filter(dimension__system=round_.system, evidence_required=True).first()
+    score = evaluation.score_save(
+        actor=evaluator,
+        round_=round_,
+        subject=round_.subjects.first(),
+        indicator=indicator,
+        value="8",
+        evidence=SimpleUploadedFile("核查记录.pdf", PDF, content_type="application/pdf"),
+    )
+    return evaluation.round_close(actor=admin, round_=round_), score
 
 
 def _login(client, persona):

@@ -100,6 +100,11 @@ def load_demo_people() -> list[tuple[str, str]]:
     StaffRole.objects.get_or_create(
         user=supervisor, role="supervisor", department=city_gov, defaults={"region": guangzhou}
     )
+    # 第三方评估人员 engaged by the city: scores the evaluation rounds they are assigned to, and sees nothing else.
+    evaluator = _user("gz-evaluator", "第三方评估机构评估员", password_hash)
+    StaffRole.objects.get_or_create(
+        user=evaluator, role="evaluator", department=city_gov, defaults={"region": guangzhou}
+    )
     _user("admin", "平台管理员", password_hash, is_staff=True, is_superuser=True)
     accounts += [
         ("admin", "平台超级管理员（/admin/）"),
@@ -112,6 +117,7 @@ def load_demo_people() -> list[tuple[str, str]]:
         ("hz-gov_service-supervisor", "海珠区效能监察员"),
         ("th-samr-reviewer", "天河区市场监督管理局审批人员（看不到海珠区的数据）"),
         ("gz-supervisor", "广州市效能监察员（全市范围）"),
+        ("gz-evaluator", "第三方评估人员（只看得到被指派的评估轮次）"),
         ("hz-12345-operator", "海珠区12345话务员（接听、答复、派单、回访）"),
         ("hz-urban-liaison", "海珠区城市管理和综合执法局工单联络员（签收、退单、答复）"),
         ("hz-nanzhou-liaison", "南洲街道办事处工单联络员（街道承办的工单）"),

@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include("yiwang.registry.urls")),
     path("", include("yiwang.credit.urls")),
     path("", include("yiwang.coordination.urls")),
+    path("", include("yiwang.evaluation.urls")),
     path("", include("yiwang.supervision.urls")),
     path("", include("yiwang.grid.urls")),
     path("", include("yiwang.webhooks.urls")),

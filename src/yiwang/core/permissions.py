@@ -74,6 +74,11 @@ ACTION_ROLES: dict[str, dict[str, str]] = {
     "insights_view": {"gov_head": "region", "supervisor": "region", "admin": "region", "head": "department"},
     # Recomputing the figures of a range of days from the cases: the platform's operators (its superusers).
     "insights_recompute": {},
+    # 第三方评估: an evaluator scores the rounds of their region they are assigned to (the selectors narrow the
+    # region's rounds to those), and reads what those rounds cover; a region's administrators and its government's
+    # 负责人 set rounds up, open and close them.
+    "evaluate": {"evaluator": "region"},
+    "evaluation_manage": {"admin": "region", "gov_head": "region"},
     # The grid's map and its cells: the centre, 效能监察 and the grid workers.
     "grid_view": {"operator": "region", "supervisor": "region", "grid_worker": "region", "admin": "region"},
 }

@@ -145,6 +145,9 @@ class StaffRole(models.Model):
         OPERATOR = "operator", _("12345话务员")
         LIAISON = "liaison", _("工单联络员")
         GRID_WORKER = "grid_worker", _("网格员")
+        # 第三方评估: an outside evaluator the government engages; scores the rounds they are assigned to and reads
+        # only what those rounds cover. The department anchors the role at the commissioning office.
+        EVALUATOR = "evaluator", _("第三方评估人员")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_roles"

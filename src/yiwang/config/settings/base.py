@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "yiwang.hotline",
     "yiwang.open311",
     "yiwang.insights",
+    "yiwang.evaluation",
     "yiwang.config",
     "oauth2_provider",
     "axes",

@@ -9,6 +9,7 @@ from django.core.management import BaseCommand, call_command
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
+from yiwang.evaluation.seeds import load_demo_round, load_evaluation_systems
 from yiwang.grid.reference import load_grid
 from yiwang.hotline.demo import load_demo_orders
 from yiwang.hotline.reference import load_hotline_reference
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         load_demo_orders()
         # After the personas and the processes: decided by the departments' demo staff, then published (双公示).
         load_demo_decisions()
+        # After the personas: the demo round is set up by the platform's administrator for the city's evaluator.
+        load_evaluation_systems()
+        load_demo_round()
         if items:
             from yiwang.catalog.generated import generate_items
 
