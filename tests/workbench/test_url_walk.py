@@ -63,6 +63,23 @@ GRID_VIEWERS = frozenset({"operator", "supervisor", "catalog_admin", "grid_worke
 READS_REPORT = frozenset({"operator", "supervisor", "superuser"})
 
 
+# Who reads the efficiency dashboards (insights_view): the district's 效能监察 and administrator region-wide, the
+# food department's 负责人 their own department (its pages; the district's page shows them only their figures).
+READS_INSIGHTS = frozenset({"supervisor", "catalog_admin", "samr_head", "superuser"})
+
+
+def INSIGHTS_DEPARTMENT(world):
+    return {"code": world["proposed"].department.code}
+
+
+def INSIGHTS_ITEM(world):
+    return {"code": world["proposed"].department.code, "item_code": world["proposed"].item.code}
+
+
+def INSIGHTS_REPORT(world):
+    return {"code": world["proposed"].department.code, "month": timezone.localdate().strftime("%Y-%m")}
+
+
 def REPORT(world):
     return {"region_code": "440105", "month": timezone.localdate().strftime("%Y-%m")}
 
@@ -137,6 +154,15 @@ PAGES: dict[str, Page] = {
     "hotline:report": Page(REPORT, READS_REPORT),
     "hotline:report_xlsx": Page(REPORT, READS_REPORT),
     "hotline:report_pdf": Page(REPORT, READS_REPORT),
+    "insights:overview": Page(opens=READS_INSIGHTS),
+    "insights:region": Page(lambda w: {"code": "440105"}, READS_INSIGHTS),
+    "insights:region_export": Page(lambda w: {"code": "440105"}, READS_INSIGHTS),
+    "insights:department": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),
+    "insights:department_export": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),
+    "insights:department_report": Page(INSIGHTS_REPORT, READS_INSIGHTS),
+    "insights:item": Page(INSIGHTS_ITEM, READS_INSIGHTS),
+    "insights:item_export": Page(INSIGHTS_ITEM, READS_INSIGHTS),
+    "insights:cases": Page(INSIGHTS_ITEM, READS_INSIGHTS),
     "grid:mine": Page(opens=frozenset({"grid_worker", "superuser"})),
     "grid:map": Page(opens=GRID_VIEWERS),
     "grid:cells_geojson": Page(opens=GRID_VIEWERS),
@@ -310,6 +336,10 @@ PUBLIC = {
     "hotline:public_submit",
     "hotline:track",
     "hotline:callback_link",
+    # 政务服务效能公开, walked by tests/insights/test_public.py.
+    "insights:public_index",
+    "insights:public_region",
+    "insights:public_department",
 }
 # open311/ is an API in the GeoReport v2 shape, walked by tests/open311 with an independent client.
 SKIPPED_PREFIXES = ("admin/", "api/", "o/", "i18n/", "open311/")

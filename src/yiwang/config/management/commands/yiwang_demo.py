@@ -7,11 +7,13 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
+from yiwang.cases.demo import load_demo_history
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
 from yiwang.grid.reference import load_grid
 from yiwang.hotline.demo import load_demo_orders
 from yiwang.hotline.reference import load_hotline_reference
+from yiwang.insights.demo import load_demo_figures
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.workflow.services import load_demo_processes
@@ -39,6 +41,9 @@ class Command(BaseCommand):
         load_hotline_reference()
         # After the grid and the personas: the demo's work orders are located in cells and handled by liaisons.
         load_demo_orders()
+        # After the personas and the halls: a year of past cases, then the efficiency figures counted from them.
+        load_demo_history()
+        load_demo_figures()
         if items:
             from yiwang.catalog.generated import generate_items
 
