@@ -104,10 +104,13 @@ def test_a_department_head_reads_only_their_department(client, known, samr_signe
     assert client.get(f"/workbench/insights/departments/{other}/" + NOVEMBER).status_code == 404
     assert client.get(f"/workbench/insights/departments/{other}/export/" + NOVEMBER).status_code == 404
     assert client.get(f"/workbench/insights/departments/{other}/monthly/2025-11/").status_code == 404
-    # The district's page, read by the head, sums only their own department's three applications.
-    district = client.get("/workbench/insights/regions/440105/export/" + NOVEMBER + "&table=headline")
-    sheet = load_workbook(io.BytesIO(district.content))["主要指标"]
+    # Their page says what their department did: three applications, C1 C2 C3. The district's pages, which would
+    # show only their department's figures under the district's name, are not theirs.
+    sheet = load_workbook(io.BytesIO(client.get(_department(food) + "export/" + NOVEMBER).content))["主要指标"]
     assert sheet["B2"].value == 3
+    for url in ("/workbench/insights/regions/440105/", "/workbench/insights/regions/440105/export/"):
+        assert client.get(url).status_code == 404
+    assert "/workbench/insights/regions/" not in html
 
 
 @pytest.mark.parametrize("username", ["hz-gov_service-clerk", "th-samr-reviewer", "hz-12345-operator"])

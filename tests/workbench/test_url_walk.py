@@ -63,9 +63,10 @@ GRID_VIEWERS = frozenset({"operator", "supervisor", "catalog_admin", "grid_worke
 READS_REPORT = frozenset({"operator", "supervisor", "superuser"})
 
 
-# Who reads the efficiency dashboards (insights_view): the district's 效能监察 and administrator region-wide, the
-# food department's 负责人 their own department (its pages; the district's page shows them only their figures).
-READS_INSIGHTS = frozenset({"supervisor", "catalog_admin", "samr_head", "superuser"})
+# Who reads the efficiency dashboards (insights_view): the district's 效能监察 and administrator the district's and
+# its departments' pages, the food department's 负责人 their own department's only.
+READS_DISTRICT = frozenset({"supervisor", "catalog_admin", "superuser"})
+READS_INSIGHTS = READS_DISTRICT | {"samr_head"}
 
 
 def INSIGHTS_DEPARTMENT(world):
@@ -155,8 +156,8 @@ PAGES: dict[str, Page] = {
     "hotline:report_xlsx": Page(REPORT, READS_REPORT),
     "hotline:report_pdf": Page(REPORT, READS_REPORT),
     "insights:overview": Page(opens=READS_INSIGHTS),
-    "insights:region": Page(lambda w: {"code": "440105"}, READS_INSIGHTS),
-    "insights:region_export": Page(lambda w: {"code": "440105"}, READS_INSIGHTS),
+    "insights:region": Page(lambda w: {"code": "440105"}, READS_DISTRICT),
+    "insights:region_export": Page(lambda w: {"code": "440105"}, READS_DISTRICT),
     "insights:department": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),
     "insights:department_export": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),
     "insights:department_report": Page(INSIGHTS_REPORT, READS_INSIGHTS),

@@ -226,9 +226,11 @@ def _details(history: _History, made: list[dict]) -> None:
     SupervisionOrder.objects.bulk_create([order for order, _at in orders], batch_size=500)
     # The stamps set at insert take the moment of loading; each is put back to when it happened.
     for rating, at in ratings:
-        Rating.objects.filter(pk=rating.pk).update(created_at=at)
+        rating.created_at = at
     for order, at in orders:
-        SupervisionOrder.objects.filter(pk=order.pk).update(issued_at=at)
+        order.issued_at = at
+    Rating.objects.bulk_update([rating for rating, _at in ratings], ["created_at"], batch_size=500)
+    SupervisionOrder.objects.bulk_update([order for order, _at in orders], ["issued_at"], batch_size=500)
     Rectification.objects.bulk_create(
         [
             Rectification(

@@ -193,8 +193,12 @@ def _one(queryset, actor, **lookup):
 
 
 def region_of(*, actor, code: str) -> Region:
-    """A region whose figures the actor reads (actor None: the public, any); out of reach is NotFound."""
-    return _one(Region.objects.all(), actor, code=code)
+    """A region whose figures the actor reads whole (actor None: the public, any); out of reach is NotFound. A
+    负责人 reads a region's figures only as far as their department's go, which a page titled by the region would
+    misstate: their pages are their department's."""
+    if actor is None:
+        return get_or_404(Region.objects.all(), code=code)
+    return get_or_404(restrict_region_wide(Region.objects.all(), actor, "insights_view"), code=code)
 
 
 def department_of(*, actor, code: str) -> Department:

@@ -4,6 +4,7 @@ department's 负责人 sees their department and a district's 效能监察 their
 same 404 as a missing one."""
 
 import datetime as dt
+from functools import wraps
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -29,13 +30,12 @@ def reader_required(view):
     """The staff site's login and staff check, then insights_view held somewhere (else the 404 of a missing page)."""
 
     @staff_required
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not can_do(request.user, "insights_view"):
             raise NotFound()
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
