@@ -126,6 +126,7 @@ SEEDS = [
     "/registry/access-log/",
     "/appointments/",
     "/search/?q=开饭店",
+    "/xiaoneng/",
 ]
 SKIP = ("/admin/", "/api/", "/o/", "/i18n/", "/accounts/logout/", "/static/")
 PER_VIEW = 2  # each route twice at most (two items, two departments): its template is what is checked

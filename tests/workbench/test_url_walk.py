@@ -72,6 +72,24 @@ EVALUATES = frozenset({"catalog_admin", "evaluator", "superuser"})
 MANAGES_EVALUATION = frozenset({"catalog_admin", "superuser"})
 
 
+# Who reads the efficiency dashboards (insights_view): the district's 效能监察 and administrator the district's and
+# its departments' pages, the food department's 负责人 their own department's only.
+READS_DISTRICT = frozenset({"supervisor", "catalog_admin", "superuser"})
+READS_INSIGHTS = READS_DISTRICT | {"samr_head"}
+
+
+def INSIGHTS_DEPARTMENT(world):
+    return {"code": world["proposed"].department.code}
+
+
+def INSIGHTS_ITEM(world):
+    return {"code": world["proposed"].department.code, "item_code": world["proposed"].item.code}
+
+
+def INSIGHTS_REPORT(world):
+    return {"code": world["proposed"].department.code, "month": timezone.localdate().strftime("%Y-%m")}
+
+
 def REPORT(world):
     return {"region_code": "440105", "month": timezone.localdate().strftime("%Y-%m")}
 
@@ -146,6 +164,15 @@ PAGES: dict[str, Page] = {
     "hotline:report": Page(REPORT, READS_REPORT),
     "hotline:report_xlsx": Page(REPORT, READS_REPORT),
     "hotline:report_pdf": Page(REPORT, READS_REPORT),
+    "insights:overview": Page(opens=READS_INSIGHTS),
+    "insights:region": Page(lambda w: {"code": "440105"}, READS_DISTRICT),
+    "insights:region_export": Page(lambda w: {"code": "440105"}, READS_DISTRICT),
+    "insights:department": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),
+    "insights:department_export": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),
+    "insights:department_report": Page(INSIGHTS_REPORT, READS_INSIGHTS),
+    "insights:item": Page(INSIGHTS_ITEM, READS_INSIGHTS),
+    "insights:item_export": Page(INSIGHTS_ITEM, READS_INSIGHTS),
+    "insights:cases": Page(INSIGHTS_ITEM, READS_INSIGHTS),
     "grid:mine": Page(opens=frozenset({"grid_worker", "superuser"})),
     "grid:map": Page(opens=GRID_VIEWERS),
     "grid:cells_geojson": Page(opens=GRID_VIEWERS),
@@ -347,6 +374,10 @@ PUBLIC = {
     "hotline:public_submit",
     "hotline:track",
     "hotline:callback_link",
+    # 政务服务效能公开, walked by tests/insights/test_public.py.
+    "insights:public_index",
+    "insights:public_region",
+    "insights:public_department",
 }
 # open311/ is an API in the GeoReport v2 shape, walked by tests/open311 with an independent client.
 SKIPPED_PREFIXES = ("admin/", "api/", "o/", "i18n/", "open311/")

@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("", include("yiwang.grid.urls")),
     path("", include("yiwang.webhooks.urls")),
     path("", include("yiwang.hotline.urls")),
+    path("", include("yiwang.insights.urls")),
     path("", include("yiwang.open311.urls")),
     path("", include("yiwang.portal.cases_urls")),
     path("", include("yiwang.portal.urls")),

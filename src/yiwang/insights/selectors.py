@@ -8,8 +8,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
 from yiwang.core.errors import NotFound
-from yiwang.core.permissions import get_restricted, restrict
-from yiwang.org.models import Region
+from yiwang.core.permissions import get_restricted, restrict, restrict_region_wide
+from yiwang.org.models import Department, Region, Window
 
 from .indicators import evaluate
 from .models import COUNTERS, DailyFigure, MonthlyFigure
@@ -168,3 +168,88 @@ def get_or_404(queryset, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         raise NotFound() from None
+
+
+# The dashboards' reads (insights/views): where a reader's overview starts, the names a breakdown links by, the
+# regions and departments the public pages list, and the cases behind an item's figures.
+
+
+def home_region(*, actor) -> Region | None:
+    """The widest region the actor reads whole (a district's 效能监察 their district, the city's the city); None for
+    one who reads only a department's figures (a 负责人)."""
+    return restrict_region_wide(Region.objects.all(), actor, "insights_view").order_by("depth", "path").first()
+
+
+def home_department(*, actor):
+    """The department whose figures a 负责人 reads; the overview opens on it."""
+    return restrict(Department.objects.select_related("region"), actor, "insights_view").first()
+
+
+def _one(queryset, actor, **lookup):
+    if actor is None:
+        return get_or_404(queryset, **lookup)
+    return get_restricted(queryset, actor, "insights_view", **lookup)
+
+
+def region_of(*, actor, code: str) -> Region:
+    """A region whose figures the actor reads whole (actor None: the public, any); out of reach is NotFound. A
+    负责人 reads a region's figures only as far as their department's go, which a page titled by the region would
+    misstate: their pages are their department's."""
+    if actor is None:
+        return get_or_404(Region.objects.all(), code=code)
+    return get_or_404(restrict_region_wide(Region.objects.all(), actor, "insights_view"), code=code)
+
+
+def department_of(*, actor, code: str) -> Department:
+    return _one(Department.objects.select_related("region"), actor, code=code)
+
+
+def item_of(*, code: str):
+    """An item by its code: the catalog is public; whose figures of it one reads is the department's restriction."""
+    from yiwang.catalog.models import ServiceItem
+
+    return get_or_404(ServiceItem.objects.all(), code=code)
+
+
+def names_of(by: str, ids: list[int]) -> dict[int, dict]:
+    """What a breakdown's rows of departments, items or windows are called and addressed by (a page is found by a
+    department's or an item's code), in one query."""
+    from yiwang.catalog.models import ServiceItem
+
+    if by == "window":
+        return {w.pk: {"label": str(w)} for w in Window.objects.filter(pk__in=ids).select_related("center")}
+    if by == "department":
+        found = Department.objects.filter(pk__in=ids).select_related("region")
+        return {d.pk: {"code": d.code, "label": str(d)} for d in found}
+    found = ServiceItem.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+    return {pk: {"code": code, "label": name} for pk, code, name in found}
+
+
+def public_regions():
+    """The regions with departments of their own (the city, its districts): those the public pages list."""
+    return Region.objects.filter(pk__in=Department.objects.values("region")).exclude(level=Region.Level.TOWN)
+
+
+def public_departments():
+    return Department.objects.filter(region__in=public_regions()).select_related("region")
+
+
+def case_list(*, actor, scope: Scope, period: Period):
+    """The cases behind the scope's figures in the period: those received, accepted or decided in it (the days the
+    figures count them on), newest first; restricted like the figures."""
+    from yiwang.cases.models import Case
+
+    from .counting import local_bounds
+
+    since, until = local_bounds(period.start, period.end)
+    where = Q(received_on__gte=period.start, received_on__lt=period.end)
+    where |= Q(accepted_on__gte=period.start, accepted_on__lt=period.end)
+    where |= Q(decided_at__gte=since, decided_at__lt=until)
+    cases = restrict(Case.objects.exclude(status=Case.Status.DRAFT), actor, "insights_view").filter(where)
+    if scope.region is not None:
+        cases = cases.filter(region__path__startswith=scope.region.path)
+    if scope.department_id is not None:
+        cases = cases.filter(department_id=scope.department_id)
+    if scope.item_id is not None:
+        cases = cases.filter(item_id=scope.item_id)
+    return cases.select_related("intake_window__center").order_by("-received_on", "-number")

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from yiwang.accounts.demo import DEMO_PASSWORD, load_demo_people
+from yiwang.cases.demo import load_demo_history
 from yiwang.catalog.reference import load_catalog, reference_data
 from yiwang.desk.demo import load_demo_appointments
 from yiwang.evaluation.seeds import load_demo_round, load_evaluation_systems
 from yiwang.grid.reference import load_grid
 from yiwang.hotline.demo import load_demo_orders
 from yiwang.hotline.reference import load_hotline_reference
+from yiwang.insights.demo import load_demo_figures
 from yiwang.licences.demo import load_demo_licences
 from yiwang.org.reference import load_organisation
 from yiwang.publicity.demo import load_demo_decisions
@@ -41,9 +43,14 @@ class Command(BaseCommand):
         load_hotline_reference()
         # After the grid and the personas: the demo's work orders are located in cells and handled by liaisons.
         load_demo_orders()
+        # After the personas and the halls: a year of past cases handed over from the old system.
+        load_demo_history()
         # After the personas and the processes: decided by the departments' demo staff, then published (双公示).
         load_demo_decisions()
-        # After the personas: the demo round is set up by the platform's administrator for the city's evaluator.
+        # The efficiency figures, counted from all of the above.
+        load_demo_figures()
+        # Last: the demo round is set up by the platform's administrator for the city's evaluator, and its computed
+        # values are taken from the figures.
         load_evaluation_systems()
         load_demo_round()
         if items:
