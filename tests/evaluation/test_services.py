@@ -12,6 +12,7 @@ from yiwang.core.models import AuditEntry
 from yiwang.evaluation import services
 from yiwang.evaluation.models import ComputedValue, EvaluationRound, Indicator, Score
 from yiwang.insights.models import DailyFigure
+from yiwang.insights.services import month_roll_up
 from yiwang.org.models import Department, Region
 
 from .conftest import departments
@@ -30,6 +31,7 @@ def scored(system):
 def _figure(department, day, **counts):
     item = department.implementations.first().item
     DailyFigure.objects.create(day=day, region=department.region, department=department, item=item, **counts)
+    month_roll_up(day.replace(day=1))
 
 
 def test_create_checks_every_field_at_once(catalog_admin, small_system, haizhu, evaluator, supervisor):

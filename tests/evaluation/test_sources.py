@@ -16,6 +16,7 @@ from yiwang.evaluation.subjects import Reading, Subject
 from yiwang.insights.indicators import INDICATORS
 from yiwang.insights.models import DailyFigure
 from yiwang.insights.periods import Period
+from yiwang.insights.services import month_roll_up
 from yiwang.org.models import Department, Region, ServiceCenter
 from yiwang.workflow.models import Task
 
@@ -185,6 +186,7 @@ def figures(lab):
         ratings_good=3,
         supervised=1,
     )
+    month_roll_up(d("2026-10-01"))
     return lab
 
 

@@ -36,7 +36,7 @@ def _rebuild_day(day: dt.date) -> int:
     return len(rows)
 
 
-def _rebuild_month(month: dt.date) -> None:
+def month_roll_up(month: dt.date) -> None:
     """The month's roll-up from its daily rows, replaced whole."""
     following = (month + dt.timedelta(days=32)).replace(day=1)
     ids = [f"{name}_id" for name in MONTHLY_DIMENSIONS]
@@ -61,7 +61,7 @@ def _rebuild(days) -> int:
     """Rebuild the days, then once each month they fall in."""
     rows = sum(_rebuild_day(day) for day in sorted(days))
     for month in sorted({day.replace(day=1) for day in days}):
-        _rebuild_month(month)
+        month_roll_up(month)
     return rows
 
 
