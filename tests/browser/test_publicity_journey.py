@@ -13,7 +13,7 @@ def test_the_public_finds_a_published_licence_and_its_revocation(page, server_ur
     from playwright.sync_api import expect
 
     page.goto(server_url + "/")
-    expect(page.locator("section[aria-labelledby=publicity] .tile")).to_have_count(3)
+    expect(page.locator("section[aria-labelledby=publicity] .tile")).to_have_count(4)
     shot(page, "publicity-00-home")
     page.locator("#footer-publicity").get_by_role("link", name="行政许可和行政处罚信息公示（双公示）").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("行政许可和行政处罚信息公示")
