@@ -42,7 +42,7 @@ def test_the_public_finds_a_published_licence_and_its_revocation(page, server_ur
     expect(page.locator("#published-at")).to_contain_text("超期公示")
     shot(page, "publicity-03b-late-penalty")
     page.goto(server_url + "/publicity/decisions/?kind=licence&item=医师")
-    expect(page.locator("#publications tbody tr")).to_contain_text("陈*明")
+    expect(page.locator("#publications tbody tr", has_text="陈*明")).to_have_count(1)
     expect(page.locator("#publications")).not_to_contain_text("陈小明")
 
     page.goto(server_url + "/publicity/")

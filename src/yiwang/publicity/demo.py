@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from yiwang.accounts.models import Entity, Person
 from yiwang.cases import services as cases
+from yiwang.cases.demo import KEY as HISTORY_KEY
 from yiwang.cases.models import Case
 from yiwang.catalog.models import ItemImplementation
 from yiwang.core.calendar import WorkCalendar
@@ -30,6 +31,7 @@ from yiwang.supervision.models import Penalty
 from yiwang.supervision.services import penalty_record
 from yiwang.workflow.models import Task
 
+from .models import Publication
 from .services import publication_sweep
 
 HAIZHU = "440105"
@@ -151,4 +153,15 @@ def load_demo_decisions() -> int:
         ends_on=today + dt.timedelta(days=335),
     )
     found = publication_sweep()
+    _published_by_the_old_system()
     return found["published"] if found else 0
+
+
+def _published_by_the_old_system() -> None:
+    """The demo's year of past cases (cases.demo) was handed over from the old system, which published each licence
+    the day after its decision; the sweep above could only publish them now, which would mark them all late."""
+    handed_over = list(Publication.objects.filter(case__idempotency_key__startswith=HISTORY_KEY).select_related("case"))
+    for publication in handed_over:
+        publication.published_at = publication.case.decided_at + dt.timedelta(days=1)
+        publication.late = False
+    Publication.objects.bulk_update(handed_over, ["published_at", "late"], batch_size=500)
