@@ -233,9 +233,11 @@ def test_the_pages_query_counts_do_not_grow_with_their_rows(
         CaseFactory(implementation_=implementation, received_on=d("2025-11-18"), number=f"MORE{n}")
     figures_recompute(actor=None, start=d("2025-11-17"), end=d("2025-11-19"))
     assert [_queries(client, url) for url in urls] == before
-    with django_assert_max_num_queries(16):
+    # Each page's reads run in one block planned for their values (core.plans): a savepoint and its release, and
+    # on PostgreSQL the SET LOCAL, are three of these.
+    with django_assert_max_num_queries(19):
         client.get(urls[0])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         client.get(urls[1])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         client.get(urls[2])

@@ -6,7 +6,7 @@ operator's recomputation (`yiwang insights recompute`) is audited."""
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -71,6 +71,11 @@ def figures_recompute(*, actor, start: dt.date, end: dt.date) -> dict[str, int]:
         raise ValueError("end before start")
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     rows = _rebuild(days)
+    if connection.vendor == "postgresql":
+        # After a first fill the planner's statistics still describe the few rows there were: a year read as 4,339
+        # rows of 413,845 (measured at ten million cases). Autovacuum would catch up, later.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DailyFigure._meta.db_table}, {MonthlyFigure._meta.db_table}")
     with transaction.atomic():
         audit_record(
             actor=actor,

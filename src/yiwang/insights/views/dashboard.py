@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import NotFound
 from yiwang.core.permissions import can_do
+from yiwang.core.plans import custom_plans
 from yiwang.org.models import Region
 
 from .. import selectors
@@ -27,14 +28,18 @@ CASES_PER_PAGE = 50
 
 
 def reader_required(view):
-    """The staff site's login and staff check, then insights_view held somewhere (else the 404 of a missing page)."""
+    """The staff site's login and staff check, then insights_view held somewhere (else the 404 of a missing page).
+    The page's reads are planned for their values (core.plans): prepared after a few calls, a figure's statement
+    would otherwise get PostgreSQL's generic plan, blind to restrict()'s region prefix, which read a year of a
+    department once per region of its district (measured at ten million cases: 806 ms against 11 ms)."""
 
     @staff_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not can_do(request.user, "insights_view"):
             raise NotFound()
-        return view(request, *args, **kwargs)
+        with custom_plans():
+            return view(request, *args, **kwargs)
 
     return wrapper
 
