@@ -35,7 +35,8 @@ Measured, each --repeat times after one untimed call, p50/p95 (wall clock; CPU o
    as the public and as the department's head;
 beside each, count_cases(group=(), by_day=False) over the same scope and period, once (it reads every case), and
 the two must agree: every counter (floats within 1e-9 relative) and so every indicator;
-3. the last --rebuild-sample days rebuilt again, alone, with their month's roll-up: the worker's cost per day.
+3. the last --rebuild-sample days rebuilt again, alone, with their month's roll-up: the worker's cost per day;
+4. the staff pages over HTTP (Django's test client): the city's overview and the department's page, month and year.
 When a figure misses 1 s, the EXPLAIN ANALYZE of its slowest query is printed (a custom plan: a generic plan that
 a prepared statement switched to shows only in the timings).
 """
@@ -89,11 +90,16 @@ def _rebuild_all() -> None:
     """Every day's figures by the real rebuild, in two processes (the days dealt alternately); prints the cost."""
     from django.db import connection
     from django.db.models import Max, Min
+    from django.utils import timezone
 
     from yiwang.cases.models import Case
+    from yiwang.ratings.models import Rating
 
-    bounds = Case.objects.aggregate(first=Min("received_on"), last=Max("received_on"))
-    first, last = bounds["first"], bounds["last"]
+    bounds = Case.objects.aggregate(first=Min("received_on"), last=Max("received_on"), decided=Max("decided_at"))
+    rated = Rating.objects.aggregate(last=Max("created_at"))["last"]
+    # Through the last event of any basis: a decision or a rating can fall after the last receipt.
+    first = bounds["first"]
+    last = max([bounds["last"], *(timezone.localdate(at) for at in (bounds["decided"], rated) if at is not None)])
     connection.close()
     started = time.perf_counter()
     workers = [
@@ -480,6 +486,39 @@ def measure_rebuild(sample: int) -> None:
     print(f"3. one day's rebuild (the worker's incremental cost), the last {sample} days: {line}")
 
 
+def measure_pages(times: int) -> None:
+    """The staff pages themselves through Django's test client (no network): the city's overview as gz-supervisor
+    and the busiest 海珠区 department's page, for the month and the year, rendered whole."""
+    from django.db.models import Sum
+    from django.test import Client
+
+    from yiwang.accounts.models import User
+    from yiwang.insights.models import MonthlyFigure
+    from yiwang.org.models import Department
+
+    month, _quarter, year = _periods()
+    busiest = (
+        MonthlyFigure.objects.filter(region__code="440105", month__gte=year.start, month__lt=year.end)
+        .values("department_id")
+        .annotate(n=Sum("applied"))
+        .order_by("-n")
+        .first()
+    )
+    department = Department.objects.get(pk=busiest["department_id"])
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="gz-supervisor"))
+    print("4. the HTTP pages as gz-supervisor (rendered whole, test client)")
+    for url in (
+        f"/workbench/insights/?period={month}",
+        f"/workbench/insights/?period={year}",
+        f"/workbench/insights/departments/{department.code}/?period={month}",
+        f"/workbench/insights/departments/{department.code}/?period={year}",
+    ):
+        assert client.get(url).status_code == 200, url
+        runs, _answer, cpu = _timed(lambda url=url: client.get(url), times)
+        _line(url, runs, cpu)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000_000)
@@ -510,6 +549,7 @@ def main() -> None:
     results = []
     measure(args.repeat, {k.strip() for k in args.direct.split(",") if k.strip()}, results)
     measure_rebuild(args.rebuild_sample)
+    measure_pages(args.repeat)
     explain_slowest()
     print("summary (p95 of the stored figures beside one count straight from the cases)")
     for label, stored, direct, checked in results:
