@@ -8,6 +8,7 @@ never stops at the first problem: every unreadable cell, unknown or repeated hea
 Issue, so a refused file lists all its problems at once.
 """
 
+import io
 import re
 import zipfile
 from collections.abc import Collection, Iterable
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -256,3 +257,29 @@ def write_sheet(workbook, sheet: str, columns: tuple[Column, ...], rows: Iterabl
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text that looks like a formula stays text, never runs in Excel
     ws.freeze_panes = "A2"
+
+
+def tables_workbook(tables: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
+    """A report's tables (title, headings, rows) as a workbook, a sheet each: bold frozen headings, columns as wide
+    as their heading, and text that looks like a formula kept text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for title, headings, rows in tables:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(list(headings))
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in rows:
+            sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+        for column, heading in enumerate(headings, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(
+                10, len(heading) * 2 + 4
+            )
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

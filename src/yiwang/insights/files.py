@@ -10,9 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from yiwang.core import pdf
 
@@ -121,27 +120,5 @@ def monthly_report(department, dashboard: Dashboard) -> bytes:
         ]
         if len(rows) == 1:
             rows.append([Paragraph(pdf.markup(_("本月无办件")), cell)] + [""] * (len(table.columns) - 1))
-        grid = Table(rows, repeatRows=1)
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), pdf.embedded_font()),
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ]
-            )
-        )
-        story += [grid, Spacer(1, 2 * mm)]
-    buffer = io.BytesIO()
-    pdf.document(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=title,
-        author=str(department),
-    ).build(story)
-    return buffer.getvalue()
+        story += [pdf.grid(rows), Spacer(1, 2 * mm)]
+    return pdf.landscape_report(story, title=title, author=str(department))
