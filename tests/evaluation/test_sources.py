@@ -316,3 +316,22 @@ def test_a_district_counts_every_department_under_it(coordination):
     haizhu = coordination["lab"].region
     # 海珠区's joint cases decided in October: J1, J2, J3.
     assert value("joint_on_time", region=haizhu) == pytest.approx(2 / 3)
+
+
+def test_devolution_in_step_reads_the_devolution_findings(catalog_slice):
+    """关联事项同步下放 (Shandong study: “我放他未放”): the share of the subject's items the 放权同步 check finds in
+    step. One of the slice's four items found out of step (a prerequisite at a higher level) leaves ¾."""
+    from django.utils import timezone
+
+    from yiwang.catalog.models import DevolutionFinding, ItemImplementation
+
+    items = sorted(ItemImplementation.objects.filter(department=catalog_slice).values_list("item_id", flat=True))
+    assert value("devolution_in_step", catalog_slice) == 1.0
+    DevolutionFinding.objects.create(
+        item_id=items[0],
+        kind=DevolutionFinding.Kind.PREREQUISITE_HIGHER,
+        related_item_id=items[1],
+        message="前置事项层级更高",
+        found_at=timezone.now(),
+    )
+    assert value("devolution_in_step", catalog_slice) == 0.75

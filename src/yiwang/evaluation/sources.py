@@ -113,6 +113,12 @@ SOURCES: dict[str, Source] = {
         Source("assist_on_time", _("协办、征求意见按时答复率"), "coordination", coordination.assist_on_time),
         Source("claim_on_time", _("双告知认领及时率"), "coordination", coordination.claim_on_time),
         Source(
+            "devolution_in_step",
+            _("关联事项同步下放（放权同步检查无问题的事项占比）"),
+            "coordination",
+            catalog.devolution_in_step,
+        ),
+        Source(
             "decision_push_rate",
             _("审批结果推送监管部门比例（审管联动）"),
             "coordination",

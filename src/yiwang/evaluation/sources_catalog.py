@@ -2,8 +2,11 @@
 服务方式完备度、服务事项覆盖度、办事指南准确度、在线办理深度（成熟度）、在线服务成效度).
 
 Each is a fraction over the subject's active implementations of published items (实施清单); docs/evaluation.md
-writes the formulas out. 成效度 is read from the cases (网办率, 满意率), in sources.py.
+writes the formulas out. 成效度 is read from the cases (网办率, 满意率), in sources.py. The 放权同步 check's share
+of items in step (devolution_in_step) is read here too: it is the catalog's, not the cases'.
 """
+
+from yiwang.catalog.models import DevolutionFinding
 
 from .subjects import Implementation, Reading, mean, share
 
@@ -89,3 +92,15 @@ def catalog_waivable(reading: Reading) -> float | None:
     guides: what the catalog promises before any case shows it."""
     required = sum(i.required for i in reading.implementations)
     return sum(i.waivable for i in reading.implementations) / required if required else None
+
+
+def devolution_in_step(reading: Reading) -> float | None:
+    """关联事项同步下放: the share of the subject's implementations whose item the 放权同步 check finds in step (no
+    prerequisite, 一件事 sibling or participating department above it, no neighbour left behind): "我放他未放" read
+    from the stored findings (catalog.DevolutionFinding), as the catalog stands now."""
+    out_of_step = set(
+        DevolutionFinding.objects.filter(item__in=[i.row.item_id for i in reading.implementations]).values_list(
+            "item_id", flat=True
+        )
+    )
+    return share([i.row.item_id not in out_of_step for i in reading.implementations])
