@@ -241,3 +241,10 @@ def test_the_pages_query_counts_do_not_grow_with_their_rows(
         client.get(urls[1])
     with django_assert_max_num_queries(17):
         client.get(urls[2])
+
+
+def test_an_item_the_department_does_not_carry_out_is_not_found(client, known, supervisor, food):
+    other_item = known["other"].item.code
+    assert _get(client, supervisor, _item(food) + NOVEMBER).status_code == 200
+    for url in (f"{_department(food)}items/{other_item}/", f"{_department(food)}items/{other_item}/cases/"):
+        assert _get(client, supervisor, url + NOVEMBER).status_code == 404

@@ -204,11 +204,12 @@ def department_of(*, actor, code: str) -> Department:
     return _one(Department.objects.select_related("region"), actor, code=code)
 
 
-def item_of(*, code: str):
-    """An item by its code: the catalog is public; whose figures of it one reads is the department's restriction."""
+def item_of(*, department, code: str):
+    """An item the department carries out (an implementation of it, in use or not: past cases keep their figures),
+    by its code; any other is NotFound, as a page of figures that can only be empty would mislead."""
     from yiwang.catalog.models import ServiceItem
 
-    return get_or_404(ServiceItem.objects.all(), code=code)
+    return get_or_404(ServiceItem.objects.filter(implementations__department=department).distinct(), code=code)
 
 
 def names_of(by: str, ids: list[int]) -> dict[int, dict]:

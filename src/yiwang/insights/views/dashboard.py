@@ -87,7 +87,7 @@ def department_board(actor, code: str, period):
 
 def item_board(actor, code: str, item_code: str, period):
     department = selectors.department_of(actor=actor, code=code)
-    item = selectors.item_of(code=item_code)
+    item = selectors.item_of(department=department, code=item_code)
     dashboard = build(
         actor=actor,
         scope=Scope(department_id=department.pk, item_id=item.pk),
@@ -178,7 +178,7 @@ def item(request, code, item_code):
 def cases(request, code, item_code):
     """The cases behind an item's figures in the period, each opening the staff's case page."""
     department = selectors.department_of(actor=request.user, code=code)
-    item = selectors.item_of(code=item_code)
+    item = selectors.item_of(department=department, code=item_code)
     period = period_of(request)
     found = selectors.case_list(
         actor=request.user, scope=Scope(department_id=department.pk, item_id=item.pk), period=period
