@@ -165,6 +165,7 @@ PAGES: dict[str, Page] = {
     "hotline:report_xlsx": Page(REPORT, READS_REPORT),
     "hotline:report_pdf": Page(REPORT, READS_REPORT),
     "insights:overview": Page(opens=READS_INSIGHTS),
+    "insights:publications": Page(opens=READS_INSIGHTS),
     "insights:region": Page(lambda w: {"code": "440105"}, READS_DISTRICT),
     "insights:region_export": Page(lambda w: {"code": "440105"}, READS_DISTRICT),
     "insights:department": Page(INSIGHTS_DEPARTMENT, READS_INSIGHTS),

@@ -23,6 +23,7 @@ urlpatterns = [
         name="item_export",
     ),
     path("workbench/insights/departments/<str:code>/items/<str:item_code>/cases/", dashboard.cases, name="cases"),
+    path("workbench/insights/publications/", dashboard.publications, name="publications"),
     path("xiaoneng/", public.index, name="public_index"),
     path("xiaoneng/regions/<str:code>/", public.region, name="public_region"),
     path("xiaoneng/departments/<str:code>/", public.department, name="public_department"),

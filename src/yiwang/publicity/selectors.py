@@ -1,5 +1,6 @@
 """Public reads: the 双公示 search and the 权责清单. Everything here is published to anyone, signed in or not; the
-rows hold nothing the public may not see (a person's name and number are masked when published)."""
+rows hold nothing the public may not see (a person's name and number are masked when published). One staff read:
+the departments' 双公示 timeliness, restricted like the efficiency figures."""
 
 import datetime as dt
 import itertools
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from yiwang.catalog.models import ItemImplementation, ItemVersion, ServiceItem
 from yiwang.core.errors import NotFound
+from yiwang.core.permissions import restrict
 from yiwang.org.models import Department, Region
 from yiwang.org.selectors import department_detail
 
@@ -135,3 +137,30 @@ def power_list(*, code: str) -> tuple[Department, list[PowerGroup]]:
         if kind in by_kind
     ]
     return department, groups
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """双公示时效 of one department over a period: its decisions, how many went online after their 7 working days."""
+
+    department: Department
+    decisions: int
+    late: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return (self.decisions - self.late) / self.decisions if self.decisions else None
+
+
+def publication_timeliness(*, actor, start: dt.date, end: dt.date) -> tuple[list[Timeliness], QuerySet[Publication]]:
+    """The departments' 双公示 timeliness for decisions of [start, end), and the late publications themselves, among
+    those the actor may watch (insights_view: a district's 效能监察 its district, a 负责人 their department)."""
+    rows = restrict(Publication.objects.all(), actor, "insights_view").filter(decided_on__gte=start, decided_on__lt=end)
+    counted = rows.values("department").annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True))).order_by()
+    departments = Department.objects.select_related("region").in_bulk([row["department"] for row in counted])
+    table = sorted(
+        (Timeliness(departments[row["department"]], row["n"], row["late"]) for row in counted),
+        key=lambda t: (-t.late, str(t.department)),
+    )
+    late = rows.filter(late=True).select_related("department__region").order_by("-decided_on", "-pk")
+    return table, late

@@ -17,12 +17,13 @@ from yiwang.core.errors import NotFound
 from yiwang.core.permissions import can_do
 from yiwang.core.plans import custom_plans
 from yiwang.org.models import Region
+from yiwang.publicity.selectors import publication_timeliness
 
 from .. import selectors
 from ..dashboards import DEPARTMENT_PARTS, DISTRICT_PARTS, REGION_PARTS, build, period_label
 from ..periods import Period
 from ..selectors import Scope
-from ._common import page, period_of, with_period
+from ._common import page, period_choices, period_of, with_period
 
 CASES_PER_PAGE = 50
 
@@ -193,5 +194,24 @@ def cases(request, code, item_code):
             "period_label": period_label(period),
             "cases": Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page")),
             "item_url": with_period(reverse("insights:item", args=[code, item_code]), period),
+        },
+    )
+
+
+@reader_required
+def publications(request):
+    """双公示时效: how many of each department's licence and penalty decisions of the period went online after their
+    7 working days, and which; 效能监察 presses the department on them."""
+    period = period_of(request)
+    table, late = publication_timeliness(actor=request.user, start=period.start, end=period.end)
+    return render(
+        request,
+        "insights/publications.html",
+        {
+            "period": period,
+            "period_label": period_label(period),
+            "choices": period_choices(period),
+            "table": table,
+            "late": Paginator(late, CASES_PER_PAGE).get_page(request.GET.get("page")),
         },
     )
