@@ -174,10 +174,6 @@ def breakdown(
     """One row per child region, department, item, centre, window or staff member, with a bar chart of the
     busiest."""
     rows = selectors.breakdown(actor=actor, scope=scope, period=period, by=by)
-    if by in ("department", "item", "window"):
-        named = selectors.names_of(by, [row["id"] for row in rows])
-        for row in rows:
-            row.update(named[row["id"]])
     columns = [Column(_("名称")), *(Column(volume_label(n), n in ("applied", "decided")) for n in VOLUMES)]
     columns += [Column(str(i.label), code in BRIEF) for code, i in INDICATORS.items()]
     cells = []

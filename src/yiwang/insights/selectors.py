@@ -16,13 +16,6 @@ from .models import COUNTERS, DailyFigure, MonthlyFigure
 from .periods import Period
 
 BREAKDOWNS = ("region", "department", "item", "center", "window", "staff")
-_LABELS = {
-    "department": ("department__region__name", "department__name"),
-    "item": ("item__code", "item__name"),
-    "center": ("center__name",),
-    "window": ("window__center__name", "window__number"),
-    "staff": ("staff__display_name",),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,15 +86,20 @@ def breakdown(*, actor, scope: Scope, period: Period, by: str, codes=None) -> li
     rows, _field = _rows(actor, scope, period, daily=by in ("center", "window", "staff"))
     if by == "region":
         return _by_child_region(rows, scope, codes)
-    grouped = rows.values(f"{by}_id", *_LABELS[by]).annotate(**_sums()).order_by()
+    joined = _JOINED_NAMES.get(by, ())
+    grouped = [
+        row for row in rows.values(f"{by}_id", *joined).annotate(**_sums()).order_by() if row[f"{by}_id"] is not None
+    ]
+    named = (
+        {row[f"{by}_id"]: {"label": next((row[n] for n in joined if row[n]), "")} for row in grouped}
+        if joined
+        else _names(by, [row[f"{by}_id"] for row in grouped])
+    )
     result = []
     for row in grouped:
-        if row[f"{by}_id"] is None:
-            continue
-        label = "".join(str(row[name] or "") for name in _LABELS[by] if row[name])
         counts_ = _counts(row)
         result.append(
-            {"id": row[f"{by}_id"], "label": label, "counts": counts_, "indicators": evaluate(counts_, codes)}
+            {"id": row[f"{by}_id"], **named[row[f"{by}_id"]], "counts": counts_, "indicators": evaluate(counts_, codes)}
         )
     return sorted(result, key=lambda r: r["label"])
 
@@ -212,18 +210,22 @@ def item_of(*, department, code: str):
     return get_or_404(ServiceItem.objects.filter(implementations__department=department).distinct(), code=code)
 
 
-def names_of(by: str, ids: list[int]) -> dict[int, dict]:
-    """What a breakdown's rows of departments, items or windows are called and addressed by (a page is found by a
-    department's or an item's code), in one query."""
+# A hall's and a staff member's name is one column of the row itself, read in the breakdown's own query.
+_JOINED_NAMES = {"center": ("center__name",), "staff": ("staff__display_name", "staff__username")}
+
+
+def _names(by: str, ids: list[int]) -> dict[int, dict]:
+    """What a department's, an item's or a window's row is called, and the code its page is found by, in one query:
+    the names as everywhere else (a street office's own name, "海珠区政务服务中心 1号窗口")."""
     from yiwang.catalog.models import ServiceItem
 
-    if by == "window":
-        return {w.pk: {"label": str(w)} for w in Window.objects.filter(pk__in=ids).select_related("center")}
     if by == "department":
         found = Department.objects.filter(pk__in=ids).select_related("region")
         return {d.pk: {"code": d.code, "label": str(d)} for d in found}
-    found = ServiceItem.objects.filter(pk__in=ids).values_list("pk", "code", "name")
-    return {pk: {"code": code, "label": name} for pk, code, name in found}
+    if by == "item":
+        found = ServiceItem.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+        return {pk: {"code": code, "label": name} for pk, code, name in found}
+    return {w.pk: {"label": str(w)} for w in Window.objects.filter(pk__in=ids).select_related("center")}
 
 
 def public_regions():
