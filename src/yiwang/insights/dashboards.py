@@ -239,6 +239,34 @@ def build(*, actor, scope, period: Period, title: str, parts=(), link=None) -> D
     )
 
 
+# What the public index shows of each department; its own page has every indicator.
+INDEX_CODES = ("online_rate", "on_time_rate", "satisfaction_rate")
+
+
+def public_index(*, period: Period, link) -> tuple:
+    """The public's index: the top region (the city), a table of its departments' headline figures per region with
+    departments of its own, and the districts' breakdown (None without a region); unrestricted, as the public reads."""
+    regions = list(selectors.public_regions().order_by("path"))
+    if not regions:
+        return None, [], None
+    top = regions[0]
+    rows = selectors.breakdown(actor=None, scope=selectors.Scope(region=top), period=period, by="department")
+    figures = {row["id"]: row["indicators"] for row in rows}
+    columns = [Column(_("部门")), *(Column(str(INDICATORS[code].label)) for code in INDEX_CODES)]
+    by_region: dict[int, list] = {region.pk: [] for region in regions}
+    for department in selectors.public_departments():
+        shown = figures.get(department.pk, {})
+        by_region[department.region_id].append(
+            [Cell(department.name, link=link("department", {"code": department.code}))]
+            + [Cell(shown.get(code), INDICATORS[code].kind) for code in INDEX_CODES]
+        )
+    tables = [(region, Table(f"r-{region.code}", region.name, columns, by_region[region.pk])) for region in regions]
+    districts, _chart = breakdown(
+        actor=None, scope=selectors.Scope(region=top), period=period, by="region", key="regions", title="", link=link
+    )
+    return top, tables, districts.brief
+
+
 def period_label(period: Period) -> str:
     start = period.start
     if period.kind == "year":

@@ -9,13 +9,9 @@ from django.utils.translation import gettext as _
 from yiwang.core.replica import replica_view
 
 from .. import selectors
-from ..dashboards import DEPARTMENT_PARTS, REGION_PARTS, Cell, Column, Table, breakdown, build, period_label
-from ..indicators import INDICATORS
+from ..dashboards import DEPARTMENT_PARTS, REGION_PARTS, build, period_label, public_index
 from ..selectors import Scope
 from ._common import page, period_choices, period_of, with_period
-
-# What the index shows of each department; its own page has every indicator.
-INDEX_CODES = ("online_rate", "on_time_rate", "satisfaction_rate")
 
 
 def _links(period):
@@ -35,38 +31,7 @@ def _links(period):
 def index(request):
     """The city and its districts, each with its departments' headline figures for the period."""
     period = period_of(request)
-    regions = list(selectors.public_regions().order_by("path"))
-    departments = list(selectors.public_departments())
-    top = regions[0] if regions else None
-    figures = {}
-    if top is not None:
-        rows = selectors.breakdown(actor=None, scope=Scope(region=top), period=period, by="department")
-        figures = {row["id"]: row["indicators"] for row in rows}
-    columns = [Column(_("部门")), *(Column(str(INDICATORS[code].label)) for code in INDEX_CODES)]
-    link = _links(period)
-    tables = []
-    for region in regions:
-        rows = []
-        for d in departments:
-            if d.region_id != region.pk:
-                continue
-            shown = figures.get(d.pk, {})
-            rows.append(
-                [Cell(d.name, link=link("department", {"code": d.code}))]
-                + [Cell(shown.get(code), INDICATORS[code].kind) for code in INDEX_CODES]
-            )
-        tables.append((region, Table(f"r-{region.code}", region.name, columns, rows)))
-    table = None
-    if top is not None:
-        table, _chart = breakdown(
-            actor=None,
-            scope=Scope(region=top),
-            period=period,
-            by="region",
-            key="regions",
-            title="",
-            link=_links(period),
-        )
+    top, tables, districts = public_index(period=period, link=_links(period))
     return render(
         request,
         "insights/public_index.html",
@@ -76,7 +41,7 @@ def index(request):
             "choices": period_choices(period),
             "tables": tables,
             "top": top,
-            "districts": table.brief if table else None,
+            "districts": districts,
         },
     )
 
