@@ -125,3 +125,11 @@ def test_the_stored_figures_equal_a_direct_count_from_the_cases(known):
             expected = direct.get((None,), {})
             stored = counts(actor=None, scope=scope, period=window)
             assert evaluate(stored) == evaluate(expected), (period, scope)
+
+
+def test_a_staff_member_out_of_reach_is_the_same_404_as_none(client, known, supervisor, clerk, tianhe_reviewer):
+    """A district's 效能监察 names its own clerks; a username of another district answers as one that does not
+    exist, so the answer tells nobody which usernames exist."""
+    assert _api(client, supervisor, period="2025-11", staff=clerk.username).status_code == 200
+    assert _api(client, supervisor, period="2025-11", staff=tianhe_reviewer.username).status_code == 404
+    assert _api(client, supervisor, period="2025-11", staff="nobody-at-all").status_code == 404

@@ -135,14 +135,11 @@ def scope_for(*, actor, region="", department="", item="", center=None, window=N
     """The scope named by codes (区划代码, 部门编码, 事项编码, a centre's or window's id, a staff username), each
     looked up among what the actor may see: one out of reach is the same NotFound as one that does not exist.
     Actor None looks up the public's (any region, department or item; no centre, window or staff)."""
-    from yiwang.accounts.models import User
     from yiwang.catalog.models import ServiceItem
-    from yiwang.org.models import Department, ServiceCenter, Window
+    from yiwang.org.models import ServiceCenter, StaffRole
 
     def one(queryset, **lookup):
-        if actor is None:
-            return get_or_404(queryset, **lookup)
-        return get_restricted(queryset, actor, "insights_view", **lookup)
+        return _one(queryset, actor, **lookup)
 
     found = {}
     if region:
@@ -157,7 +154,12 @@ def scope_for(*, actor, region="", department="", item="", center=None, window=N
         if window is not None:
             found["window_id"] = one(Window.objects.all(), pk=window).pk
         if staff:
-            found["staff_id"] = get_or_404(User.objects.all(), username=staff).pk
+            # A username is looked up among the staff roles the actor reads, so that no one learns from the answer
+            # which usernames exist elsewhere.
+            roles = restrict(StaffRole.objects.filter(user__username=staff), actor, "insights_view")
+            found["staff_id"] = roles.values_list("user", flat=True).first()
+            if found["staff_id"] is None:
+                raise NotFound()
     return Scope(**found)
 
 
