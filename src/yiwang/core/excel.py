@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .errors import ValidationFailed
 
 YES, NO = "是", "否"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CellError(Exception):

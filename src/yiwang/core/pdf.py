@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -24,6 +23,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from .storage import private_download
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parent / "data" / "wqy-microhei-gb2312.ttf"
@@ -55,10 +56,7 @@ def document(*args, **kwargs) -> SimpleDocTemplate:
 
 def private_pdf_download(data: bytes, filename: str) -> HttpResponse:
     """A document about one case or person, as a download no shared cache may keep."""
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(data, content_type="application/pdf", filename=filename)
 
 
 def a4_notice(story: list, *, title: str, author: str) -> bytes:

@@ -240,6 +240,12 @@ def download_response(*, key: str, content_type: str, filename: str) -> HttpResp
         data = material_store().read(key)
     except (FileNotFoundError, ValueError):
         raise NotFound() from None
+    return private_download(data, content_type=content_type, filename=filename)
+
+
+def private_download(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """Bytes as a download, never shown inline, never sniffed, never kept by a shared cache: a stored file, or a
+    report or notice made for the request (a PDF, a workbook)."""
     response = HttpResponse(data, content_type=content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"

@@ -3,21 +3,19 @@ the evidence, and the closed round's report. Reads through selectors, writes thr
 re-renders its form with the reason (422), anything else falls to the DomainError middleware."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from yiwang.core.excel import XLSX_TYPE
+from yiwang.core.pdf import private_pdf_download
 from yiwang.core.permissions import can_do
-from yiwang.core.storage import download_response
+from yiwang.core.storage import download_response, private_download
 
 from . import report, selectors, services
 from .models import Indicator
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may_see_rounds(user) -> bool:
@@ -243,20 +241,15 @@ def _report_of(request, pk):
     return round_
 
 
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @staff_required
 def report_xlsx(request, pk):
     round_ = _report_of(request, pk)
-    return _download(report.report_xlsx(round_), XLSX, f"{report.title_of(round_)}.xlsx")
+    return private_download(
+        report.report_xlsx(round_), content_type=XLSX_TYPE, filename=f"{report.title_of(round_)}.xlsx"
+    )
 
 
 @staff_required
 def report_pdf(request, pk):
     round_ = _report_of(request, pk)
-    return _download(report.report_pdf(round_), "application/pdf", f"{report.title_of(round_)}.pdf")
+    return private_pdf_download(report.report_pdf(round_), f"{report.title_of(round_)}.pdf")

@@ -13,11 +13,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.admin import ReadOnlyAdmin
+from yiwang.core.excel import XLSX_TYPE
 
 from .categories_excel import CategoryImportFailed, categories_export, categories_import, require_category_admin
 from .models import Category, FaqEntry, RoutingRule, WorkOrder
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The tree is a few hundred rows at most; anything far larger is not a category sheet.
 CATEGORY_FILE_MAX_BYTES = 2 * 1024 * 1024
 
@@ -55,7 +55,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def export_view(self, request):
         self._require_maintainer(request)
-        response = HttpResponse(content_type=XLSX)
+        response = HttpResponse(content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, "工单分类.xlsx")
         categories_export(file=response)
         return response

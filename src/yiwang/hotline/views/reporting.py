@@ -4,16 +4,18 @@ sees only its own orders, does not see the district's report)."""
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.core.decorators import staff_required
 from yiwang.core.errors import ValidationFailed
+from yiwang.core.excel import XLSX_TYPE
+from yiwang.core.pdf import private_pdf_download
 from yiwang.core.permissions import allows
+from yiwang.core.storage import private_download
 from yiwang.org.models import Region
 
 from .. import report, report_files, selectors, services
@@ -96,24 +98,15 @@ def report_page(request, region_code, month):
     )
 
 
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @staff_required
 def report_xlsx(request, region_code, month):
     _region, _snapshot, found = _report_for(request, region_code, month)
-    return _download(
-        report_files.report_xlsx(found),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{report_files.title_of(found)}.xlsx",
+    return private_download(
+        report_files.report_xlsx(found), content_type=XLSX_TYPE, filename=f"{report_files.title_of(found)}.xlsx"
     )
 
 
 @staff_required
 def report_pdf(request, region_code, month):
     _region, _snapshot, found = _report_for(request, region_code, month)
-    return _download(report_files.report_pdf(found), "application/pdf", f"{report_files.title_of(found)}.pdf")
+    return private_pdf_download(report_files.report_pdf(found), f"{report_files.title_of(found)}.pdf")

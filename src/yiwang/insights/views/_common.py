@@ -4,14 +4,14 @@ one is chosen), the periods offered, links that keep the period, and the page's 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from yiwang.core.excel import XLSX_TYPE
+from yiwang.core.storage import private_download
 
 from .. import files
 from ..dashboards import Dashboard, period_label
 from ..periods import Period
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def period_of(request) -> Period:
@@ -73,16 +73,11 @@ def page(request, template: str, dashboard: Dashboard, *, export: str = "", **co
     )
 
 
-def download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def xlsx(request, dashboard: Dashboard) -> HttpResponse:
     """The dashboard's tables as a workbook, or only ?table=KEY's (one chart's or one table's figures)."""
     only = request.GET.get("table", "")
     table = dashboard.table(only) if only else None
     name = f"{dashboard.title}（{dashboard.period}）{table.title if table else ''}.xlsx"
-    return download(files.workbook(dashboard, table.key if table else ""), XLSX, name)
+    return private_download(
+        files.workbook(dashboard, table.key if table else ""), content_type=XLSX_TYPE, filename=name
+    )

@@ -2,10 +2,11 @@
 report (部门效能月报) as a PDF. Each reads the same restricted figures its page shows."""
 
 from yiwang.core.errors import NotFound
+from yiwang.core.pdf import private_pdf_download
 
 from .. import files, selectors
 from ..periods import Period
-from ._common import download, period_of, xlsx
+from ._common import period_of, xlsx
 from .dashboard import department_board, item_board, reader_required, region_board
 
 
@@ -35,4 +36,4 @@ def department_report(request, code, month):
         raise NotFound()
     department, dashboard = department_board(request.user, code, period)
     title = files.monthly_report_title(department, dashboard)
-    return download(files.monthly_report(department, dashboard), "application/pdf", f"{title}.pdf")
+    return private_pdf_download(files.monthly_report(department, dashboard), f"{title}.pdf")
