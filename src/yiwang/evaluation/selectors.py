@@ -65,6 +65,34 @@ def subject_for(*, round_: EvaluationRound, pk: int) -> RoundSubject:
     return found
 
 
+def indicator_for(*, round_: EvaluationRound, pk: int) -> Indicator:
+    """One indicator of the round's system; another system's is the same NotFound as a missing one."""
+    found = Indicator.objects.select_related("dimension").filter(pk=pk, dimension__system=round_.system_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def round_matrix(*, actor, round_: EvaluationRound) -> tuple[list[Indicator], list[dict]]:
+    """The round page's table: per subject, each indicator's computed value, or the mean of the scores the actor
+    may see with their count and the maximum."""
+    indicators_ = indicators(round_)
+    values = computed_values(round_)
+    table = score_table(actor, round_)
+    rows = []
+    for subject in subjects(round_):
+        cells = []
+        for indicator in indicators_:
+            if indicator.computed:
+                cells.append({"computed": True, "value": values.get((subject.pk, indicator.pk))})
+                continue
+            scores = table.get((subject.pk, indicator.pk), [])
+            mean = sum(s.value for s in scores) / len(scores) if scores else None
+            cells.append({"computed": False, "value": mean, "count": len(scores), "max": indicator.max_score})
+        rows.append({"subject": subject, "cells": cells})
+    return indicators_, rows
+
+
 def computed_values(round_: EvaluationRound) -> dict[tuple[int, int], float | None]:
     rows = ComputedValue.objects.filter(subject__round=round_).values_list("subject_id", "indicator_id", "value")
     return {(s, i): v for s, i, v in rows}

@@ -15,7 +15,6 @@ from yiwang.core.permissions import can_do
 from yiwang.core.storage import download_response, private_download
 
 from . import report, selectors, services
-from .models import Indicator
 
 
 def _may_see_rounds(user) -> bool:
@@ -88,29 +87,10 @@ def round_new(request):
     return redirect("evaluation:round", pk=found.pk)
 
 
-def _matrix(request, round_):
-    indicators = selectors.indicators(round_)
-    subjects = selectors.subjects(round_)
-    values = selectors.computed_values(round_)
-    table = selectors.score_table(request.user, round_)
-    rows = []
-    for subject in subjects:
-        cells = []
-        for indicator in indicators:
-            if indicator.computed:
-                cells.append({"computed": True, "value": values.get((subject.pk, indicator.pk))})
-                continue
-            scores = table.get((subject.pk, indicator.pk), [])
-            mean = sum(s.value for s in scores) / len(scores) if scores else None
-            cells.append({"computed": False, "value": mean, "count": len(scores), "max": indicator.max_score})
-        rows.append({"subject": subject, "cells": cells})
-    return indicators, rows
-
-
 @staff_required
 def round_page(request, pk):
     round_ = selectors.round_for(actor=request.user, pk=pk)
-    indicators, rows = _matrix(request, round_)
+    indicators, rows = selectors.round_matrix(actor=request.user, round_=round_)
     dimensions = list(dict.fromkeys(i.dimension for i in indicators))
     ranked = {
         kind: sorted(
@@ -201,9 +181,7 @@ def subject_page(request, pk, subject):
 def score(request, pk, subject, indicator):
     round_ = selectors.round_for(actor=request.user, pk=pk)
     found = selectors.subject_for(round_=round_, pk=subject)
-    target = Indicator.objects.select_related("dimension").filter(pk=indicator).first()
-    if target is None:
-        raise NotFound()
+    target = selectors.indicator_for(round_=round_, pk=indicator)
     try:
         services.score_save(
             actor=request.user,
