@@ -192,8 +192,7 @@ def test_kill_minus_nine_loses_nothing_acknowledged(demo_database, tmp_path):
     )
     port = _free_port()
     logs = (tmp_path / "services.log").open("wb")  # closed in the finally below, after the processes stop
-    # The worker sweeps once as it starts; no periodic sweep after that, so the one this test enqueues is the one
-    # that deems the late submission accepted, however long the queue's other periodic jobs take to run.
+    # The worker sweeps once as it starts and not again during the test: the load meets a quiet queue.
     services = Services({**env, "YIWANG_SWEEP_SECONDS": "3600"}, port, logs)
     applicant = Client(port, tokens["enterprise"])
     acknowledged: dict[str, str] = {}  # idempotency key -> case number from a 201/200
@@ -286,7 +285,8 @@ def test_kill_minus_nine_loses_nothing_acknowledged(demo_database, tmp_path):
                     break
                 time.sleep(0.3)
             assert row[0] == "SUCCESSFUL", row
-            assert row[1]["deemed_accepted"] >= 1
+            # Not this sweep's own count: the restarted worker's start-up sweep may still be queued behind the
+            # other periodic jobs and get to the late case first. Either way the worker deemed it accepted.
             status, deemed = conn.execute(
                 "SELECT status, deemed_accepted FROM cases_case WHERE number = %s", [late[0]]
             ).fetchone()
