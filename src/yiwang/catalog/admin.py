@@ -28,6 +28,7 @@ from .models import (
     ItemVersion,
     LicenceType,
     MaterialSpec,
+    Referral,
     ServiceItem,
     Synonym,
     Topic,
@@ -122,7 +123,7 @@ class ServiceItemAdmin(ServiceWriteAdmin):
     list_filter = ("kind", "level", "audience", "department_kind")
     search_fields = ("code", "name")
     list_select_related = ("current_version",)
-    fields = ("code", "name", "kind", "department_kind", "level", "audience")
+    fields = ("code", "name", "name_en", "keywords_en", "kind", "department_kind", "level", "audience")
     actions = ["open_draft"]
 
     def get_fields(self, request, obj=None):
@@ -335,7 +336,7 @@ class BundleAdmin(ServiceWriteAdmin, ServiceDeletes):
     list_display = ("code", "name", "audience", "popular")
     list_filter = ("audience", "popular")
     search_fields = ("code", "name", "keywords")
-    fields = ("code", "name", "audience", "promise", "description", "keywords", "popular")
+    fields = ("code", "name", "name_en", "audience", "promise", "description", "keywords", "keywords_en", "popular")
     inlines = [BundleItemInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -361,6 +362,8 @@ class BundleAdmin(ServiceWriteAdmin, ServiceDeletes):
             promise=obj.promise,
             description=obj.description,
             keywords=obj.keywords,
+            keywords_en=obj.keywords_en,
+            name_en=obj.name_en,
             popular=obj.popular,
             items=[row["item"] for row in sorted(rows, key=lambda r: r["position"])],
         )
@@ -404,3 +407,9 @@ class LicenceTypeAdmin(ReferenceAdmin):
 class SynonymAdmin(ReferenceAdmin):
     list_display = ("term", "expansions")
     search_fields = ("term", "expansions")
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReferenceAdmin):
+    list_display = ("code", "need", "where", "phone")
+    search_fields = ("code", "need", "keywords", "where")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from yiwang.core.cache import cache_bump
 from yiwang.org.models import Department
 
-from . import search
 from .models import ItemVersion, MaterialSpec, SearchEntry, SearchTerm, ServiceItem
+from .search.index import item_terms
 
 CODE_PREFIX = "G"
 BATCH = 1000
@@ -252,7 +252,7 @@ def generate_items(*, count: int) -> int:
     rows = [
         (entry.pk, term, weight)
         for entry, item, material in zip(entries, items, material_names, strict=True)
-        for term, weight in search.item_terms(
+        for term, weight in item_terms(
             name=item.name, keywords="", materials=[material], department=departments.get(item.department_kind, "")
         ).items()
     ]

@@ -12,6 +12,7 @@ from django.db import transaction
 from yiwang.core.cache import cache_bump
 from yiwang.org.models import Department, Region
 
+from . import search
 from .devolution import devolution_refresh
 from .models import (
     ConstructionStage,
@@ -20,6 +21,7 @@ from .models import (
     ItemVersion,
     LicenceType,
     MaterialSpec,
+    Referral,
     ServiceItem,
     Synonym,
     Topic,
@@ -248,6 +250,7 @@ def _load_catalog(data: dict, regions: dict[str, Region]) -> None:
     for term, expansions in _yaml("synonyms.yaml").items():
         Synonym.objects.update_or_create(term=term, defaults={"expansions": " ".join(expansions)})
     keywords = _yaml("item_keywords.yaml")
+    english = _yaml("item_english.yaml")
     specific_forms = _yaml("forms.yaml")
 
     items: dict[str, ServiceItem] = {}
@@ -257,6 +260,8 @@ def _load_catalog(data: dict, regions: dict[str, Region]) -> None:
             code=row["ref"],
             defaults={
                 "name": row["name"],
+                "name_en": english.get(row["ref"], {}).get("name", ""),
+                "keywords_en": ", ".join(english.get(row["ref"], {}).get("keywords", [])),
                 "kind": row["kind"],
                 "department_kind": row["dept"],
                 "level": row["level"],
@@ -304,6 +309,8 @@ def _load_catalog(data: dict, regions: dict[str, Region]) -> None:
             actor=None,
             code=row["ref"],
             name=row["name"],
+            name_en=english.get(row["ref"], {}).get("name", ""),
+            keywords_en=", ".join(english.get(row["ref"], {}).get("keywords", [])),
             audience="person" if row["ref"] in PERSON_BUNDLES else "enterprise",
             items=[items[r] for r in row["items"]],
             promise=row.get("promise", ""),
@@ -323,6 +330,12 @@ def _load_catalog(data: dict, regions: dict[str, Region]) -> None:
         DualNotificationRule.objects.update_or_create(
             activity=row["activity"], defaults={"item": items[row["item"]], "department_kind": row["dept"]}
         )
+    for row in _yaml("elsewhere.yaml"):
+        fields = {k: v for k, v in row.items() if k not in ("code", "keywords")}
+        referral, _ = Referral.objects.update_or_create(
+            code=row["code"], defaults={**fields, "keywords": " ".join(row["keywords"])}
+        )
+        search.index_referral(referral)
     # The implementations above were written after their items' publication checked them: check everything once.
     devolution_refresh(actor=None)
 

@@ -6,10 +6,13 @@ reach a reader a moment after it is published, and these pages carry most of the
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from yiwang.catalog.forms_schema import schema_form
 from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.search import SearchAnswer, answer
 from yiwang.catalog.search import search as catalog_search
+from yiwang.catalog.services import search_miss_record
 from yiwang.catalog.selectors import (
     bundle_detail,
     bundle_list,
@@ -44,11 +47,20 @@ def home(request):
 
 
 def search(request):
+    """Answers; or "not handled here" and where to go; or "did you mean". A query without a sure answer is
+    counted (masked) for the catalog's editors."""
     query = request.GET.get("q", "").strip()
-    hits = catalog_search(query, limit=RESULT_LIMIT) if query else []
-    context = {"query": query, "hits": hits}
-    if query and not hits:
-        context["popular_bundles"] = bundle_list(popular=True)
+    result = answer(query, limit=RESULT_LIMIT) if query else None
+    context = {
+        "query": query,
+        "answer": result,
+        "hits": result.hits if result else [],
+        "english": get_language().startswith("en") or (result is not None and result.latin),
+    }
+    if result is not None and result.outcome != SearchAnswer.Outcome.ANSWERED:
+        search_miss_record(query=query, outcome=result.outcome)
+        if result.referral is None:
+            context["popular_bundles"] = bundle_list(popular=True)
     return render(request, "portal/search.html", context)
 
 
@@ -56,7 +68,8 @@ def suggest(request):
     """The live suggestions under the search box (an htmx fragment)."""
     query = request.GET.get("q", "").strip()
     hits = catalog_search(query, limit=SUGGESTION_LIMIT) if query else []
-    return render(request, "portal/search.html#suggestions", {"query": query, "hits": hits})
+    english = get_language().startswith("en")
+    return render(request, "portal/search.html#suggestions", {"query": query, "hits": hits, "english": english})
 
 
 @replica_view

@@ -12,7 +12,7 @@ from .items import (
     ServiceItem,
     implementation_code,
 )
-from .search import SearchEntry, SearchTerm, Synonym
+from .search import Referral, SearchEntry, SearchTerm, Synonym
 
 __all__ = [
     "DEFAULT_STATUTORY_DAYS",
@@ -25,6 +25,7 @@ __all__ = [
     "ItemVersion",
     "LicenceType",
     "MaterialSpec",
+    "Referral",
     "SearchEntry",
     "SearchTerm",
     "ServiceItem",

@@ -12,10 +12,12 @@ class Bundle(models.Model):
 
     code = models.CharField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=80)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     audience = models.CharField(_("服务对象"), max_length=10, choices=ServiceItem.Audience.choices)
     promise = models.CharField(_("承诺"), max_length=80, blank=True)
     description = models.TextField(_("说明"), blank=True)
     keywords = models.CharField(_("检索关键词"), max_length=300, blank=True)
+    keywords_en = models.CharField(_("英文检索关键词"), max_length=500, blank=True)
     popular = models.BooleanField(_("首页推荐"), default=False)
     items = models.ManyToManyField(
         ServiceItem, through="BundleItem", verbose_name=_("包含事项"), related_name="bundles"

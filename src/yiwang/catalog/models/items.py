@@ -48,6 +48,10 @@ class ServiceItem(models.Model):
 
     code = models.CharField(_("事项编码（一事一码）"), max_length=30, unique=True)
     name = models.CharField(_("事项名称"), max_length=120)
+    # The catalog's English translation, kept with the item: shown to English readers and searched when a
+    # query is Latin text. Not versioned: a better translation is not a change to the service.
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    keywords_en = models.CharField(_("英文检索关键词"), max_length=500, blank=True)
     kind = models.CharField(_("事项类型"), max_length=20, choices=Kind.choices)
     department_kind = models.CharField(_("主管部门类别"), max_length=20, db_index=True)
     level = models.CharField(_("实施层级"), max_length=10, choices=Level.choices)

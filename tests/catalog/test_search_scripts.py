@@ -1,0 +1,113 @@
+"""Search in every script a Guangzhou resident types, by sound when the characters are wrong, and an honest
+"not handled here": through the search functions; the portal page is tested in tests/portal."""
+
+import pytest
+
+from yiwang.catalog import search
+from yiwang.catalog.models import Referral, SearchEntry
+from yiwang.catalog.search.text import detone, english_terms, normalize, pinyin_terms, syllabify
+from yiwang.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def first(query: str) -> str | None:
+    hits = search.answer(query).hits
+    return hits[0].code if hits else None
+
+
+def top(query: str, n: int = 5) -> list[str]:
+    return [hit.code for hit in search.answer(query).hits[:n]]
+
+
+def test_traditional_and_hong_kong_characters_fold_to_simplified():
+    assert normalize("點樣搞個體戶牌照") == "点样搞个体户牌照"
+    assert normalize("ＳＦＺ（新辦）") == "sfz(新办)"
+
+
+def test_tones_marks_and_digits_are_dropped_and_u_umlaut_is_typed_v():
+    assert detone("shēnfènzhèng") == "shenfenzheng"
+    assert detone("shen1fen4zheng4") == "shenfenzheng"
+    assert detone("lǜshī") == "lvshi"
+
+
+@pytest.mark.parametrize(
+    ("letters", "syllables"),
+    [
+        ("gongjijintiqu", ("gong", "ji", "jin", "ti", "qu")),
+        ("xian", ("xian",)),  # fewest pieces: not xi an
+        ("jiehun", ("jie", "hun")),
+        ("sfz", ()),  # initials are not syllables
+        ("license", ()),
+    ],
+)
+def test_joined_pinyin_is_cut_into_syllables(letters, syllables):
+    assert syllabify(letters) == syllables
+
+
+def test_index_holds_whole_pinyin_and_initials():
+    assert pinyin_terms("居民身份证") == ("py:jmsfz", "py:juminshenfenzheng")
+
+
+def test_english_terms_are_stems_without_filler():
+    assert english_terms("How do I get a Business Licence?") == ("en:busi", "en:licenc")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("點樣開公司", "R001"),
+        ("身份證過期", "R031"),
+        ("jiehun登记", "R040"),
+        ("jie hun deng ji", "R040"),
+        ("shēnfènzhèng", "R031"),
+        ("shen1fen4zheng4", "R031"),
+        ("gongjijintiqu", "R067"),
+        ("户口前移", "R034"),  # 前移 sounds as 迁移
+        ("身份正过期", "R031"),  # 身份正 sounds as 身份证
+    ],
+)
+def test_scripts_pinyin_and_homophones_find_the_item(query, code):
+    assert code in top(query, 3), search.answer(query)
+
+
+def test_a_correctly_typed_word_is_not_counted_again_by_its_sound():
+    typed = search.answer("居民身份证").hits[0]
+    assert typed.code == "R031"
+    assert typed.score == search.answer("居民身份证换领").hits[0].score or typed.sureness == 1.0
+
+
+def test_staff_search_never_returns_referrals():
+    Referral.objects.create(code="X99", need="办理护照", where="出入境管理部门", keywords="护照 办护照")
+    search.index_referral(Referral.objects.get(code="X99"))
+    assert all(hit.kind != SearchEntry.Kind.REFERRAL for hit in search.search("办护照"))
+    assert search.answer("办护照").referral.code == "X99"
+
+
+def test_a_referral_saved_through_the_service_is_searchable_at_once_and_audited(catalog_admin):
+    from yiwang.catalog.services import reference_save
+
+    referral = Referral(code="X98", need="申领海员证", where="海事管理机构", keywords="海员证 船员证 seaman")
+    reference_save(actor=catalog_admin, obj=referral)
+    result = search.answer("海员证怎么办")
+    assert result.referral == referral and result.hits == []
+    assert result.outcome == search.SearchAnswer.Outcome.REFERRAL
+    assert AuditEntry.objects.filter(action="catalog.referral_create").exists()
+
+
+def test_a_query_nothing_explains_gets_suggestions_not_answers():
+    result = search.answer("量子纠缠实验室证明")
+    assert result.hits == []
+    assert result.outcome in (search.SearchAnswer.Outcome.WEAK, search.SearchAnswer.Outcome.NONE)
+    assert len(result.suggestions) <= 3
+
+
+def test_a_sure_answer_reports_its_sureness():
+    result = search.answer("开饭店")
+    assert result.outcome == search.SearchAnswer.Outcome.ANSWERED
+    assert result.hits[0].sureness >= 0.9
+
+
+def test_a_latin_query_is_marked_for_english_names():
+    assert search.answer("business licence").latin
+    assert not search.answer("sfz身份证").latin
