@@ -70,6 +70,8 @@ OUTSIDERS = HOTLINE_ROLES | {"evaluator"}
 # superuser; who sets rounds up.
 EVALUATES = frozenset({"catalog_admin", "evaluator", "superuser"})
 MANAGES_EVALUATION = frozenset({"catalog_admin", "superuser"})
+# Who edits the catalog (catalog_maintain): the administrators and the superuser.
+EDITS_CATALOG = frozenset({"catalog_admin", "superuser"})
 
 
 # Who reads the efficiency dashboards (insights_view): the district's 效能监察 and administrator the district's and
@@ -197,6 +199,7 @@ PAGES: dict[str, Page] = {
     "evaluation:evidence": Page(lambda w: {"pk": w["evaluation"].pk, "score": w["evaluation_score"].pk}, EVALUATES),
     "evaluation:report_xlsx": Page(lambda w: {"pk": w["evaluation"].pk}, MANAGES_EVALUATION),
     "evaluation:report_pdf": Page(lambda w: {"pk": w["evaluation"].pk}, MANAGES_EVALUATION),
+    "catalog:search_misses": Page(opens=EDITS_CATALOG),
 }
 
 

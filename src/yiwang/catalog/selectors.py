@@ -1,12 +1,24 @@
 """Reads of the catalog. Published content is public; drafts and implementations for staff are restricted."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
 
 from yiwang.core.cache import cached
 from yiwang.core.errors import NotFound
-from yiwang.core.permissions import restrict
+from yiwang.core.permissions import can_do, restrict
 
-from .models import Bundle, BundleItem, ItemImplementation, ItemVersion, MaterialSpec, ServiceItem, Topic
+from .misses import week_of
+from .models import (
+    Bundle,
+    BundleItem,
+    ItemImplementation,
+    ItemVersion,
+    MaterialSpec,
+    SearchMiss,
+    ServiceItem,
+    Topic,
+)
 
 
 def published_items() -> QuerySet[ServiceItem]:
@@ -140,6 +152,20 @@ def open_implementation(*, code: str) -> ItemImplementation:
     if found is None:
         raise NotFound()
     return found
+
+
+SEARCH_MISSES_SHOWN = 100
+
+
+def search_misses(*, actor, week: dt.date) -> list[SearchMiss]:
+    """The most frequent queries the portal had no good answer for in the week of `week` (any day of it), for the
+    catalog's editors (catalog_maintain; the platform's whole catalog, so no region narrows it); to anyone else
+    the 404 of a page that is not there."""
+    if not can_do(actor, "catalog_maintain"):
+        raise NotFound()
+    return list(
+        SearchMiss.objects.filter(week=week_of(week)).order_by("-count", "query", "outcome")[:SEARCH_MISSES_SHOWN]
+    )
 
 
 # --- per-process caches (core.cache, generation "catalog"): what every submission reads of the catalog ----------

@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("", include("yiwang.hotline.urls")),
     path("", include("yiwang.insights.urls")),
     path("", include("yiwang.open311.urls")),
+    path("", include("yiwang.catalog.urls")),
     path("", include("yiwang.portal.cases_urls")),
     path("", include("yiwang.portal.urls")),
     prefix_default_language=False,

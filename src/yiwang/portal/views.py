@@ -12,7 +12,6 @@ from yiwang.catalog.forms_schema import schema_form
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.search import SearchAnswer, answer
 from yiwang.catalog.search import search as catalog_search
-from yiwang.catalog.services import search_miss_record
 from yiwang.catalog.selectors import (
     bundle_detail,
     bundle_list,
@@ -23,6 +22,7 @@ from yiwang.catalog.selectors import (
     topic_detail,
     topic_list,
 )
+from yiwang.catalog.services import search_miss_record
 from yiwang.core.errors import NotFound
 from yiwang.core.replica import replica_view
 from yiwang.org.selectors import department_detail, department_list, region_list

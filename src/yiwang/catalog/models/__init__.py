@@ -1,5 +1,6 @@
 """The catalog's tables, by subdomain: items and their versions (items), how they are grouped for people (groupings),
-the search index (search) and the devolution check's findings (devolution)."""
+the search index (search), the queries it had no good answer for (misses) and the devolution check's findings
+(devolution)."""
 
 from .devolution import DevolutionFinding
 from .groupings import Bundle, BundleItem, ConstructionStage, DualNotificationRule, Topic
@@ -12,6 +13,7 @@ from .items import (
     ServiceItem,
     implementation_code,
 )
+from .misses import SearchMiss
 from .search import Referral, SearchEntry, SearchTerm, Synonym
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "MaterialSpec",
     "Referral",
     "SearchEntry",
+    "SearchMiss",
     "SearchTerm",
     "ServiceItem",
     "Synonym",

@@ -1,8 +1,8 @@
-"""Every write to the catalog. Keyword-only, actor explicit, one transaction with its audit entry."""
+"""Items and their versions: create, change, draft, edit, publish and discard (一事一码; published versions are
+kept for ever)."""
 
 from collections import deque
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -10,26 +10,13 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.cache import cache_bump
-from yiwang.core.errors import PermissionDenied, PrerequisiteCycle, ValidationFailed
-from yiwang.core.permissions import can_do
+from yiwang.core.errors import PrerequisiteCycle, ValidationFailed
 
-from . import search
-from .devolution import devolution_refresh
-from .forms_schema import check_example, check_schema
-from .models import (
-    Bundle,
-    BundleItem,
-    ConstructionStage,
-    DevolutionFinding,
-    DualNotificationRule,
-    ItemImplementation,
-    ItemVersion,
-    LicenceType,
-    MaterialSpec,
-    ServiceItem,
-    Synonym,
-    Topic,
-)
+from .. import search
+from ..devolution import devolution_refresh
+from ..forms_schema import check_example, check_schema
+from ..models import ItemVersion, MaterialSpec, ServiceItem
+from ._common import _full_clean, require_catalog_admin
 
 VERSION_FIELDS = (
     "legal_basis",
@@ -52,21 +39,6 @@ SIGN_OFF_FIELDS = ("sign_off",)
 MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared_source", "tolerable", "commitment")
 
 
-def require_catalog_admin(actor) -> None:
-    if actor is None:
-        return  # the system itself: fixtures and imports run by an operator at the console
-    if can_do(actor, "catalog_maintain"):
-        return
-    raise PermissionDenied(_("只有管理员可以维护事项目录"))
-
-
-def _full_clean(obj, exclude=None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise ValidationFailed(fields=exc.message_dict) from None
-
-
 @transaction.atomic
 def item_create(
     *, actor, code: str, name: str, kind: str, department_kind: str, level: str, audience: str
@@ -79,7 +51,7 @@ def item_create(
     return item
 
 
-ITEM_FIELDS = ("name", "kind", "department_kind", "level", "audience")
+ITEM_FIELDS = ("name", "name_en", "keywords_en", "kind", "department_kind", "level", "audience")
 
 
 @transaction.atomic
@@ -275,110 +247,3 @@ def item_version_publish(*, actor, version: ItemVersion) -> ItemVersion:
         },
     )
     return version
-
-
-@transaction.atomic
-def bundle_save(
-    *,
-    actor,
-    code: str,
-    name: str,
-    audience: str,
-    items: list[ServiceItem],
-    promise: str = "",
-    description: str = "",
-    keywords: str = "",
-    popular: bool = False,
-) -> Bundle:
-    require_catalog_admin(actor)
-    if not items:
-        raise ValidationFailed(fields={"items": [_("一件事至少包含一个事项")]})
-    bundle, created = Bundle.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "audience": audience,
-            "promise": promise,
-            "description": description,
-            "keywords": keywords,
-            "popular": popular,
-        },
-    )
-    _full_clean(bundle)
-    before = list(bundle.entries.values_list("item_id", flat=True))
-    bundle.entries.all().delete()
-    BundleItem.objects.bulk_create(
-        BundleItem(bundle=bundle, item=it, position=i) for i, it in enumerate(items, start=1)
-    )
-    search.index_bundle(bundle)
-    devolution_refresh(actor=actor, items=[*before, *items])
-    audit_record(
-        actor=actor,
-        action="catalog.bundle_create" if created else "catalog.bundle_update",
-        target=bundle,
-        data={"code": code, "items": [it.code for it in items]},
-    )
-    return bundle
-
-
-# Catalog tables that are plain reference data: one row is one fact, with no state of its own to guard.
-REFERENCE_MODELS = (ItemImplementation, LicenceType, Topic, ConstructionStage, DualNotificationRule, Synonym)
-
-
-def _reference_model(obj) -> None:
-    if not isinstance(obj, REFERENCE_MODELS):
-        raise TypeError(f"{type(obj).__name__} is not a catalog reference table; use its own service")
-
-
-@transaction.atomic
-def reference_save(*, actor, obj, changed: list[str] | None = None):
-    """Validate and save one row of a reference table, with its audit entry."""
-    require_catalog_admin(actor)
-    _reference_model(obj)
-    created = obj.pk is None
-    _full_clean(obj)
-    obj.save()
-    if isinstance(obj, ItemImplementation):
-        devolution_refresh(actor=actor, items=[obj.item_id])
-    audit_record(
-        actor=actor,
-        action=f"catalog.{obj._meta.model_name}_{'create' if created else 'update'}",
-        target=obj,
-        data={"object": str(obj), **({"fields": changed} if changed is not None else {})},
-    )
-    return obj
-
-
-@transaction.atomic
-def reference_delete(*, actor, obj) -> None:
-    require_catalog_admin(actor)
-    _reference_model(obj)
-    audit_record(actor=actor, action=f"catalog.{obj._meta.model_name}_delete", target=obj, data={"object": str(obj)})
-    obj.delete()
-    if isinstance(obj, ItemImplementation):
-        devolution_refresh(actor=actor, items=[obj.item_id])
-
-
-@transaction.atomic
-def bundle_delete(*, actor, bundle: Bundle) -> None:
-    require_catalog_admin(actor)
-    members = list(bundle.entries.values_list("item_id", flat=True))
-    audit_record(actor=actor, action="catalog.bundle_delete", target=bundle, data={"code": bundle.code})
-    bundle.delete()
-    devolution_refresh(actor=actor, items=members)
-
-
-@transaction.atomic
-def devolution_recheck(*, actor) -> int:
-    """Check the whole published catalog again (放权同步) and store what is found: after changes no catalog
-    service sees (a department or a region moved). Returns how many findings stand."""
-    require_catalog_admin(actor)
-    change = devolution_refresh(actor=actor, items=None)
-    standing = DevolutionFinding.objects.count()
-    audit_record(
-        actor=actor,
-        action="catalog.devolution_recheck",
-        shard_key="catalog.devolution",
-        data={"findings": standing, "added": len(change["added"]), "removed": len(change["removed"])},
-    )
-    return standing

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_devolution_finding'),
+        ('catalog', '0006_search_miss'),
     ]
 
     operations = [

@@ -1,0 +1,41 @@
+"""Counting the portal's searches that found no good answer, by week (catalog.misses says how a query is kept)."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from ..misses import mask_query, week_of
+from ..models import SearchMiss
+
+
+def search_miss_record(*, query: str, outcome: str, at: dt.datetime | None = None) -> None:
+    """Count one search the portal had no confident answer for: `outcome` is a SearchMiss.Outcome value, `at` the
+    moment (now by default), counted in its local week. A query empty once masked is not counted.
+
+    No actor and no audit entry, deliberately: this is anonymous public telemetry, a count of masked queries that
+    names nobody and decides nothing, written on every unanswered search of a public page; an audit entry each
+    time would swamp the audit chain with noise and make every search pay for a chained write.
+
+    One UPDATE when the week already has the query (the usual case); else an INSERT, and if a concurrent first
+    search inserted it in between (the unique constraint says so), the UPDATE again.
+    """
+    if outcome not in SearchMiss.Outcome.values:
+        raise ValueError(f"not a search miss outcome: {outcome!r}")
+    masked = mask_query(query)
+    if not masked:
+        return
+    at = at or timezone.now()
+    key = {"week": week_of(timezone.localdate(at)), "query": masked, "outcome": outcome}
+    row = SearchMiss.objects.filter(**key)
+    # Greatest: a late call (a retried request) must not move the last sighting back.
+    bump = {"count": F("count") + 1, "last_seen": Greatest("last_seen", at)}
+    if row.update(**bump):
+        return
+    try:
+        with transaction.atomic():
+            SearchMiss.objects.create(**key, count=1, last_seen=at)
+    except IntegrityError:
+        row.update(**bump)
