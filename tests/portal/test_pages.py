@@ -40,7 +40,7 @@ def test_search_page_renders_hits_from_search(client, monkeypatch):
         catalog_search.SearchHit("bundle", "B02", "开餐馆一件事", 3.0),
         catalog_search.SearchHit("item", "R005", "食品经营许可（新办）", 2.0),
     ]
-    monkeypatch.setattr("yiwang.portal.views.catalog_search", lambda q, limit: hits)
+    monkeypatch.setattr("yiwang.portal.views.answer", lambda q, limit: catalog_search.SearchAnswer(q, hits=hits))
     html = page(client, "/search/?q=开饭店要办哪些证")
     assert 'href="/bundles/B02/"' in html and "开餐馆一件事" in html
     assert 'href="/items/R005/"' in html
@@ -59,7 +59,7 @@ def test_search_empty_query_shows_hint(client):
 
 
 def test_search_without_results_suggests_and_gives_12345(client, monkeypatch):
-    monkeypatch.setattr("yiwang.portal.views.catalog_search", lambda q, limit: [])
+    monkeypatch.setattr("yiwang.portal.views.answer", lambda q, limit: catalog_search.SearchAnswer(q))
     html = page(client, "/search/?q=zzqqxx")
     assert "没有找到" in html
     assert "开餐馆一件事" in html  # a popular bundle as a suggestion

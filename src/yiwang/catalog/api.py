@@ -138,6 +138,7 @@ class SearchHitOut(Schema):
     kind: str
     code: str
     title: str
+    title_en: str = Field("", description="英文名称（有译名时）")
     score: float
 
 
@@ -181,6 +182,36 @@ class SearchQuery(Schema):
 @router.get("/search", response=answers(list[SearchHitOut]), summary="按群众说法检索事项和一件事（一起排序）")
 def search(request, params: Query[SearchQuery]):
     return catalog_search.search(params.q, limit=params.limit)
+
+
+class ReferralOut(Schema):
+    code: str
+    need: str
+    need_en: str
+    where: str
+    where_en: str
+    how: str
+    how_en: str
+    phone: str
+
+
+class SearchAnswerOut(Schema):
+    outcome: str = Field(
+        description="answered：有确切结果；referral：非本平台事项，见 referral；weak：仅有弱相关结果，见 suggestions；"
+        "none：无结果"
+    )
+    hits: list[SearchHitOut]
+    referral: ReferralOut | None = None
+    suggestions: list[SearchHitOut] = Field(description="“您是不是要找”：不作为答案展示")
+
+
+@router.get(
+    "/search/answer",
+    response=answers(SearchAnswerOut),
+    summary="按群众说法检索，并如实告知：有确切结果、非本平台事项（去哪里办）或仅有弱相关结果",
+)
+def search_answer(request, params: Query[SearchQuery]):
+    return catalog_search.answer(params.q, limit=params.limit)
 
 
 @router.get("/bundles", response=answers(list[BundleOut]), summary="一件事列表")

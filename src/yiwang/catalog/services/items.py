@@ -41,10 +41,28 @@ MATERIAL_FIELDS = ("name", "required", "form", "source", "licence_type", "shared
 
 @transaction.atomic
 def item_create(
-    *, actor, code: str, name: str, kind: str, department_kind: str, level: str, audience: str
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    department_kind: str,
+    level: str,
+    audience: str,
+    name_en: str = "",
+    keywords_en: str = "",
 ) -> ServiceItem:
     require_catalog_admin(actor)
-    item = ServiceItem(code=code, name=name, kind=kind, department_kind=department_kind, level=level, audience=audience)
+    item = ServiceItem(
+        code=code,
+        name=name,
+        name_en=name_en,
+        keywords_en=keywords_en,
+        kind=kind,
+        department_kind=department_kind,
+        level=level,
+        audience=audience,
+    )
     _full_clean(item, exclude=["current_version"])
     item.save()
     audit_record(actor=actor, action="catalog.item_create", target=item, data={"code": code, "name": name})
