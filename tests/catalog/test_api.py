@@ -105,14 +105,9 @@ def test_nul_bytes_on_a_page_get_the_error_page(client):
 
 
 def test_search_answer_says_when_a_need_is_handled_elsewhere(client):
-    from yiwang.catalog.models import Referral
-    from yiwang.catalog.search import index_referral
-
-    index_referral(
-        Referral.objects.create(code="X97", need="办理护照", where="出入境管理部门", phone="12367", keywords="护照")
-    )
     body = client.get("/api/v1/search/answer", {"q": "办护照"}).json()
     assert body["outcome"] == "referral" and body["hits"] == []
-    assert body["referral"]["where"] == "出入境管理部门" and body["referral"]["phone"] == "12367"
+    assert "出入境" in body["referral"]["where"] and body["referral"]["phone"] == "12367"
     answered = client.get("/api/v1/search/answer", {"q": "开饭店"}).json()
     assert answered["outcome"] == "answered" and answered["hits"][0]["code"] in ("B02", "R005")
+    assert answered["hits"][0]["title_en"]

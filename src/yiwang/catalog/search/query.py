@@ -16,26 +16,30 @@ are not shown as answers but offered as "did you mean"; a referral elsewhere tha
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from ..models import Bundle, Referral, SearchEntry, SearchTerm, ServiceItem, Synonym
+from .index import KEYWORD_WEIGHT
 from .text import (
     CJK_RUN,
-    ENGLISH_PREFIX,
     ENGLISH_STOPWORDS,
     LATIN_WORD,
+    PHRASE_MAX,
     PINYIN_PREFIX,
     QUERY_MAX_CHARS,
     STOPWORDS,
     SYLLABLES_MAX,
     TERM_MAX,
     detone,
+    english_stems,
+    english_term,
     normalize,
     pinyin_of,
     split_keywords,
-    stem,
     syllabify,
     tokenizer,
     words,
@@ -72,12 +76,20 @@ EVENT_CUES = (
     "steps",
 )
 EVENT_BUNDLE_BOOST = 1.6
+EDIT_WEIGHT = 0.6  # a word one edit from what the citizen typed
+EDIT_WORD_MIN, EDIT_WORD_MAX = 3, 6  # two-character words are one edit from hundreds of others
+EDIT_CHOICES = 3
+VOCABULARY_TTL = 300.0
 SYNONYM_TTL = 60.0  # seconds; bounds how long a same-length edit made in another process goes unseen
-ANSWER_MIN = 0.45  # sureness below which results are offered as "did you mean", not answers
+ANSWER_MIN = 0.4  # sureness below which results are offered as "did you mean", not answers
 REFERRAL_MIN = 0.5  # sureness a referral elsewhere needs to answer "not handled here"
+INFORMATION_CAP = 4  # a query's information is counted up to this many of the rarest characters
 UNKNOWN_SHARE = 0.25  # what a character the index does not know weighs, against the rarest word it knows
 SUGGESTIONS = 3
-SURENESS_RANKS = 5  # how many of the best entries get their sureness measured
+SURENESS_RANKS = 10  # how many of the best entries get their sureness measured; only they can be answers
+RANK_SURENESS_FLOOR = 0.5  # answers are ordered by score × (this + sureness)
+TAIL_MIN = 0.25  # an answer below the first must explain at least this much of the query
+REFERRAL_MARGIN = 0.1  # how much more a referral elsewhere must explain than the best answer here
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,7 @@ class SearchAnswer:
     hits: list[SearchHit] = field(default_factory=list)
     referral: Referral | None = None
     suggestions: list[SearchHit] = field(default_factory=list)
+    see_also: Referral | None = None  # beside answers: a related need that is handled elsewhere
 
     @property
     def latin(self) -> bool:
@@ -155,6 +168,35 @@ class _Synonyms:
 _synonyms = _Synonyms()
 
 
+class _Vocabulary:
+    """The index's Chinese words, by length, for a word the index does not know that is one edit from one it does
+    (歌舞厅 → 歌厅, 营业执招 → 营业执照). Read again when the number of entries moves, or after VOCABULARY_TTL."""
+
+    def __init__(self) -> None:
+        self.marker: int | None = None
+        self.loaded_at = 0.0
+        self.by_length: dict[int, list[str]] = {}
+
+    def current(self, cursor, table: str, entries: int) -> dict[int, list[str]]:
+        now = time.monotonic()
+        if entries != self.marker or now - self.loaded_at > VOCABULARY_TTL:
+            cursor.execute(f"SELECT DISTINCT term FROM {table} WHERE term NOT LIKE 'py:%%' AND term NOT LIKE 'en:%%'")
+            by_length: dict[int, list[str]] = {}
+            for (term,) in cursor.fetchall():
+                if 2 <= len(term) <= EDIT_WORD_MAX + 1 and CJK_RUN.fullmatch(term):
+                    by_length.setdefault(len(term), []).append(term)
+            self.by_length, self.marker, self.loaded_at = by_length, entries, now
+        return self.by_length
+
+    def near(self, word: str, by_length: dict[int, list[str]]) -> list[str]:
+        choices = [t for n in (len(word) - 1, len(word), len(word) + 1) for t in by_length.get(n, ())]
+        found = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=1, limit=EDIT_CHOICES)
+        return [term for term, _distance, _index in found]
+
+
+_vocabulary = _Vocabulary()
+
+
 class _Terms:
     """term → (query weight, the query's characters it stands for, the characters it was read from when read
     by sound)."""
@@ -188,12 +230,14 @@ def _occurs(term: str, query: str, bounds: set[int], spans: list[tuple[int, int]
 
 
 def _latin(query: str, terms: _Terms) -> None:
-    """Latin words as English stems and as pinyin; joined or spaced pinyin cut into syllables."""
+    """Latin words as English stems and phrases, and as pinyin; joined or spaced pinyin cut into syllables."""
+    stems = english_stems(query)
+    for i in range(len(stems)):
+        for j in range(i + 1, min(len(stems), i + PHRASE_MAX) + 1):
+            terms.add(english_term([s for s, _, _ in stems[i:j]]), 1.0, stems[i][1], stems[j - 1][2])
     letters, where = "", []
     for match in LATIN_WORD.finditer(query):
         word, start = match.group(), match.start()
-        if len(word) >= 2 and word not in ENGLISH_STOPWORDS:
-            terms.add(ENGLISH_PREFIX + stem(word)[: TERM_MAX - 3], 1.0, start, match.end())
         if len(word) >= 2:
             terms.add(PINYIN_PREFIX + word[: TERM_MAX - 3], 1.0, start, match.end())
         letters += word
@@ -208,9 +252,13 @@ def _latin(query: str, terms: _Terms) -> None:
             terms.add(PINYIN_PREFIX + joined, PINYIN_WEIGHT, where[offsets[i]], where[offsets[j] - 1] + 1)
 
 
-def _by_sound(query: str, terms: _Terms, bounds: set[int]) -> None:
-    """Two to four characters read by their sound, from word edge to word edge: a typo splits its word into
-    pieces (营业执找 → 营业 | 执 | 找) that join again, while "实验室证明" never yields 室证 (→ 师证)."""
+def _by_sound(query: str, terms: _Terms, spans: list[tuple[int, int]]) -> None:
+    """Two to four characters read by their sound, from word edge to word edge, unless they are one real word: a
+    typo splits its word into pieces (营业执找 → 营业 | 执 | 找) that join again by sound, while "一场" is meant as
+    typed and never becomes 异常, nor "实验室证明" 室证 (→ 师证)."""
+    bounds = {edge for span in spans for edge in span}
+    dictionary = tokenizer().FREQ
+    real = {(start, end) for start, end in spans if dictionary.get(query[start:end])}
     for run in CJK_RUN.finditer(query):
         sounds = pinyin_of(run.group())
         if len(sounds) != len(run.group()):
@@ -218,7 +266,7 @@ def _by_sound(query: str, terms: _Terms, bounds: set[int]) -> None:
         for i in range(len(sounds)):
             for j in range(i + 2, min(len(sounds), i + HOMOPHONE_MAX) + 1):
                 start, end = run.start() + i, run.start() + j
-                if start in bounds and end in bounds:
+                if start in bounds and end in bounds and (start, end) not in real:
                     joined = PINYIN_PREFIX + "".join(sounds[i:j])
                     terms.add(joined, HOMOPHONE_WEIGHT, start, end, sound_of=query[start:end])
 
@@ -246,7 +294,7 @@ def query_terms(query: str, synonyms: dict[str, dict[str, float]]) -> tuple[_Ter
                 if end - start >= 2:
                     terms.add(query[start:end], 1.0, start, end)
     _latin(query, terms)
-    _by_sound(query, terms, bounds)
+    _by_sound(query, terms, spans)
     for term, expansions in synonyms.items():
         for start, end in _occurs(term, query, bounds, spans):
             content.update(range(start, end))
@@ -298,6 +346,25 @@ def _rank(query: str, *, kinds: tuple[str, ...]) -> tuple[list[_Ranked], dict[in
             list(terms.weight),
         )
         frequency = dict(cursor.fetchall())
+        # Words of three or more characters the index does not know meet those one edit away, more weakly.
+        unknown = [
+            w
+            for w in words(query)
+            if EDIT_WORD_MIN <= len(w) <= EDIT_WORD_MAX and w not in frequency and CJK_RUN.fullmatch(w)
+        ]
+        if unknown:
+            by_length = _vocabulary.current(cursor, t["term"], total)
+            extra = set()
+            for word in unknown:
+                start = query.find(word)
+                for near in _vocabulary.near(word, by_length):
+                    extra.add(near)
+                    terms.add(near, EDIT_WEIGHT, start, start + len(word))
+            if extra := sorted(extra - frequency.keys()):
+                cursor.execute(
+                    f"SELECT term, COUNT(*) FROM {t['term']} WHERE term IN ({_marks(extra)}) GROUP BY term", extra
+                )
+                frequency.update(cursor.fetchall())
         # A reading by sound of characters the index knows as they are is the same evidence counted twice.
         for term, sources in terms.sound_of.items():
             if term in frequency and sources and any(source in frequency for source in sources):
@@ -338,27 +405,38 @@ def _rank(query: str, *, kinds: tuple[str, ...]) -> tuple[list[_Ranked], dict[in
             ranked.append(_Ranked(entry_id, hit, referral_id))
         ranked.sort(key=lambda r: (-r.hit.score, r.hit.kind, r.hit.code))
         best = [r.entry_id for r in ranked[:SURENESS_RANKS]]
-        matched: dict[int, set[str]] = {}
+        matched: dict[int, dict[str, float]] = {}
         if best:
             cursor.execute(
-                f"SELECT entry_id, term FROM {t['term']} "
+                f"SELECT entry_id, term, weight FROM {t['term']} "
                 f"WHERE entry_id IN ({_marks(best)}) AND term IN ({_marks(frequency)})",
                 [*best, *frequency],
             )
-            for entry_id, term in cursor.fetchall():
-                matched.setdefault(entry_id, set()).add(term)
+            for entry_id, term, weight in cursor.fetchall():
+                matched.setdefault(entry_id, {})[term] = weight
     # Each character the index knows weighs the idf of the rarest term covering it; one it does not know weighs a
     # share of the rarest possible: the filler of a rambling sentence, or the very thing nobody here handles.
     known: dict[int, float] = {}
     for term in frequency:
         for position in terms.span[term] & content:
             known[position] = max(known.get(position, 0.0), idf[term])
-    weight_at = {**dict.fromkeys(content, UNKNOWN_SHARE * math.log(1 + total)), **known}
-    whole = sum(weight_at.values())
+    rarest = math.log(1 + total)
+    whole = sum({**dict.fromkeys(content, UNKNOWN_SHARE * rarest), **known}.values())
+    # A long question is judged on its best part: nobody buries two needs in one rambling sentence.
+    whole = min(whole, INFORMATION_CAP * rarest)
     sureness = {}
     for entry_id, found in matched.items():
-        covered = set().union(*(terms.span[term] for term in found)) & known.keys()
-        sureness[entry_id] = sum(known[p] for p in covered) / whole if whole else 0.0
+        # A character explained by a name or a keyword is explained; by a material or the department, a little; by
+        # a guess (its sound, a word one edit away), not wholly.
+        strength: dict[int, float] = {}
+        for term, weight in found.items():
+            for position in terms.span[term] & known.keys():
+                sure = min(1.0, weight / KEYWORD_WEIGHT) * min(1.0, terms.weight[term] / SYNONYM_WEIGHT)
+                strength[position] = max(strength.get(position, 0.0), sure)
+        explained = sum(known[p] * strength[p] for p in strength)
+        # Past 1 when a long question is explained beyond its cap: kept, so a referral that explains more of it
+        # than an item still tells; shown capped.
+        sureness[entry_id] = explained / whole if whole else 0.0
     return ranked, sureness
 
 
@@ -384,27 +462,25 @@ def answer(query: str, *, limit: int = 10) -> SearchAnswer:
     if not prepared or limit <= 0:
         return result
     ranked, sureness = _rank(prepared, kinds=tuple(SearchEntry.Kind.values))
-    if not ranked:
-        return result
-    sure = {r.entry_id: sureness.get(r.entry_id, 0.0) for r in ranked}
-    top = ranked[0]
-    if top.referral_id is not None:
-        if sure[top.entry_id] >= REFERRAL_MIN:
-            result.referral = Referral.objects.get(pk=top.referral_id)
+    here = [r for r in ranked if r.referral_id is None]
+    # What explains more of the query comes first among the sure ones: score alone favours whatever shares the
+    # most words, sureness what shares the telling ones.
+    here.sort(key=lambda r: -r.hit.score * (RANK_SURENESS_FLOOR + sureness.get(r.entry_id, 0.0)))
+    items = [replace(r.hit, sureness=round(min(1.0, sureness.get(r.entry_id, 0.0)), 3)) for r in here]
+    best = max((sureness.get(r.entry_id, 0.0) for r in here), default=0.0)
+    referral = next((r for r in ranked[:SURENESS_RANKS] if r.referral_id is not None), None)
+    if referral is not None and sureness.get(referral.entry_id, 0.0) >= REFERRAL_MIN:
+        # Elsewhere only when it explains clearly more than anything here: "身份证" is the item we renew; "身份证丢了"
+        # is the replacement the police issue.
+        found = Referral.objects.get(pk=referral.referral_id)
+        if best < ANSWER_MIN or sureness[referral.entry_id] > best + REFERRAL_MARGIN:
+            result.referral = found
             return result
-        ranked = [r for r in ranked if r.referral_id is None]
-        if not ranked:
-            return result
-        top = ranked[0]
-    hits = [
-        SearchHit(r.hit.kind, r.hit.code, r.hit.title, r.hit.score, r.hit.title_en, round(sure[r.entry_id], 3))
-        for r in ranked
-        if r.referral_id is None
-    ]
-    if sure[top.entry_id] >= ANSWER_MIN:
-        result.hits = hits[:limit]
+        result.see_also = found
+    if best >= ANSWER_MIN:
+        result.hits = [hit for hit in items[:limit] if hit.sureness >= TAIL_MIN]
     else:
-        result.suggestions = hits[:SUGGESTIONS]
+        result.suggestions = items[:SUGGESTIONS]
     return result
 
 

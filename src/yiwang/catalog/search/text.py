@@ -32,6 +32,8 @@ SYLLABLES_MAX = 6  # a joined pinyin run is matched in pieces of up to this many
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 LATIN_WORD = re.compile(r"[a-z]+")
 SPLIT = re.compile(r"[\s,，、;；/|]+")
+PHRASES = re.compile(r"[,，、;；/|()（）:：]+")
+PHRASE_MAX = 4  # English phrases of up to this many words are terms of their own
 BRACKETED = re.compile(r"\([^)]*\)")  # "(新办)" qualifies a name; its initials would not be typed
 _TONE_DIGIT = re.compile(r"(?<=[a-z\u00c0-\u024f])[1-5]")
 
@@ -142,10 +144,31 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def english_stems(text: str) -> list[tuple[str, int, int]]:
+    """Each English word that is not filler, stemmed, with where it is in the (normalized) text."""
+    return [
+        (stem(m.group()), m.start(), m.end())
+        for m in LATIN_WORD.finditer(text)
+        if len(m.group()) >= 2 and m.group() not in ENGLISH_STOPWORDS
+    ]
+
+
+def english_term(stems: list[str]) -> str:
+    """One word ("en:licens"), or a phrase of words joined ("en:busi_licens"): a keyword typed whole outranks
+    an item whose name only has the same words somewhere ("food business licence")."""
+    return (ENGLISH_PREFIX + "_".join(stems))[:TERM_MAX]
+
+
 def english_terms(text: str) -> tuple[str, ...]:
-    """The `en:` terms of an English text: stems of its words without filler ("Business licences" → busi, licenc)."""
-    stems = (stem(w) for w in LATIN_WORD.findall(normalize(text)) if len(w) >= 2 and w not in ENGLISH_STOPWORDS)
-    return tuple(dict.fromkeys(ENGLISH_PREFIX + s[: TERM_MAX - len(ENGLISH_PREFIX)] for s in stems))
+    """The `en:` terms of an English text: stems of its words without filler ("Business licences" → busi, licenc),
+    and each comma-separated phrase of two to PHRASE_MAX words whole ("busi_licenc")."""
+    terms = []
+    for phrase in PHRASES.split(normalize(text)):
+        stems = [s for s, _, _ in english_stems(phrase)]
+        terms += [english_term([s]) for s in stems]
+        if 2 <= len(stems) <= PHRASE_MAX:
+            terms.append(english_term(stems))
+    return tuple(dict.fromkeys(terms))
 
 
 def split_keywords(keywords: str) -> list[str]:

@@ -1,14 +1,7 @@
-"""The catalog's maintenance screens (管理后台).
-
-Every write goes through a catalog service, so the admin's own save and delete are replaced by service
-calls, and a refusal (a prerequisite cycle, a published version) reaches the user as an error message
-instead of a 500. The reference tables (implementations, licence types, topics …) use reference_save and
-reference_delete, which validate, save and audit in one transaction.
-"""
+"""Items, their versions and materials, implementations, and the devolution check's findings."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -18,28 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.core.admin import ReadOnlyAdmin
 from yiwang.core.errors import DomainError
 
-from .models import (
-    Bundle,
-    BundleItem,
-    ConstructionStage,
+from ..models import (
     DevolutionFinding,
-    DualNotificationRule,
     ItemImplementation,
     ItemVersion,
-    LicenceType,
     MaterialSpec,
-    Referral,
     ServiceItem,
-    Synonym,
-    Topic,
 )
-from .services import (
+from ..services import (
     ITEM_FIELDS,
     MATERIAL_FIELDS,
     SIGN_OFF_FIELDS,
     VERSION_FIELDS,
-    bundle_delete,
-    bundle_save,
     devolution_recheck,
     item_create,
     item_update,
@@ -47,57 +30,8 @@ from .services import (
     item_version_draft,
     item_version_publish,
     item_version_update,
-    reference_delete,
-    reference_save,
 )
-
-
-def _refusal(exc: DomainError, model) -> str:
-    """A refused service call as one line: its message, then each field it names by its Chinese name."""
-    names = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
-    details = [f"{names.get(name, name)}：{'；'.join(msgs)}" for name, msgs in exc.fields.items()]
-    return "；".join([exc.message, *details])
-
-
-class ServiceWriteAdmin(admin.ModelAdmin):
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The admin's change view runs in one transaction, so a refusal raised from the service rolls back
-        # everything the request did before it is turned into a message.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, _refusal(exc, self.model), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        # The inline rows were written by the service, not by formset.save(), which is what the admin's
-        # history reads them from; the history notes the form's own changes.
-        return super().construct_change_message(request, form, [], add)
-
-
-class ServiceDeletes(admin.ModelAdmin):
-    """Deletes, one or "delete selected", go through the model's delete service, all in one transaction."""
-
-    def delete_with_service(self, request, obj):
-        raise NotImplementedError
-
-    def delete_model(self, request, obj):
-        self.delete_with_service(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_with_service(request, obj)
-
-
-class ReferenceAdmin(ServiceWriteAdmin, ServiceDeletes):
-    """Reference tables: saved by reference_save; their many-to-many lists follow in the admin's transaction."""
-
-    def save_model(self, request, obj, form, change):
-        reference_save(actor=request.user, obj=obj, changed=form.changed_data)
-
-    def delete_with_service(self, request, obj):
-        reference_delete(actor=request.user, obj=obj)
+from .base import ReferenceAdmin, ServiceDeletes, ServiceWriteAdmin, _refusal
 
 
 def _open_drafts(modeladmin, request, items) -> None:
@@ -322,94 +256,3 @@ class DevolutionFindingAdmin(ReadOnlyAdmin):
             done = gettext("已重新检查全部已发布事项：现有 %(n)d 处放权不同步") % {"n": standing}
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:catalog_devolutionfinding_changelist"))
-
-
-class BundleItemInline(admin.TabularInline):
-    model = BundleItem
-    extra = 1
-    fields = ("position", "item")
-    autocomplete_fields = ("item",)
-
-
-@admin.register(Bundle)
-class BundleAdmin(ServiceWriteAdmin, ServiceDeletes):
-    list_display = ("code", "name", "audience", "popular")
-    list_filter = ("audience", "popular")
-    search_fields = ("code", "name", "keywords")
-    fields = ("code", "name", "name_en", "audience", "promise", "description", "keywords", "keywords_en", "popular")
-    inlines = [BundleItemInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # bundle_save finds the bundle by its code: a changed code would make a second bundle.
-        return ("code",) if obj is not None else ()
-
-    def save_model(self, request, obj, form, change):
-        """Nothing here: bundle_save writes the bundle and its items together in save_related."""
-
-    def save_related(self, request, form, formsets, change):
-        rows = [
-            f.cleaned_data
-            for formset in formsets
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        obj = form.instance
-        bundle = bundle_save(
-            actor=request.user,
-            code=obj.code,
-            name=obj.name,
-            audience=obj.audience,
-            promise=obj.promise,
-            description=obj.description,
-            keywords=obj.keywords,
-            keywords_en=obj.keywords_en,
-            name_en=obj.name_en,
-            popular=obj.popular,
-            items=[row["item"] for row in sorted(rows, key=lambda r: r["position"])],
-        )
-        obj.pk, obj._state.adding = bundle.pk, False
-
-    def delete_with_service(self, request, obj):
-        bundle_delete(actor=request.user, bundle=obj)
-
-
-@admin.register(Topic)
-class TopicAdmin(ReferenceAdmin):
-    list_display = ("code", "name", "audience", "position")
-    list_filter = ("audience",)
-    search_fields = ("code", "name")
-    autocomplete_fields = ("items",)
-
-
-@admin.register(ConstructionStage)
-class ConstructionStageAdmin(ReferenceAdmin):
-    list_display = ("position", "name")
-    search_fields = ("name",)
-    autocomplete_fields = ("items",)
-
-
-@admin.register(DualNotificationRule)
-class DualNotificationRuleAdmin(ReferenceAdmin):
-    list_display = ("activity", "item", "department_kind")
-    list_filter = ("department_kind",)
-    search_fields = ("activity", "item__code", "item__name")
-    list_select_related = ("item",)
-    autocomplete_fields = ("item",)
-
-
-@admin.register(LicenceType)
-class LicenceTypeAdmin(ReferenceAdmin):
-    list_display = ("code", "name", "validity_years")
-    search_fields = ("code", "name")
-
-
-@admin.register(Synonym)
-class SynonymAdmin(ReferenceAdmin):
-    list_display = ("term", "expansions")
-    search_fields = ("term", "expansions")
-
-
-@admin.register(Referral)
-class ReferralAdmin(ReferenceAdmin):
-    list_display = ("code", "need", "where", "phone")
-    search_fields = ("code", "need", "keywords", "where")
