@@ -124,3 +124,25 @@ def test_a_sure_answer_reports_its_sureness():
 def test_a_latin_query_is_marked_for_english_names():
     assert search.answer("business licence").latin
     assert not search.answer("sfz身份证").latin
+
+
+def test_a_word_the_index_does_not_know_meets_one_an_edit_away():
+    """歌舞厅 is nowhere in the catalog; 歌厅 (R044's keyword) is one deletion from it."""
+    assert {"R044", "B08"} & set(top("开歌舞厅要办哪些手续"))
+
+
+def test_the_vocabulary_for_edits_is_read_again_when_the_catalog_grows(monkeypatch):
+    from yiwang.catalog.search import query
+
+    search.answer("开歌舞厅")
+    loaded = query._vocabulary.marker
+    Referral.objects.create(code="T97", need="申领船员证", where="海事管理机构", keywords="船员证 海员证")
+    search.index_referral(Referral.objects.get(code="T97"))
+    search.answer("开歌舞厅")  # 歌舞厅 is unknown: the edit step reads the vocabulary again, now one entry larger
+    assert query._vocabulary.marker == loaded + 1
+    assert "船员证" in query._vocabulary.by_length[3]
+
+
+def test_sureness_never_shows_above_one_for_a_long_question():
+    long = "我们几个老乡在番禺合伙搞了个小厂做五金加工，现在规模大了，客户要求我们有正规的营业执照才肯下单"
+    assert all(0.0 <= hit.sureness <= 1.0 for hit in search.answer(long).hits)
