@@ -101,7 +101,7 @@ def test_a_same_length_edit_shows_once_the_cache_has_aged(monkeypatch):
     Synonym.objects.create(term="揭不开锅", expansions="失业登记")
     assert codes("揭不开锅", limit=1) == ["R037"]
     Synonym.objects.filter(term="揭不开锅").update(expansions="结婚登记")
-    monkeypatch.setattr("yiwang.catalog.search.query.SYNONYM_TTL", 0.0)
+    monkeypatch.setattr("yiwang.catalog.search.terms.SYNONYM_TTL", 0.0)
     assert codes("揭不开锅", limit=1) == ["R040"]
 
 

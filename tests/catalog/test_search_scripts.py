@@ -132,15 +132,15 @@ def test_a_word_the_index_does_not_know_meets_one_an_edit_away():
 
 
 def test_the_vocabulary_for_edits_is_read_again_when_the_catalog_grows(monkeypatch):
-    from yiwang.catalog.search import query
+    from yiwang.catalog.search import terms
 
     search.answer("开歌舞厅")
-    loaded = query._vocabulary.marker
+    loaded = terms.vocabulary.marker
     Referral.objects.create(code="T97", need="申领船员证", where="海事管理机构", keywords="船员证 海员证")
     search.index_referral(Referral.objects.get(code="T97"))
     search.answer("开歌舞厅")  # 歌舞厅 is unknown: the edit step reads the vocabulary again, now one entry larger
-    assert query._vocabulary.marker == loaded + 1
-    assert "船员证" in query._vocabulary.by_length[3]
+    assert terms.vocabulary.marker == loaded + 1
+    assert "船员证" in terms.vocabulary.by_length[3]
 
 
 def test_sureness_never_shows_above_one_for_a_long_question():
