@@ -12,7 +12,7 @@ from ..services import (
 )
 
 
-def _refusal(exc: DomainError, model) -> str:
+def refusal_message(exc: DomainError, model) -> str:
     """A refused service call as one line: its message, then each field it names by its Chinese name."""
     names = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
     details = [f"{names.get(name, name)}：{'；'.join(msgs)}" for name, msgs in exc.fields.items()]
@@ -26,7 +26,7 @@ class ServiceWriteAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, _refusal(exc, self.model), messages.ERROR)
+            self.message_user(request, refusal_message(exc, self.model), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -58,3 +58,13 @@ class ReferenceAdmin(ServiceWriteAdmin, ServiceDeletes):
 
     def delete_with_service(self, request, obj):
         reference_delete(actor=request.user, obj=obj)
+
+
+def kept_rows(formsets) -> list[dict]:
+    """The inline rows the user kept: the service writes the parent and these together."""
+    return [
+        f.cleaned_data
+        for formset in formsets
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]

@@ -14,7 +14,7 @@ from ..services import (
     bundle_delete,
     bundle_save,
 )
-from .base import ReferenceAdmin, ServiceDeletes, ServiceWriteAdmin
+from .base import ReferenceAdmin, ServiceDeletes, ServiceWriteAdmin, kept_rows
 
 
 class BundleItemInline(admin.TabularInline):
@@ -40,12 +40,7 @@ class BundleAdmin(ServiceWriteAdmin, ServiceDeletes):
         """Nothing here: bundle_save writes the bundle and its items together in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        rows = [
-            f.cleaned_data
-            for formset in formsets
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        rows = kept_rows(formsets)
         obj = form.instance
         bundle = bundle_save(
             actor=request.user,

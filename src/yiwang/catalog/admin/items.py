@@ -31,7 +31,7 @@ from ..services import (
     item_version_publish,
     item_version_update,
 )
-from .base import ReferenceAdmin, ServiceDeletes, ServiceWriteAdmin, _refusal
+from .base import ReferenceAdmin, ServiceDeletes, ServiceWriteAdmin, kept_rows, refusal_message
 
 
 def _open_drafts(modeladmin, request, items) -> None:
@@ -39,7 +39,7 @@ def _open_drafts(modeladmin, request, items) -> None:
         try:
             draft = item_version_draft(actor=request.user, item=item)
         except DomainError as exc:
-            modeladmin.message_user(request, f"{item.code}：{_refusal(exc, ItemVersion)}", messages.ERROR)
+            modeladmin.message_user(request, f"{item.code}：{refusal_message(exc, ItemVersion)}", messages.ERROR)
             continue
         url = reverse("admin:catalog_itemversion_change", args=[draft.pk])
         modeladmin.message_user(
@@ -184,12 +184,7 @@ class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
         """Nothing here: the version and its materials are written together in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        rows = [
-            f.cleaned_data
-            for formset in formsets
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        rows = kept_rows(formsets)
         materials = [{k: row[k] for k in MATERIAL_FIELDS} for row in sorted(rows, key=lambda r: r["position"])]
         item_version_update(
             actor=request.user,
@@ -209,7 +204,7 @@ class ItemVersionAdmin(ServiceWriteAdmin, ServiceDeletes):
             try:
                 item_version_publish(actor=request.user, version=version)
             except DomainError as exc:
-                self.message_user(request, f"{label}：{_refusal(exc, ItemVersion)}", messages.ERROR)
+                self.message_user(request, f"{label}：{refusal_message(exc, ItemVersion)}", messages.ERROR)
             else:
                 self.message_user(request, gettext("已发布 %(v)s") % {"v": label}, messages.SUCCESS)
 
