@@ -134,8 +134,9 @@ def test_a_concurrent_first_search_is_counted_not_lost(monday, monkeypatch):
 
 def test_counting_is_cheap_and_not_audited(monday, django_assert_num_queries, django_assert_max_num_queries):
     audited = AuditEntry.objects.count()
-    # The first of the week: an UPDATE that finds nothing, the INSERT (and its savepoint, inside a transaction).
-    with django_assert_max_num_queries(4):
+    # The first of the week: an UPDATE that finds nothing, the week's row count, the INSERT (and its savepoint,
+    # inside a transaction).
+    with django_assert_max_num_queries(5):
         search_miss_record(query="办居住证", outcome="none")
     with django_assert_num_queries(1):
         search_miss_record(query="办居住证", outcome="none")
@@ -243,3 +244,11 @@ def test_the_page_is_for_editors_only(client, clerk, citizen, monday):
 def test_week_of_is_the_monday():
     assert {week_of(WEEK + dt.timedelta(days=d)) for d in range(7)} == {WEEK}
     assert week_of(WEEK - dt.timedelta(days=1)) == WEEK - dt.timedelta(days=7)
+
+
+def test_a_full_week_counts_the_queries_it_has_and_keeps_no_new_ones(monday, monkeypatch):
+    monkeypatch.setattr("yiwang.catalog.services.misses.WEEK_ROWS_MAX", 2)
+    for query in ("办居住证", "狗证", "离婚"):
+        search_miss_record(query=query, outcome="none")
+    search_miss_record(query="狗证", outcome="none")
+    assert dict(SearchMiss.objects.values_list("query", "count")) == {"办居住证": 1, "狗证": 2}
