@@ -4,7 +4,8 @@ suspensions, ratings and rectifications, 督办, queue tickets, materials), writ
 described in bench_insights_scale.py's docstring."""
 
 import datetime as dt
-import time
+
+from _setup import bulk_load
 
 SLOTS = 100_000  # the receipt day's draw: each day holds slots in proportion to its weight
 REST_DAY_WEIGHT = 1 / 12
@@ -370,7 +371,6 @@ def generate(cases: int, days: int, materials_share: float) -> dict:
         "grid_worker": User.objects.get(username="hz-grid-worker").pk,
         "materials_share": materials_share,
     }
-    steps = {}
     with connection.cursor() as cur:
         for name in SCRATCH:
             cur.execute(f"DROP TABLE IF EXISTS {name}")
@@ -379,47 +379,22 @@ def generate(cases: int, days: int, materials_share: float) -> dict:
         _calendar(cur, today - dt.timedelta(days=days), today - dt.timedelta(days=1))
         params.update(_people(cur))
         params.update(_catalog_tables(cur))
-        # Bulk-load practice: the secondary indexes built once after the rows rather than row by row, and the
-        # foreign-key triggers off while the generated (consistent) rows go in; the constraints stay declared.
-        cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint)",
-            [list(LOADED)],
+        return bulk_load(
+            cur,
+            loaded=LOADED,
+            scratch=SCRATCH,
+            params=params,
+            steps=(
+                ("staging draws", STAGE),
+                ("staging dates", DATES),
+                ("staging cases", CASES_TABLE),
+                ("cases", CASES),
+                ("correction notices", CORRECTIONS),
+                ("suspensions", SUSPENSIONS),
+                ("ratings", RATINGS),
+                ("rectifications", RECTIFICATIONS),
+                ("督办", SUPERVISION),
+                ("queue tickets", TICKETS),
+                ("required materials", MATERIALS),
+            ),
         )
-        secondary = cur.fetchall()
-        for index, _definition in secondary:
-            cur.execute(f'DROP INDEX "{index}"')
-        cur.execute("SET session_replication_role = replica")
-        for name, sql in (
-            ("staging draws", STAGE),
-            ("staging dates", DATES),
-            ("staging cases", CASES_TABLE),
-            ("cases", CASES),
-            ("correction notices", CORRECTIONS),
-            ("suspensions", SUSPENSIONS),
-            ("ratings", RATINGS),
-            ("rectifications", RECTIFICATIONS),
-            ("督办", SUPERVISION),
-            ("queue tickets", TICKETS),
-            ("required materials", MATERIALS),
-        ):
-            started = time.perf_counter()
-            cur.execute(sql, params)
-            steps[name] = (cur.rowcount, time.perf_counter() - started)
-        cur.execute("SET session_replication_role = DEFAULT")
-        started = time.perf_counter()
-        for _index, definition in secondary:
-            cur.execute(definition)
-        steps[f"{len(secondary)} indexes"] = (0, time.perf_counter() - started)
-        for table in LOADED:
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
-            )
-        for name in SCRATCH:
-            cur.execute(f"DROP TABLE {name}")
-        started = time.perf_counter()
-        for table in LOADED:
-            cur.execute(f"VACUUM ANALYZE {table}")
-        cur.execute("ANALYZE")
-        steps["vacuum analyze"] = (0, time.perf_counter() - started)
-    return steps

@@ -1,9 +1,11 @@
 """What every in-process benchmark does first: a fresh database with the schema and the reference catalog."""
 
+import math
 import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,3 +124,68 @@ if __name__ == "__main__":
     # python bench/_setup.py: the database to clone built where DATABASE_URL says (SQLite when unset), its
     # location printed last.
     print(prepare())
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 (the nearest rank) of the samples."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered), p95
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_ms() -> float:
+    """CPU time of this connection's PostgreSQL backend process so far (utime + stime, /proc/<pid>/stat); NaN
+    when the backend is not a process of this machine. Parallel workers' CPU is not in it."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the database runs on another machine or in another container: no figure
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) * TICK_MS
+
+
+def bulk_load(cur, *, loaded: tuple[str, ...], scratch: tuple[str, ...], steps, params: dict) -> dict:
+    """Run the generating statements `steps` ((name, sql) pairs) the way a bulk load should: the secondary indexes
+    of the `loaded` tables built once after the rows rather than row by row, the foreign-key triggers off while
+    the generated (consistent) rows go in (the constraints stay declared); then the sequences moved past the
+    rows, the `scratch` tables dropped and everything VACUUM ANALYZEd. Returns {step: (rows, seconds)}."""
+    timings = {}
+    cur.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint)",
+        [list(loaded)],
+    )
+    secondary = cur.fetchall()
+    for index, _definition in secondary:
+        cur.execute(f'DROP INDEX "{index}"')
+    cur.execute("SET session_replication_role = replica")
+    for name, sql in steps:
+        started = time.perf_counter()
+        cur.execute(sql, params)
+        timings[name] = (cur.rowcount, time.perf_counter() - started)
+    cur.execute("SET session_replication_role = DEFAULT")
+    started = time.perf_counter()
+    for _index, definition in secondary:
+        cur.execute(definition)
+    timings[f"{len(secondary)} indexes"] = (0, time.perf_counter() - started)
+    for table in loaded:
+        cur.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+        )
+    for name in scratch:
+        cur.execute(f"DROP TABLE {name}")
+    started = time.perf_counter()
+    for table in loaded:
+        cur.execute(f"VACUUM ANALYZE {table}")
+    # The reference tables too (regions, grid cells, departments): freshly filled, autovacuum may not have reached
+    # them, and with no statistics the planner took the 72 regions under 海珠区 for one and the callback queue read
+    # every order of the district through restrict()'s subquery (14 s instead of 20 ms).
+    cur.execute("ANALYZE")
+    timings["vacuum analyze"] = (0, time.perf_counter() - started)
+    return timings

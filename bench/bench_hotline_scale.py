@@ -36,7 +36,6 @@ this process and of its PostgreSQL backend (/proc), which waiting for a busy mac
 
 import argparse
 import datetime as dt
-import math
 import os
 import statistics
 import sys
@@ -45,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import catalog_database
+from _setup import backend_cpu_ms, bulk_load, catalog_database, percentiles
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_hotline"
 TARGET_MS = 50
@@ -296,7 +295,6 @@ def _generate(orders: int) -> dict:
         "templates": TEMPLATES,
         "roads": ROADS,
     }
-    steps = {}
     with connection.cursor() as cur:
         for name in SCRATCH:
             cur.execute(f"DROP TABLE IF EXISTS {name}")
@@ -326,48 +324,20 @@ def _generate(orders: int) -> dict:
         cur.execute("SELECT count(*) FROM bench_leaf")
         params["leaves"] = cur.fetchone()[0]
         params["cells"] = GridCell.objects.count()
-        # Bulk-load practice: the secondary indexes built once after the rows rather than row by row, and the
-        # foreign-key triggers off while the generated (consistent) rows go in; the constraints stay declared.
-        cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint)",
-            [list(LOADED)],
+        return bulk_load(
+            cur,
+            loaded=LOADED,
+            scratch=SCRATCH,
+            params=params,
+            steps=(
+                ("staging draws", STAGE),
+                ("staging times", TIMES),
+                ("work orders", ORDERS),
+                ("assignments", ASSIGNMENTS),
+                ("timeline rows", LOGS),
+                ("extension requests", EXTENSIONS),
+            ),
         )
-        secondary = cur.fetchall()
-        for index, _definition in secondary:
-            cur.execute(f'DROP INDEX "{index}"')
-        cur.execute("SET session_replication_role = replica")
-        for name, sql in (
-            ("staging draws", STAGE),
-            ("staging times", TIMES),
-            ("work orders", ORDERS),
-            ("assignments", ASSIGNMENTS),
-            ("timeline rows", LOGS),
-            ("extension requests", EXTENSIONS),
-        ):
-            started = time.perf_counter()
-            cur.execute(sql, params)
-            steps[name] = (cur.rowcount, time.perf_counter() - started)
-        cur.execute("SET session_replication_role = DEFAULT")
-        started = time.perf_counter()
-        for _index, definition in secondary:
-            cur.execute(definition)
-        steps[f"{len(secondary)} indexes"] = (0, time.perf_counter() - started)
-        for table in LOADED:
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
-            )
-        for name in SCRATCH:
-            cur.execute(f"DROP TABLE {name}")
-        started = time.perf_counter()
-        for table in LOADED:
-            cur.execute(f"VACUUM ANALYZE {table}")
-        # The reference tables too (regions, grid cells, departments): freshly filled, autovacuum may not have
-        # reached them, and with no statistics the planner took the 72 regions under 海珠区 for one and the
-        # callback queue read every order of the district through restrict()'s subquery (14 s instead of 20 ms).
-        cur.execute("ANALYZE")
-        steps["vacuum analyze"] = (0, time.perf_counter() - started)
-    return steps
 
 
 def _user_id(username: str) -> int:
@@ -420,28 +390,7 @@ def load(url: str, orders: int, cells: int, reload: bool) -> None:
 # --- the measurements ---------------------------------------------------------------------------------------------
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    return statistics.median(ordered), p95
-
-
-TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 CPU = {}  # the last _timed's CPU milliseconds per call: {"client": …, "db": …}
-
-
-def _backend_cpu_ms() -> float:
-    """CPU time of this connection's PostgreSQL backend process so far (utime + stime, /proc/<pid>/stat); NaN
-    when the backend is not a process of this machine."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # the database runs on another machine or in another container: no figure
-        return math.nan
-    return (int(fields[11]) + int(fields[12])) * TICK_MS
 
 
 def _timed(function, times: int, warm: bool = True) -> tuple[list[float], object]:
@@ -450,18 +399,18 @@ def _timed(function, times: int, warm: bool = True) -> tuple[list[float], object
     database backend: on a shared machine the wall clock includes waiting for a core, the CPU does not."""
     result = function() if warm else None
     runs = []
-    cpu, db = time.process_time(), _backend_cpu_ms()
+    cpu, db = time.process_time(), backend_cpu_ms()
     for _i in range(times):
         started = time.perf_counter()
         result = function()
         runs.append((time.perf_counter() - started) * 1000)
     CPU["client"] = (time.process_time() - cpu) * 1000 / times
-    CPU["db"] = (_backend_cpu_ms() - db) / times
+    CPU["db"] = (backend_cpu_ms() - db) / times
     return runs, result
 
 
 def _line(label: str, runs: list[float], note: str = "") -> float:
-    p50, p95 = _percentiles(runs)
+    p50, p95 = percentiles(runs)
     cpu = f"CPU {CPU['client']:7.1f} + DB {CPU['db']:6.1f} ms/call"
     print(f"  {label:<48} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  {cpu}  ({len(runs)} runs){note}")
     return p95

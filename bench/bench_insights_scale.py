@@ -46,7 +46,6 @@ import datetime as dt
 import json
 import math
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -55,7 +54,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _insights_data import generate
-from _setup import catalog_database
+from _setup import backend_cpu_ms, catalog_database, percentiles
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/yiwang_bench_insights"
 TARGET_S = 1.0
@@ -127,7 +126,7 @@ def _rebuild_all() -> None:
     took = time.perf_counter() - started
     _roll_up()
     seconds = [s for _d, s, _r in spent]
-    p50, p95 = _percentiles(seconds)
+    p50, p95 = percentiles(seconds)
     rows = sum(r for _d, _s, r in spent)
     print(
         f"  daily figures: {len(spent)} days rebuilt by insights.services._rebuild_day in 2 processes, "
@@ -210,43 +209,20 @@ def load(url: str, cases: int, days: int, materials_share: float, reload: bool) 
 # --- the measurements ---------------------------------------------------------------------------------------------
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    return statistics.median(ordered), p95
-
-
-TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
-
-
-def _backend_cpu_ms() -> float:
-    """CPU time of this connection's PostgreSQL backend so far (/proc/<pid>/stat); NaN when it runs elsewhere.
-    Parallel workers' CPU is not in it."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return math.nan
-    return (int(fields[11]) + int(fields[12])) * TICK_MS
-
-
 def _timed(function, times: int) -> tuple[list[float], object, tuple[float, float]]:
     """Milliseconds of `times` calls after an untimed one; the result; CPU ms per call (this process, backend)."""
     result = function()
     runs = []
-    cpu, db = time.process_time(), _backend_cpu_ms()
+    cpu, db = time.process_time(), backend_cpu_ms()
     for _i in range(times):
         started = time.perf_counter()
         result = function()
         runs.append((time.perf_counter() - started) * 1000)
-    return runs, result, ((time.process_time() - cpu) * 1000 / times, (_backend_cpu_ms() - db) / times)
+    return runs, result, ((time.process_time() - cpu) * 1000 / times, (backend_cpu_ms() - db) / times)
 
 
 def _line(label: str, runs: list[float], cpu: tuple[float, float]) -> float:
-    p50, p95 = _percentiles(runs)
+    p50, p95 = percentiles(runs)
     print(
         f"  {label:<44} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  CPU {cpu[0]:6.1f} + DB {cpu[1]:7.1f} ms/call"
         f"  ({len(runs)} runs)"
