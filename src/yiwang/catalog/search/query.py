@@ -121,8 +121,9 @@ class _Ranked:
     referral_id: int | None
 
 
-def _rank(query: str, *, kinds: tuple[str, ...]) -> tuple[list[_Ranked], dict[int, float]]:
-    """The best entries of the given kinds, best first, each with its sureness (for the first SURENESS_RANKS)."""
+def _rank(query: str, *, kinds: tuple[str, ...], measure: bool = True) -> tuple[list[_Ranked], dict[int, float]]:
+    """The best entries of the given kinds, best first, each with its sureness (for the first SURENESS_RANKS; none
+    when not `measure`d: staff pickers rank, they do not answer)."""
     # Hand-written SQL: short statements, the same on SQLite and PostgreSQL, where the ORM spent more time
     # compiling a CASE of a dozen terms than the database spent answering it.
     t = _tables()
@@ -198,7 +199,7 @@ def _rank(query: str, *, kinds: tuple[str, ...]) -> tuple[list[_Ranked], dict[in
             hit = SearchHit(kind, code, title, round(score * boost, 4), title_en or "")
             ranked.append(_Ranked(entry_id, hit, referral_id))
         ranked.sort(key=lambda r: (-r.hit.score, r.hit.kind, r.hit.code))
-        best = [r.entry_id for r in ranked[:SURENESS_RANKS]]
+        best = [r.entry_id for r in ranked[:SURENESS_RANKS]] if measure else []
         matched: dict[int, dict[str, float]] = {}
         if best:
             cursor.execute(
@@ -244,7 +245,7 @@ def search(query: str, *, limit: int = 10) -> list[SearchHit]:
     query = _prepare(query)
     if not query or limit <= 0:
         return []
-    ranked, _ = _rank(query, kinds=(SearchEntry.Kind.ITEM, SearchEntry.Kind.BUNDLE))
+    ranked, _ = _rank(query, kinds=(SearchEntry.Kind.ITEM, SearchEntry.Kind.BUNDLE), measure=False)
     return [r.hit for r in ranked[:limit]]
 
 
